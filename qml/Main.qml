@@ -1,0 +1,47 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Vigil
+import Vigil.Models
+
+ApplicationWindow {
+    id: window
+    objectName: "mainWindow"
+    width: 1000
+    height: 640
+    minimumWidth: 640
+    minimumHeight: 400
+    visible: true
+    title: qsTr("Vigil")
+    color: Theme.window
+
+    header: ToolBar {
+        objectName: "header"
+        background: Rectangle {
+            color: Theme.surface
+            Rectangle {
+                anchors.bottom: parent.bottom
+                width: parent.width
+                height: 1
+                color: Theme.border
+            }
+        }
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: Theme.padding
+            anchors.rightMargin: Theme.padding
+            Label {
+                text: qsTr("Vigil")
+                font.pixelSize: Theme.fontLarge
+                font.bold: true
+                color: Theme.accent
+            }
+            Item { Layout.fillWidth: true }
+            ConnectionIndicator {}
+        }
+    }
+
+    OverviewPage {
+        anchors.fill: parent
+    }
+}

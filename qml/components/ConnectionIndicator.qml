@@ -1,0 +1,42 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Vigil
+import Vigil.Models
+
+// Compact connection state: coloured dot, state line, server and round trip.
+RowLayout {
+    id: root
+    spacing: Theme.spacing
+
+    Rectangle {
+        objectName: "stateDot"
+        Layout.preferredWidth: Theme.dotSize
+        Layout.preferredHeight: Theme.dotSize
+        radius: Theme.dotSize / 2
+        color: Theme.stateColor(ConnectionStatus.state)
+        Accessible.name: qsTr("Connection state: %1").arg(ConnectionStatus.summary)
+    }
+    Label {
+        objectName: "stateLabel"
+        text: ConnectionStatus.summary
+        font.pixelSize: Theme.fontNormal
+        font.bold: true
+        color: Theme.text
+    }
+    Label {
+        objectName: "urlLabel"
+        text: ConnectionStatus.url
+        font.pixelSize: Theme.fontSmall
+        color: Theme.textMuted
+        elide: Text.ElideMiddle
+        Layout.maximumWidth: 320
+    }
+    Label {
+        objectName: "rttLabel"
+        visible: ConnectionStatus.rttMs >= 0
+        text: qsTr("%1 ms").arg(ConnectionStatus.rttMs)
+        font.pixelSize: Theme.fontSmall
+        color: Theme.textMuted
+    }
+}

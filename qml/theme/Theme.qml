@@ -1,0 +1,44 @@
+pragma Singleton
+import QtQuick
+
+// Design tokens: every colour, spacing and font size the views use. Views never hard-code them.
+QtObject {
+    id: theme
+
+    property bool dark: false
+
+    readonly property color window: dark ? "#15181d" : "#f4f5f7"
+    readonly property color surface: dark ? "#1f242b" : "#ffffff"
+    readonly property color border: dark ? "#2f3640" : "#d9dde3"
+    readonly property color text: dark ? "#e6e9ee" : "#1d232b"
+    readonly property color textMuted: dark ? "#98a2b0" : "#5b6573"
+    readonly property color accent: dark ? "#5aa9ff" : "#1f6feb"
+
+    readonly property color ok: "#2da44e"
+    readonly property color warning: "#d29922"
+    readonly property color danger: "#cf222e"
+    readonly property color idle: "#8c959f"
+
+    readonly property int spacing: 8
+    readonly property int padding: 16
+    readonly property int radius: 6
+    readonly property int tileWidth: 200
+    readonly property int tileHeight: 96
+    readonly property int dotSize: 12
+
+    readonly property int fontSmall: 11
+    readonly property int fontNormal: 13
+    readonly property int fontLarge: 18
+    readonly property int fontHuge: 28
+
+    // Colour of a connection state name as published by ConnectionStatus.state.
+    function stateColor(state) {
+        switch (state) {
+        case "connected": return ok
+        case "connecting":
+        case "reconnecting": return warning
+        case "error": return danger
+        default: return idle
+        }
+    }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Quick start (b): install dependencies, build from a clean build directory, run every test.
+# Exits non-zero when any step or any test fails. Used by CI through .ci/run.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash packaging/install-deps.sh
+rm -rf build
+cmake --preset default
+cmake --build --preset default
+ctest --preset default

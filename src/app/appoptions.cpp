@@ -1,0 +1,109 @@
+#include "appoptions.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+
+#include <cstdio>
+
+namespace vigil::app {
+
+namespace {
+
+bool usageError(const QString &message, int *exitCode)
+{
+    std::fprintf(stderr, "vigil: %s\nTry 'vigil --help'.\n", qPrintable(message));
+    *exitCode = 2;
+    return false;
+}
+
+} // namespace
+
+std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exitCode)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Vigil, the real-time operations console."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        {QStringLiteral("demo"),
+         QStringLiteral("Start the bundled relay with a live demo scenario and connect to it.")},
+        {QStringLiteral("demo-seed"), QStringLiteral("Seed of the demo scenario (default 1)."),
+         QStringLiteral("N")},
+        {QStringLiteral("url"),
+         QStringLiteral("Server URL (ws:// or wss://); repeat for a failover list."),
+         QStringLiteral("URL")},
+        {QStringLiteral("token-file"),
+         QStringLiteral("File holding the bearer token (first line)."), QStringLiteral("FILE")},
+        {QStringLiteral("data-dir"),
+         QStringLiteral("Where Vigil keeps its data (default: $VIGIL_DATA_DIR or the per-user "
+                        "data folder)."),
+         QStringLiteral("DIR")},
+        {QStringLiteral("screenshot"),
+         QStringLiteral("Save the window to FILE (PNG) once connected and showing data, then "
+                        "quit. For bug reports and smoke tests."),
+         QStringLiteral("FILE")},
+    });
+    if (!parser.parse(arguments)) {
+        usageError(parser.errorText(), exitCode);
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        *exitCode = 0;
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        std::printf("vigil %s\n", VIGIL_VERSION);
+        *exitCode = 0;
+        return std::nullopt;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
+                   exitCode);
+        return std::nullopt;
+    }
+
+    AppOptions o;
+    o.demo = parser.isSet(QStringLiteral("demo"));
+    if (parser.isSet(QStringLiteral("demo-seed"))) {
+        bool ok = false;
+        const qint64 seed = parser.value(QStringLiteral("demo-seed")).toLongLong(&ok);
+        if (!ok || seed < 0 || seed > 0xffffffffLL) {
+            usageError(QStringLiteral("--demo-seed must be a whole number from 0 to 4294967295"),
+                       exitCode);
+            return std::nullopt;
+        }
+        o.demoSeed = quint32(seed);
+    }
+    const QStringList urls = parser.values(QStringLiteral("url"));
+    if (o.demo && !urls.isEmpty()) {
+        usageError(QStringLiteral("--demo and --url exclude each other"), exitCode);
+        return std::nullopt;
+    }
+    for (const QString &text : urls) {
+        const QUrl url(text, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty()
+            || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
+            usageError(QStringLiteral("--url '%1' is not a ws:// or wss:// URL with a host")
+                           .arg(url.adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo).toString()),
+                       exitCode);
+            return std::nullopt;
+        }
+        o.urls.append(url);
+    }
+    if (parser.isSet(QStringLiteral("token-file"))) {
+        QFile file(parser.value(QStringLiteral("token-file")));
+        if (!file.open(QIODevice::ReadOnly)) {
+            usageError(QStringLiteral("cannot read --token-file %1: %2")
+                           .arg(file.fileName(), file.errorString()),
+                       exitCode);
+            return std::nullopt;
+        }
+        o.token = QString::fromUtf8(file.readLine(4096)).trimmed();
+    }
+    o.dataDir = parser.value(QStringLiteral("data-dir"));
+    o.screenshotPath = parser.value(QStringLiteral("screenshot"));
+    return o;
+}
+
+} // namespace vigil::app

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QUrl>
+
+#include <optional>
+
+namespace vigil::app {
+
+/// \brief The desktop application's command line, validated.
+struct AppOptions
+{
+    bool demo = false;
+    quint32 demoSeed = 1;
+    QList<QUrl> urls;
+    QString token;
+    QString dataDir;
+    QString screenshotPath; ///< save the window here once connected and showing data, then quit
+    int screenshotTimeoutMs = 60000;
+};
+
+/// Parses argv; on a usage error prints it and returns nullopt with `exitCode` set (2, or 0
+/// after --help/--version).
+std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exitCode);
+
+} // namespace vigil::app

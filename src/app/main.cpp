@@ -1,0 +1,94 @@
+// vigil: the desktop application.
+#include "appoptions.h"
+#include "connection/connectionmanager.h"
+#include "models/channelcountsmodel.h"
+#include "models/connectionstatus.h"
+#include "protocol/logging.h"
+#include "relay/relay.h"
+#include "screenshot.h"
+
+#include <QApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QtQml/qqmlextensionplugin.h>
+
+#include <cstdio>
+#include <memory>
+
+Q_IMPORT_QML_PLUGIN(Vigil_ModelsPlugin)
+Q_IMPORT_QML_PLUGIN(VigilPlugin)
+
+namespace {
+constexpr auto kDefaultUrl = "ws://127.0.0.1:8765/ws";
+}
+
+int main(int argc, char *argv[])
+{
+    // QApplication, not QGuiApplication: Qt Charts in QML needs the widgets application.
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("vigil"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Vigil"));
+    QApplication::setOrganizationName(QStringLiteral("vigil"));
+    QApplication::setApplicationVersion(QStringLiteral(VIGIL_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("vigil"));
+    vigil::setUpLogging();
+
+    int exitCode = 0;
+    const auto options = vigil::app::parseAppOptions(QApplication::arguments(), &exitCode);
+    if (!options)
+        return exitCode;
+
+    vigil::ConnectionConfig config;
+    config.urls = options->urls;
+    config.token = options->token;
+    config.channels = vigil::knownChannels();
+    config.replayHistory = true;
+
+    std::unique_ptr<vigil::Relay> relay;
+    if (options->demo) {
+        vigil::RelayConfig relayConfig;
+        relayConfig.port = 0;
+        relayConfig.demo = true;
+        relayConfig.demoSeed = options->demoSeed;
+        relay = std::make_unique<vigil::Relay>(relayConfig);
+        QString error;
+        if (!relay->start(&error)) {
+            std::fprintf(stderr, "vigil: cannot start the demo relay: %s\n", qPrintable(error));
+            return 1;
+        }
+        config.urls = {relay->url()};
+        qCInfo(lcUi).noquote() << "demo relay running at" << relay->url().toString();
+    }
+    if (config.urls.isEmpty())
+        config.urls = {QUrl(QLatin1String(kDefaultUrl))};
+
+    vigil::ConnectionManager manager(config);
+    vigil::ChannelCountsModel counts(nullptr);
+    vigil::ConnectionStatus status(nullptr);
+    vigil::ChannelCountsModel::setInstance(&counts);
+    vigil::ConnectionStatus::setInstance(&status);
+    status.attach(&manager);
+    QObject::connect(&manager, &vigil::ConnectionManager::envelopeReceived, &counts,
+                     &vigil::ChannelCountsModel::record);
+
+    QQmlApplicationEngine engine;
+    engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+    engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Vigil/Main.qml")));
+    if (engine.rootObjects().isEmpty()) {
+        std::fprintf(stderr, "vigil: the user interface failed to load (see the messages "
+                             "above; a missing qml6-module-* package is the usual cause)\n");
+        return 1;
+    }
+    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
+
+    std::unique_ptr<vigil::app::ScreenshotOnConnect> screenshot;
+    if (!options->screenshotPath.isEmpty() && window) {
+        screenshot = std::make_unique<vigil::app::ScreenshotOnConnect>(
+            window, &status, &counts, options->screenshotPath, options->screenshotTimeoutMs);
+    }
+
+    manager.open();
+    const int rc = QApplication::exec();
+    manager.close();
+    return rc;
+}

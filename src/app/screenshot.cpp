@@ -1,0 +1,61 @@
+#include "screenshot.h"
+
+#include "models/channelcountsmodel.h"
+#include "models/connectionstatus.h"
+#include "protocol/logging.h"
+
+#include <QCoreApplication>
+#include <QImage>
+#include <QQuickWindow>
+#include <QTimer>
+
+namespace vigil::app {
+
+namespace {
+// Enough envelopes that several channels have data on screen, not just the first frame.
+constexpr qint64 kMinimumMessages = 10;
+} // namespace
+
+ScreenshotOnConnect::ScreenshotOnConnect(QQuickWindow *window, ConnectionStatus *status,
+                                         ChannelCountsModel *counts, QString path, int timeoutMs,
+                                         QObject *parent)
+    : QObject(parent)
+    , m_window(window)
+    , m_status(status)
+    , m_counts(counts)
+    , m_path(std::move(path))
+{
+    connect(status, &ConnectionStatus::changed, this, &ScreenshotOnConnect::check);
+    connect(counts, &ChannelCountsModel::totalChanged, this, &ScreenshotOnConnect::check);
+    QTimer::singleShot(timeoutMs, this, [this, timeoutMs] {
+        qCCritical(lcUi).noquote() << "no connected window with data within" << timeoutMs
+                                   << "ms; state:" << m_status->state() << m_status->detail();
+        QCoreApplication::exit(1);
+    });
+}
+
+void ScreenshotOnConnect::check()
+{
+    if (m_capturing || !m_status->connected() || m_counts->total() < kMinimumMessages)
+        return;
+    m_capturing = true;
+    // Let the scene graph render the latest counts before grabbing.
+    connect(m_window, &QQuickWindow::frameSwapped, this, &ScreenshotOnConnect::capture,
+            Qt::SingleShotConnection);
+    m_window->update();
+}
+
+void ScreenshotOnConnect::capture()
+{
+    const QImage image = m_window->grabWindow();
+    if (image.isNull() || !image.save(m_path)) {
+        qCCritical(lcUi).noquote() << "could not save the screenshot to" << m_path;
+        QCoreApplication::exit(1);
+        return;
+    }
+    qCInfo(lcUi).noquote() << "screenshot saved to" << m_path << "after" << m_counts->total()
+                           << "messages";
+    QCoreApplication::exit(0);
+}
+
+} // namespace vigil::app

@@ -1,0 +1,283 @@
+#include "clioptions.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QSet>
+
+#include <cstdio>
+
+namespace vigil::cli {
+
+namespace {
+
+constexpr auto kDefaultUrl = "ws://127.0.0.1:8765/ws";
+
+const QStringList kCommands = {QStringLiteral("tail"), QStringLiteral("send"),
+                               QStringLiteral("flush"), QStringLiteral("queue"),
+                               QStringLiteral("health")};
+
+// Which command-specific options each command takes; global options are always allowed.
+const QHash<QString, QSet<QString>> &commandOptions()
+{
+    static const QHash<QString, QSet<QString>> map = {
+        {QStringLiteral("tail"),
+         {QStringLiteral("channel"), QStringLiteral("count"), QStringLiteral("timeout-ms")}},
+        {QStringLiteral("send"),
+         {QStringLiteral("channel"), QStringLiteral("type"), QStringLiteral("priority"),
+          QStringLiteral("payload"), QStringLiteral("timeout-ms")}},
+        {QStringLiteral("flush"), {QStringLiteral("timeout-ms")}},
+        {QStringLiteral("queue"), {}},
+        {QStringLiteral("health"), {QStringLiteral("duration-ms")}},
+    };
+    return map;
+}
+
+const QStringList kCommandSpecific = {
+    QStringLiteral("channel"),  QStringLiteral("count"),   QStringLiteral("timeout-ms"),
+    QStringLiteral("type"),     QStringLiteral("priority"), QStringLiteral("payload"),
+    QStringLiteral("duration-ms")};
+
+bool usageError(const QString &message, int *exitCode)
+{
+    std::fprintf(stderr, "vigil-cli: %s\nTry 'vigil-cli --help'.\n", qPrintable(message));
+    *exitCode = Usage;
+    return false;
+}
+
+bool readInt(const QCommandLineParser &parser, const QString &name, int min, int max, int *out,
+             int *exitCode)
+{
+    if (!parser.isSet(name))
+        return true;
+    bool ok = false;
+    const qint64 value = parser.value(name).toLongLong(&ok);
+    if (!ok || value < min || value > max) {
+        return usageError(QStringLiteral("--%1 must be a whole number from %2 to %3 (got '%4')")
+                              .arg(name)
+                              .arg(min)
+                              .arg(max)
+                              .arg(parser.value(name).left(40)),
+                          exitCode);
+    }
+    *out = int(value);
+    return true;
+}
+
+} // namespace
+
+QString profileFor(const ConnectionConfig &config)
+{
+    if (config.urls.isEmpty())
+        return {};
+    return config.urls.first()
+        .adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment
+                  | QUrl::StripTrailingSlash)
+        .toString();
+}
+
+std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Headless Vigil client. Results are JSON lines on stdout; state changes and diagnostics "
+        "go to stderr.\n\n"
+        "Commands:\n"
+        "  tail   [--channel C]... [--count N] [--timeout-ms N]\n"
+        "         subscribe and print each envelope; exit 0 after N, 3 on timeout\n"
+        "  send   --channel C --type T [--priority P] [--payload JSON] [--timeout-ms N]\n"
+        "         store one message in the durable outbox, print its id, try to deliver it\n"
+        "  flush  [--timeout-ms N]   deliver everything queued for this server\n"
+        "  queue                     show the outbox for this server\n"
+        "  health [--duration-ms N]  connect, measure round trips, print the figures\n\n"
+        "Exit codes: 0 ok, 1 failure, 2 usage error, 3 timeout."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("tail, send, flush, queue or health"));
+    parser.addOptions({
+        {QStringLiteral("url"),
+         QStringLiteral("Server URL; repeat for a failover list (default %1).")
+             .arg(QLatin1String(kDefaultUrl)),
+         QStringLiteral("URL")},
+        {QStringLiteral("token-file"),
+         QStringLiteral("File holding the bearer token (first line)."), QStringLiteral("FILE")},
+        {QStringLiteral("data-dir"),
+         QStringLiteral("Where the outbox lives (default: $VIGIL_DATA_DIR or the per-user "
+                        "data folder)."),
+         QStringLiteral("DIR")},
+        {QStringLiteral("heartbeat-ms"), QStringLiteral("Heartbeat interval (default 30000)."),
+         QStringLiteral("N")},
+        {QStringLiteral("heartbeat-timeout-ms"),
+         QStringLiteral("Time to wait for a heartbeat answer (default 10000)."),
+         QStringLiteral("N")},
+        {QStringLiteral("channel"), QStringLiteral("Channel (tail: repeatable; send: one)."),
+         QStringLiteral("C")},
+        {QStringLiteral("count"), QStringLiteral("tail: stop after N envelopes."),
+         QStringLiteral("N")},
+        {QStringLiteral("timeout-ms"), QStringLiteral("Give up after N milliseconds."),
+         QStringLiteral("N")},
+        {QStringLiteral("type"), QStringLiteral("send: message type, e.g. chat.message."),
+         QStringLiteral("T")},
+        {QStringLiteral("priority"),
+         QStringLiteral("send: critical, high, normal (default) or low."), QStringLiteral("P")},
+        {QStringLiteral("payload"), QStringLiteral("send: payload as JSON (default {})."),
+         QStringLiteral("JSON")},
+        {QStringLiteral("duration-ms"), QStringLiteral("health: how long to measure (default 5000)."),
+         QStringLiteral("N")},
+    });
+
+    if (!parser.parse(arguments)) {
+        usageError(parser.errorText(), exitCode);
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        *exitCode = Ok;
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        std::printf("vigil-cli %s\n", VIGIL_VERSION);
+        *exitCode = Ok;
+        return std::nullopt;
+    }
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty()) {
+        usageError(QStringLiteral("no command given (tail, send, flush, queue or health)"),
+                   exitCode);
+        return std::nullopt;
+    }
+    if (positional.size() > 1) {
+        usageError(QStringLiteral("unexpected argument '%1'").arg(positional.at(1)), exitCode);
+        return std::nullopt;
+    }
+    Options o;
+    o.command = positional.first();
+    if (!kCommands.contains(o.command)) {
+        usageError(QStringLiteral("unknown command '%1' (expected tail, send, flush, queue or "
+                                  "health)")
+                       .arg(o.command.left(40)),
+                   exitCode);
+        return std::nullopt;
+    }
+    const QSet<QString> allowed = commandOptions().value(o.command);
+    for (const QString &name : kCommandSpecific) {
+        if (parser.isSet(name) && !allowed.contains(name)) {
+            usageError(QStringLiteral("--%1 does not apply to '%2'").arg(name, o.command),
+                       exitCode);
+            return std::nullopt;
+        }
+    }
+
+    // Connection settings.
+    QStringList urls = parser.values(QStringLiteral("url"));
+    if (urls.isEmpty())
+        urls.append(QLatin1String(kDefaultUrl));
+    for (const QString &text : std::as_const(urls)) {
+        const QUrl url(text, QUrl::StrictMode);
+        const QString scheme = url.scheme();
+        if (!url.isValid() || url.host().isEmpty() || (scheme != u"ws" && scheme != u"wss")) {
+            usageError(QStringLiteral("--url '%1' is not a ws:// or wss:// URL with a host")
+                           .arg(url.adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo)
+                                    .toString()
+                                    .left(200)),
+                       exitCode);
+            return std::nullopt;
+        }
+        o.connection.urls.append(url);
+    }
+    if (parser.isSet(QStringLiteral("token-file"))) {
+        const QString path = parser.value(QStringLiteral("token-file"));
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            usageError(QStringLiteral("cannot read --token-file %1: %2").arg(path, file.errorString()),
+                       exitCode);
+            return std::nullopt;
+        }
+        o.connection.token = QString::fromUtf8(file.readLine(4096)).trimmed();
+        if (o.connection.token.isEmpty()) {
+            usageError(QStringLiteral("--token-file %1 is empty").arg(path), exitCode);
+            return std::nullopt;
+        }
+    }
+    o.dataDir = parser.value(QStringLiteral("data-dir"));
+    if (!readInt(parser, QStringLiteral("heartbeat-ms"), 10, 3600000,
+                 &o.connection.heartbeatMs, exitCode)
+        || !readInt(parser, QStringLiteral("heartbeat-timeout-ms"), 10, 3600000,
+                    &o.connection.heartbeatTimeoutMs, exitCode)
+        || !readInt(parser, QStringLiteral("count"), 1, 1000000000, &o.count, exitCode)
+        || !readInt(parser, QStringLiteral("timeout-ms"), 1, 86400000, &o.timeoutMs, exitCode)
+        || !readInt(parser, QStringLiteral("duration-ms"), 1, 86400000, &o.durationMs,
+                    exitCode))
+        return std::nullopt;
+    // health measures round trips, so without an explicit interval it heartbeats often.
+    if (o.command == u"health" && !parser.isSet(QStringLiteral("heartbeat-ms")))
+        o.connection.heartbeatMs = 500;
+
+    // Command arguments.
+    const QStringList channels = parser.values(QStringLiteral("channel"));
+    for (const QString &c : channels) {
+        if (!isValidChannelName(c)) {
+            usageError(QStringLiteral("--channel '%1' is not a valid channel name").arg(c.left(64)),
+                       exitCode);
+            return std::nullopt;
+        }
+    }
+    if (o.command == u"tail") {
+        o.channels = channels.isEmpty() ? knownChannels() : channels;
+        o.channels.removeDuplicates();
+    } else if (o.command == u"send") {
+        if (channels.size() != 1) {
+            usageError(QStringLiteral("send needs exactly one --channel"), exitCode);
+            return std::nullopt;
+        }
+        o.channel = channels.first();
+        if (o.channel == u"system") {
+            usageError(QStringLiteral("send cannot write to the system channel"), exitCode);
+            return std::nullopt;
+        }
+        o.type = parser.value(QStringLiteral("type"));
+        if (o.type.isEmpty() || o.type.size() > kMaxNameLength) {
+            usageError(QStringLiteral("send needs --type T (1 to %1 characters)").arg(kMaxNameLength),
+                       exitCode);
+            return std::nullopt;
+        }
+        if (parser.isSet(QStringLiteral("priority"))) {
+            const auto p = priorityFromName(parser.value(QStringLiteral("priority")));
+            if (!p) {
+                usageError(QStringLiteral("--priority must be critical, high, normal or low"),
+                           exitCode);
+                return std::nullopt;
+            }
+            o.priority = *p;
+        }
+        o.payload = QJsonObject();
+        if (parser.isSet(QStringLiteral("payload"))) {
+            const QByteArray text = parser.value(QStringLiteral("payload")).toUtf8();
+            QJsonParseError error;
+            // Wrapped in an array so any JSON value (object, string, number) is accepted.
+            const QJsonDocument doc = QJsonDocument::fromJson("[" + text + "]", &error);
+            if (error.error != QJsonParseError::NoError || doc.array().size() != 1) {
+                usageError(QStringLiteral("--payload is not valid JSON: %1")
+                               .arg(error.error != QJsonParseError::NoError
+                                        ? error.errorString()
+                                        : QStringLiteral("expected exactly one value")),
+                           exitCode);
+                return std::nullopt;
+            }
+            o.payload = doc.array().first();
+        }
+        if (o.timeoutMs == 0)
+            o.timeoutMs = 5000;
+    } else if (o.command == u"flush") {
+        if (o.timeoutMs == 0)
+            o.timeoutMs = 30000;
+    }
+    return o;
+}
+
+} // namespace vigil::cli

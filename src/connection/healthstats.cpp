@@ -1,0 +1,96 @@
+#include "healthstats.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace vigil {
+
+HealthStats::HealthStats(int window)
+    : m_window(std::max(2, window))
+{}
+
+void HealthStats::recordRtt(qint64 ms)
+{
+    m_last = std::max<qint64>(0, ms);
+    m_samples.append(m_last);
+    if (m_samples.size() > m_window)
+        m_samples.removeFirst();
+}
+
+void HealthStats::recordLoss()
+{
+    m_samples.append(-1);
+    if (m_samples.size() > m_window)
+        m_samples.removeFirst();
+}
+
+void HealthStats::reset()
+{
+    m_samples.clear();
+    m_last = -1;
+}
+
+double HealthStats::averageRttMs() const
+{
+    qint64 sum = 0;
+    int n = 0;
+    for (qint64 s : m_samples) {
+        if (s >= 0) {
+            sum += s;
+            ++n;
+        }
+    }
+    return n ? double(sum) / n : 0.0;
+}
+
+qint64 HealthStats::p95RttMs() const
+{
+    QVector<qint64> ok;
+    for (qint64 s : m_samples) {
+        if (s >= 0)
+            ok.append(s);
+    }
+    if (ok.isEmpty())
+        return 0;
+    std::sort(ok.begin(), ok.end());
+    // Nearest-rank percentile: the smallest sample at or above 95% of the ranks.
+    const int rank = int(std::ceil(0.95 * ok.size()));
+    return ok.at(std::clamp(rank - 1, 0, int(ok.size()) - 1));
+}
+
+double HealthStats::jitterMs() const
+{
+    double sum = 0;
+    int n = 0;
+    qint64 previous = -1;
+    for (qint64 s : m_samples) {
+        if (s < 0)
+            continue;
+        if (previous >= 0) {
+            sum += std::abs(double(s - previous));
+            ++n;
+        }
+        previous = s;
+    }
+    return n ? sum / n : 0.0;
+}
+
+double HealthStats::lossPercent() const
+{
+    if (m_samples.isEmpty())
+        return 0.0;
+    const auto lost = std::count(m_samples.begin(), m_samples.end(), -1);
+    return 100.0 * double(lost) / double(m_samples.size());
+}
+
+QJsonObject HealthStats::toJson() const
+{
+    return {{QStringLiteral("rttLastMs"), m_last},
+            {QStringLiteral("rttAvgMs"), averageRttMs()},
+            {QStringLiteral("rttP95Ms"), p95RttMs()},
+            {QStringLiteral("jitterMs"), jitterMs()},
+            {QStringLiteral("lossPercent"), lossPercent()},
+            {QStringLiteral("samples"), sampleCount()}};
+}
+
+} // namespace vigil

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QtQml/qqmlregistration.h>
+
+class QQmlEngine;
+class QJSEngine;
+
+namespace vigil {
+
+class ConnectionManager;
+
+/// \brief What the UI shows about the connection: a read-only view of a ConnectionManager.
+class ConnectionStatus : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    /// disconnected, connecting, connected, reconnecting, error or closed
+    Q_PROPERTY(QString state READ state NOTIFY changed)
+    Q_PROPERTY(bool connected READ connected NOTIFY changed)
+    /// One line for people, e.g. "Reconnecting - attempt 3, next try in 4 s"
+    Q_PROPERTY(QString summary READ summary NOTIFY changed)
+    /// Why the state last changed, e.g. "Connection refused"
+    Q_PROPERTY(QString detail READ detail NOTIFY changed)
+    Q_PROPERTY(QString url READ url NOTIFY changed)
+    Q_PROPERTY(QString transport READ transport CONSTANT)
+    /// Last heartbeat round trip in ms; -1 before the first
+    Q_PROPERTY(int rttMs READ rttMs NOTIFY rttChanged)
+public:
+    // No default argument on purpose: Qt 6.4 prefers a default constructor over create() for
+    // QML_SINGLETON, and QML would then build a second, unconnected instance.
+    explicit ConnectionStatus(QObject *parent);
+
+    static void setInstance(ConnectionStatus *instance);
+    static ConnectionStatus *create(QQmlEngine *, QJSEngine *);
+
+    /// Starts following `manager` (not owned).
+    void attach(ConnectionManager *manager);
+
+    [[nodiscard]] QString state() const { return m_state; }
+    [[nodiscard]] bool connected() const { return m_state == u"connected"; }
+    [[nodiscard]] QString summary() const { return m_summary; }
+    [[nodiscard]] QString detail() const { return m_detail; }
+    [[nodiscard]] QString url() const { return m_url; }
+    [[nodiscard]] QString transport() const { return QStringLiteral("websocket"); }
+    [[nodiscard]] int rttMs() const { return m_rttMs; }
+
+Q_SIGNALS:
+    void changed();
+    void rttChanged();
+
+private:
+    void update(const QString &reason);
+
+    QPointer<ConnectionManager> m_manager;
+    QString m_state = QStringLiteral("disconnected");
+    QString m_summary;
+    QString m_detail;
+    QString m_url;
+    int m_rttMs = -1;
+};
+
+} // namespace vigil

@@ -1,0 +1,252 @@
+// vigil-cli (and the --help/--version/bad-flag behaviour of all three executables) driven
+// from outside, exactly as scripts use them, against a real vigil-relay process.
+#include "helpers/childprocess.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using vigil::test::runProcess;
+using vigil::test::startRelayProcess;
+
+namespace {
+
+const QString kCli = QStringLiteral(VIGIL_CLI_BIN);
+const QString kRelay = QStringLiteral(VIGIL_RELAY_BIN);
+const QString kApp = QStringLiteral(VIGIL_APP_BIN);
+
+QString urlFor(quint16 port)
+{
+    return QStringLiteral("ws://127.0.0.1:%1/ws").arg(port);
+}
+
+quint16 closedPort()
+{
+    QTcpServer server;
+    server.listen(QHostAddress::LocalHost, 0);
+    return server.serverPort();
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void versionAndHelp_data();
+    void versionAndHelp();
+    void wrongFlagsExitTwo_data();
+    void wrongFlagsExitTwo();
+    void tailPrintsCountEnvelopes();
+    void tailTimesOutWithExitThree();
+    void sendDeliversWhenRelayIsUp();
+    void sendQueuesWhileDownAndFlushDeliversOnce();
+    void healthReportsRoundTrips();
+    void healthOfUnreachableServerFails();
+};
+
+void TestCli::versionAndHelp_data()
+{
+    QTest::addColumn<QString>("program");
+    QTest::newRow("vigil-cli") << kCli;
+    QTest::newRow("vigil-relay") << kRelay;
+    QTest::newRow("vigil") << kApp;
+}
+
+void TestCli::versionAndHelp()
+{
+    QFETCH(QString, program);
+    const auto version = runProcess(program, {"--version"});
+    QCOMPARE(version.exitCode, 0);
+    QVERIFY2(version.out.contains("0.1.0"), version.out.constData());
+    const auto help = runProcess(program, {"--help"});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains("--version"));
+}
+
+void TestCli::wrongFlagsExitTwo_data()
+{
+    QTest::addColumn<QString>("program");
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("cli unknown option") << kCli << QStringList{"tail", "--bogus"} << "Unknown option 'bogus'";
+    QTest::newRow("cli no command") << kCli << QStringList{} << "no command given";
+    QTest::newRow("cli unknown command") << kCli << QStringList{"explode"} << "unknown command 'explode'";
+    QTest::newRow("cli count not a number") << kCli << QStringList{"tail", "--count", "abc"}
+                                            << "--count must be a whole number";
+    QTest::newRow("cli option of another command") << kCli << QStringList{"tail", "--type", "x"}
+                                                   << "--type does not apply to 'tail'";
+    QTest::newRow("cli http url") << kCli << QStringList{"tail", "--url", "http://example.test/"}
+                                  << "is not a ws:// or wss:// URL";
+    QTest::newRow("cli missing token file")
+        << kCli << QStringList{"tail", "--token-file", "/nonexistent/token"} << "cannot read --token-file";
+    QTest::newRow("cli send without channel") << kCli << QStringList{"send", "--type", "t"}
+                                              << "send needs exactly one --channel";
+    QTest::newRow("cli send without type") << kCli << QStringList{"send", "--channel", "chat"}
+                                           << "send needs --type";
+    QTest::newRow("cli bad payload")
+        << kCli << QStringList{"send", "--channel", "chat", "--type", "t", "--payload", "{bad"}
+        << "--payload is not valid JSON";
+    QTest::newRow("cli bad priority")
+        << kCli << QStringList{"send", "--channel", "chat", "--type", "t", "--priority", "urgent"}
+        << "--priority must be critical, high, normal or low";
+    QTest::newRow("cli bad channel") << kCli << QStringList{"tail", "--channel", "no spaces"}
+                                     << "not a valid channel name";
+    QTest::newRow("cli heartbeat zero") << kCli << QStringList{"health", "--heartbeat-ms", "0"}
+                                        << "--heartbeat-ms must be a whole number";
+    QTest::newRow("relay port out of range") << kRelay << QStringList{"--port", "70000"}
+                                             << "--port must be a whole number from 0 to 65535";
+    QTest::newRow("relay unknown option") << kRelay << QStringList{"--bogus"} << "Unknown option 'bogus'";
+    QTest::newRow("app unknown option") << kApp << QStringList{"--bogus"} << "Unknown option 'bogus'";
+    QTest::newRow("app bad url") << kApp << QStringList{"--url", "not a url"} << "is not a ws:// or wss:// URL";
+    QTest::newRow("app demo and url") << kApp << QStringList{"--demo", "--url", "ws://127.0.0.1:1/ws"}
+                                      << "--demo and --url exclude each other";
+}
+
+void TestCli::wrongFlagsExitTwo()
+{
+    QFETCH(QString, program);
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const auto r = runProcess(program, args, 30000, {"QT_QPA_PLATFORM=offscreen"});
+    QVERIFY(r.finished);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::tailPrintsCountEnvelopes()
+{
+    quint16 port = 0;
+    auto relay = startRelayProcess({"--demo"}, &port);
+    QVERIFY(relay);
+    const auto r = runProcess(kCli, {"tail", "--url", urlFor(port), "--count", "3", "--timeout-ms", "30000"});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.allLinesJson);
+    QCOMPARE(r.lines.size(), 3);
+    for (const QJsonObject &line : r.lines) {
+        QVERIFY(!line.value("type").toString().isEmpty());
+        QVERIFY(!line.value("channel").toString().isEmpty());
+        QVERIFY(line.value("seq").toInteger() >= 1);
+        QVERIFY(!line.value("id").toString().isEmpty());
+    }
+    // State changes went to stderr as JSON events naming the transport.
+    QVERIFY(r.err.contains(R"("event":"state")"));
+    QVERIFY(r.err.contains(R"("state":"connected")"));
+    QVERIFY(r.err.contains(R"("transport":"websocket")"));
+}
+
+void TestCli::tailTimesOutWithExitThree()
+{
+    quint16 port = 0;
+    auto relay = startRelayProcess({}, &port); // no demo: nothing will arrive
+    QVERIFY(relay);
+    const auto r = runProcess(kCli, {"tail", "--url", urlFor(port), "--count", "1", "--timeout-ms", "700"});
+    QCOMPARE(r.exitCode, 3);
+    QCOMPARE(r.lines.size(), 0);
+    QVERIFY(r.err.contains("timed out after 700 ms"));
+}
+
+void TestCli::sendDeliversWhenRelayIsUp()
+{
+    quint16 port = 0;
+    auto relay = startRelayProcess({}, &port);
+    QVERIFY(relay);
+    QTemporaryDir data;
+    const auto r = runProcess(kCli, {"send", "--url", urlFor(port), "--data-dir", data.path(),
+                                     "--channel", "chat", "--type", "chat.message",
+                                     "--priority", "high", "--payload", R"({"content":"hello"})"});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.lines.size(), 2);
+    const QString id = r.lines.at(0).value("id").toString();
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(r.lines.at(0).value("status").toString(), QStringLiteral("enqueued"));
+    QCOMPARE(r.lines.at(1).value("id").toString(), id);
+    QCOMPARE(r.lines.at(1).value("status").toString(), QStringLiteral("delivered"));
+
+    const auto q = runProcess(kCli, {"queue", "--url", urlFor(port), "--data-dir", data.path()});
+    QCOMPARE(q.exitCode, 0);
+    QCOMPARE(q.lines.first().value("depth").toInt(), 0);
+}
+
+void TestCli::sendQueuesWhileDownAndFlushDeliversOnce()
+{
+    const quint16 port = closedPort();
+    QTemporaryDir data;
+    const QStringList common = {"--url", urlFor(port), "--data-dir", data.path()};
+
+    const auto sent = runProcess(kCli, QStringList{"send", "--channel", "chat", "--type", "chat.message",
+                                                   "--payload", R"({"content":"offline"})"} + common);
+    QCOMPARE(sent.exitCode, 0);
+    QCOMPARE(sent.lines.size(), 2);
+    const QString id = sent.lines.at(0).value("id").toString();
+    QCOMPARE(sent.lines.at(1).value("status").toString(), QStringLiteral("queued"));
+    QVERIFY(!sent.lines.at(1).value("reason").toString().isEmpty());
+
+    const auto queued = runProcess(kCli, QStringList{"queue"} + common);
+    QCOMPARE(queued.exitCode, 0);
+    QCOMPARE(queued.lines.size(), 2);
+    QCOMPARE(queued.lines.at(0).value("depth").toInt(), 1);
+    QCOMPARE(queued.lines.at(0).value("byPriority").toObject().value("normal").toInt(), 1);
+    QCOMPARE(queued.lines.at(1).value("id").toString(), id);
+
+    // The server comes up; a watcher subscribes; flush delivers the queued message.
+    quint16 relayPort = 0;
+    auto relay = startRelayProcess({"--port", QString::number(port)}, &relayPort);
+    QVERIFY2(relay, "the chosen port was taken meanwhile");
+    vigil::test::ChildProcess watcher;
+    watcher.start(kCli, {"tail", "--url", urlFor(port), "--channel", "chat", "--timeout-ms", "60000"});
+    QVERIFY(watcher.waitForStarted());
+    QByteArray watcherErr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (watcherErr += watcher.readAllStandardError()).contains(R"("event":"subscribed")"), 30000);
+
+    const auto flushed = runProcess(kCli, QStringList{"flush", "--timeout-ms", "30000"} + common);
+    QCOMPARE(flushed.exitCode, 0);
+    QCOMPARE(flushed.lines.last().value("delivered").toInt(), 1);
+    QCOMPARE(flushed.lines.last().value("remaining").toInt(), 0);
+
+    QTRY_VERIFY_WITH_TIMEOUT(watcher.canReadLine(), 30000);
+    const QJsonObject got = QJsonDocument::fromJson(watcher.readLine()).object();
+    QCOMPARE(got.value("id").toString(), id);
+    QCOMPARE(got.value("payload").toObject().value("content").toString(), QStringLiteral("offline"));
+
+    // Flushing again delivers nothing more: the message left the outbox exactly once.
+    const auto again = runProcess(kCli, QStringList{"flush"} + common);
+    QCOMPARE(again.exitCode, 0);
+    QCOMPARE(again.lines.last().value("delivered").toInt(), 0);
+    QVERIFY(!watcher.waitForReadyRead(1000));
+}
+
+void TestCli::healthReportsRoundTrips()
+{
+    quint16 port = 0;
+    auto relay = startRelayProcess({}, &port);
+    QVERIFY(relay);
+    const auto r = runProcess(kCli, {"health", "--url", urlFor(port), "--duration-ms", "1500",
+                                     "--heartbeat-ms", "100"});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.lines.size(), 1);
+    const QJsonObject h = r.lines.first();
+    QCOMPARE(h.value("state").toString(), QStringLiteral("connected"));
+    QCOMPARE(h.value("transport").toString(), QStringLiteral("websocket"));
+    QVERIFY(h.value("samples").toInt() >= 2);
+    QVERIFY(h.value("rttLastMs").toInteger() >= 0);
+    QCOMPARE(h.value("lossPercent").toDouble(), 0.0);
+    QVERIFY(h.value("capabilities").toArray().contains("ack"));
+    QVERIFY(h.value("server").toString().startsWith("vigil-relay/"));
+}
+
+void TestCli::healthOfUnreachableServerFails()
+{
+    const auto r = runProcess(kCli, {"health", "--url", urlFor(closedPort()), "--duration-ms", "20000"});
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.lines.size(), 1);
+    QVERIFY(r.lines.first().value("state").toString() != QStringLiteral("connected"));
+    QCOMPARE(r.lines.first().value("samples").toInt(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,216 @@
+// The connection manager against a real relay on loopback.
+#include "connection/connectionmanager.h"
+#include "relay/relay.h"
+
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+#include <memory>
+
+using vigil::ConnectionManager;
+using State = vigil::ConnectionManager::State;
+
+namespace {
+
+constexpr int kWaitMs = 15000;
+
+std::unique_ptr<vigil::Relay> startRelay(quint16 port = 0, bool demo = false)
+{
+    vigil::RelayConfig config;
+    config.port = port;
+    config.demo = demo;
+    auto relay = std::make_unique<vigil::Relay>(config);
+    QString error;
+    if (!relay->start(&error))
+        qFatal("relay did not start: %s", qPrintable(error));
+    return relay;
+}
+
+vigil::ConnectionConfig configFor(const QUrl &url)
+{
+    vigil::ConnectionConfig config;
+    config.urls = {url};
+    config.channels = {"incidents", "chat"};
+    config.heartbeatMs = 200;
+    config.heartbeatTimeoutMs = 2000;
+    config.reconnect.baseMs = 50;
+    config.reconnect.capMs = 200;
+    return config;
+}
+
+// A loopback port with nothing listening on it.
+quint16 closedPort()
+{
+    QTcpServer server;
+    server.listen(QHostAddress::LocalHost, 0);
+    return server.serverPort(); // closed when `server` goes out of scope
+}
+
+} // namespace
+
+class TestConnectionManager : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<vigil::Envelope>(); }
+    void connectsSubscribesAndReceives();
+    void heartbeatMeasuresRoundTrips();
+    void sendIsAcked();
+    void reconnectsAfterRelayRestartAndResubscribesWithSince();
+    void refusedConnectionSchedulesJitteredRetry();
+    void closeStopsRetrying();
+    void tokenNeverAppearsInLogs();
+};
+
+void TestConnectionManager::connectsSubscribesAndReceives()
+{
+    auto relay = startRelay();
+    ConnectionManager manager(configFor(relay->url()));
+    QSignalSpy states(&manager, &ConnectionManager::stateChanged);
+    QSignalSpy welcome(&manager, &ConnectionManager::welcomeReceived);
+    QSignalSpy subscribed(&manager, &ConnectionManager::subscribed);
+    QSignalSpy received(&manager, &ConnectionManager::envelopeReceived);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Connected, kWaitMs);
+    QCOMPARE(states.first().first().value<State>(), State::Connecting);
+    QTRY_COMPARE_WITH_TIMEOUT(welcome.size(), 1, kWaitMs);
+    QVERIFY(manager.serverSupports("ack"));
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, kWaitMs);
+
+    relay->publish(vigil::Envelope::create("incident.created", "incidents", QJsonObject{{"n", 1}}));
+    relay->publish(vigil::Envelope::create("alert.raised", "alerts", QJsonObject{})); // not ours
+    relay->publish(vigil::Envelope::create("chat.message", "chat", QJsonObject{{"n", 2}}));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 2, kWaitMs);
+    QCOMPARE(received.at(0).first().value<vigil::Envelope>().channel, QStringLiteral("incidents"));
+    QCOMPARE(received.at(1).first().value<vigil::Envelope>().channel, QStringLiteral("chat"));
+    QCOMPARE(manager.lastSeq("incidents"), 1);
+    QCOMPARE(manager.lastSeq("alerts"), -1);
+}
+
+void TestConnectionManager::heartbeatMeasuresRoundTrips()
+{
+    auto relay = startRelay();
+    ConnectionManager manager(configFor(relay->url()));
+    QSignalSpy rtt(&manager, &ConnectionManager::rttMeasured);
+    manager.open();
+    QTRY_VERIFY_WITH_TIMEOUT(rtt.size() >= 3, kWaitMs);
+    QVERIFY(manager.health().sampleCount() >= 3);
+    QCOMPARE(manager.health().lossPercent(), 0.0);
+    QVERIFY(manager.health().lastRttMs() >= 0);
+}
+
+void TestConnectionManager::sendIsAcked()
+{
+    auto relay = startRelay();
+    ConnectionManager manager(configFor(relay->url()));
+    QSignalSpy acked(&manager, &ConnectionManager::acked);
+    QSignalSpy received(&manager, &ConnectionManager::envelopeReceived);
+    manager.open();
+    QTRY_VERIFY_WITH_TIMEOUT(manager.serverSentWelcome(), kWaitMs);
+    const auto message = vigil::Envelope::create("chat.message", "chat", QJsonObject{{"c", "hi"}});
+    QVERIFY(manager.send(message));
+    QTRY_COMPARE_WITH_TIMEOUT(acked.size(), 1, kWaitMs);
+    QCOMPARE(acked.first().first().toString(), message.id);
+    // Subscribed to chat, so our own message comes back fanned out with a seq.
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, kWaitMs);
+    QCOMPARE(received.first().first().value<vigil::Envelope>().id, message.id);
+}
+
+void TestConnectionManager::reconnectsAfterRelayRestartAndResubscribesWithSince()
+{
+    auto relay = startRelay();
+    const quint16 port = relay->port();
+    ConnectionManager manager(configFor(relay->url()));
+    QSignalSpy subscribed(&manager, &ConnectionManager::subscribed);
+    QSignalSpy received(&manager, &ConnectionManager::envelopeReceived);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, kWaitMs);
+    for (int i = 0; i < 3; ++i)
+        relay->publish(vigil::Envelope::create("incident.updated", "incidents", QJsonObject{}));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 3, kWaitMs);
+    QCOMPARE(manager.lastSeq("incidents"), 3);
+
+    relay.reset(); // the relay goes away (close 1001)
+    QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Reconnecting, kWaitMs);
+
+    // A relay without the old history comes back on the same port: the client resubscribes
+    // with since=3, and the relay says it cannot recover the gap.
+    relay = startRelay(port);
+    subscribed.clear();
+    QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Connected, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, kWaitMs);
+    bool incidentsRecovered = true;
+    for (const auto &args : subscribed) {
+        if (args.at(0).toString() == "incidents")
+            incidentsRecovered = args.at(2).toBool();
+    }
+    QCOMPARE(incidentsRecovered, false);
+}
+
+void TestConnectionManager::refusedConnectionSchedulesJitteredRetry()
+{
+    QUrl url(QStringLiteral("ws://127.0.0.1/ws"));
+    url.setPort(closedPort());
+    auto config = configFor(url);
+    config.reconnect.baseMs = 1000;
+    config.reconnect.capMs = 30000;
+    ConnectionManager manager(config);
+    manager.setRandomSource([] { return 0.25; });
+    QSignalSpy scheduled(&manager, &ConnectionManager::reconnectScheduled);
+    manager.open();
+    QVERIFY(scheduled.wait(kWaitMs));
+    QCOMPARE(scheduled.first().at(0).toInt(), 1);   // attempt
+    QCOMPARE(scheduled.first().at(1).toInt(), 250); // 0.25 * 1000 ms
+    QCOMPARE(manager.state(), State::Reconnecting);
+}
+
+void TestConnectionManager::closeStopsRetrying()
+{
+    QUrl url(QStringLiteral("ws://127.0.0.1/ws"));
+    url.setPort(closedPort());
+    ConnectionManager manager(configFor(url));
+    QSignalSpy scheduled(&manager, &ConnectionManager::reconnectScheduled);
+    manager.open();
+    QVERIFY(scheduled.wait(kWaitMs));
+    manager.close();
+    QCOMPARE(manager.state(), State::Closed);
+    scheduled.clear();
+    QVERIFY(!scheduled.wait(1000)); // negative check: nothing more is scheduled
+    QCOMPARE(manager.state(), State::Closed);
+}
+
+namespace {
+QStringList g_logLines;
+void captureLog(QtMsgType, const QMessageLogContext &, const QString &message)
+{
+    g_logLines.append(message);
+}
+} // namespace
+
+void TestConnectionManager::tokenNeverAppearsInLogs()
+{
+    auto relay = startRelay();
+    auto config = configFor(relay->url());
+    const QString token = QStringLiteral("tok-7f3a9c-secret");
+    config.token = token;
+    ConnectionManager manager(config);
+    g_logLines.clear();
+    QLoggingCategory::setFilterRules("vigil.*=true");
+    const auto previous = qInstallMessageHandler(captureLog);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Connected, kWaitMs);
+    relay.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Reconnecting, kWaitMs);
+    manager.close();
+    qInstallMessageHandler(previous);
+    QLoggingCategory::setFilterRules(QString());
+    QVERIFY(g_logLines.size() >= 3);
+    for (const QString &line : std::as_const(g_logLines))
+        QVERIFY2(!line.contains(token), qPrintable(line));
+}
+
+QTEST_GUILESS_MAIN(TestConnectionManager)
+#include "tst_connectionmanager.moc"
