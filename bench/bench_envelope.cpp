@@ -17,9 +17,8 @@ vigil::Envelope sample(int logEntries)
                                    {QStringLiteral("source"), QStringLiteral("checkout-api")},
                                    {QStringLiteral("taskId"), QStringLiteral("task-%1").arg(i)}});
     }
-    vigil::Envelope e = vigil::Envelope::create(
-        QStringLiteral("log.batch"), QStringLiteral("logs"),
-        QJsonObject{{QStringLiteral("entries"), entries}});
+    vigil::Envelope e = vigil::Envelope::create(QStringLiteral("log.batch"), QStringLiteral("logs"),
+                                                QJsonObject{{QStringLiteral("entries"), entries}});
     e.seq = 42;
     return e;
 }

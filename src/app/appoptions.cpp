@@ -58,8 +58,9 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
         return std::nullopt;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        usageError(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
-                   exitCode);
+        usageError(
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()),
+            exitCode);
         return std::nullopt;
     }
 
@@ -82,8 +83,8 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
     }
     for (const QString &text : urls) {
         const QUrl url(text, QUrl::StrictMode);
-        if (!url.isValid() || url.host().isEmpty()
-            || (url.scheme() != u"ws" && url.scheme() != u"wss")) {
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != u"ws" && url.scheme() != u"wss")) {
             usageError(QStringLiteral("--url '%1' is not a ws:// or wss:// URL with a host")
                            .arg(url.adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo).toString()),
                        exitCode);

@@ -19,9 +19,8 @@ class ScreenshotOnConnect : public QObject
 {
     Q_OBJECT
 public:
-    ScreenshotOnConnect(QQuickWindow *window, ConnectionStatus *status,
-                        ChannelCountsModel *counts, QString path, int timeoutMs,
-                        QObject *parent = nullptr);
+    ScreenshotOnConnect(QQuickWindow *window, ConnectionStatus *status, ChannelCountsModel *counts,
+                        QString path, int timeoutMs, QObject *parent = nullptr);
 
 private:
     void check();

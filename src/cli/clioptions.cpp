@@ -36,10 +36,10 @@ const QHash<QString, QSet<QString>> &commandOptions()
     return map;
 }
 
-const QStringList kCommandSpecific = {
-    QStringLiteral("channel"),  QStringLiteral("count"),   QStringLiteral("timeout-ms"),
-    QStringLiteral("type"),     QStringLiteral("priority"), QStringLiteral("payload"),
-    QStringLiteral("duration-ms")};
+const QStringList kCommandSpecific = {QStringLiteral("channel"),    QStringLiteral("count"),
+                                      QStringLiteral("timeout-ms"), QStringLiteral("type"),
+                                      QStringLiteral("priority"),   QStringLiteral("payload"),
+                                      QStringLiteral("duration-ms")};
 
 bool usageError(const QString &message, int *exitCode)
 {
@@ -74,8 +74,8 @@ QString profileFor(const ConnectionConfig &config)
     if (config.urls.isEmpty())
         return {};
     return config.urls.first()
-        .adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment
-                  | QUrl::StripTrailingSlash)
+        .adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment |
+                  QUrl::StripTrailingSlash)
         .toString();
 }
 
@@ -126,8 +126,8 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
          QStringLiteral("send: critical, high, normal (default) or low."), QStringLiteral("P")},
         {QStringLiteral("payload"), QStringLiteral("send: payload as JSON (default {})."),
          QStringLiteral("JSON")},
-        {QStringLiteral("duration-ms"), QStringLiteral("health: how long to measure (default 5000)."),
-         QStringLiteral("N")},
+        {QStringLiteral("duration-ms"),
+         QStringLiteral("health: how long to measure (default 5000)."), QStringLiteral("N")},
     });
 
     if (!parser.parse(arguments)) {
@@ -194,8 +194,9 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         const QString path = parser.value(QStringLiteral("token-file"));
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
-            usageError(QStringLiteral("cannot read --token-file %1: %2").arg(path, file.errorString()),
-                       exitCode);
+            usageError(
+                QStringLiteral("cannot read --token-file %1: %2").arg(path, file.errorString()),
+                exitCode);
             return std::nullopt;
         }
         o.connection.token = QString::fromUtf8(file.readLine(4096)).trimmed();
@@ -205,14 +206,13 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         }
     }
     o.dataDir = parser.value(QStringLiteral("data-dir"));
-    if (!readInt(parser, QStringLiteral("heartbeat-ms"), 10, 3600000,
-                 &o.connection.heartbeatMs, exitCode)
-        || !readInt(parser, QStringLiteral("heartbeat-timeout-ms"), 10, 3600000,
-                    &o.connection.heartbeatTimeoutMs, exitCode)
-        || !readInt(parser, QStringLiteral("count"), 1, 1000000000, &o.count, exitCode)
-        || !readInt(parser, QStringLiteral("timeout-ms"), 1, 86400000, &o.timeoutMs, exitCode)
-        || !readInt(parser, QStringLiteral("duration-ms"), 1, 86400000, &o.durationMs,
-                    exitCode))
+    if (!readInt(parser, QStringLiteral("heartbeat-ms"), 10, 3600000, &o.connection.heartbeatMs,
+                 exitCode) ||
+        !readInt(parser, QStringLiteral("heartbeat-timeout-ms"), 10, 3600000,
+                 &o.connection.heartbeatTimeoutMs, exitCode) ||
+        !readInt(parser, QStringLiteral("count"), 1, 1000000000, &o.count, exitCode) ||
+        !readInt(parser, QStringLiteral("timeout-ms"), 1, 86400000, &o.timeoutMs, exitCode) ||
+        !readInt(parser, QStringLiteral("duration-ms"), 1, 86400000, &o.durationMs, exitCode))
         return std::nullopt;
     // health measures round trips, so without an explicit interval it heartbeats often.
     if (o.command == u"health" && !parser.isSet(QStringLiteral("heartbeat-ms")))
@@ -242,8 +242,9 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         }
         o.type = parser.value(QStringLiteral("type"));
         if (o.type.isEmpty() || o.type.size() > kMaxNameLength) {
-            usageError(QStringLiteral("send needs --type T (1 to %1 characters)").arg(kMaxNameLength),
-                       exitCode);
+            usageError(
+                QStringLiteral("send needs --type T (1 to %1 characters)").arg(kMaxNameLength),
+                exitCode);
             return std::nullopt;
         }
         if (parser.isSet(QStringLiteral("priority"))) {

@@ -41,15 +41,16 @@ void reportStates(ConnectionManager *manager)
 
 void fail(const QString &message)
 {
-    printEvent({{QStringLiteral("event"), QStringLiteral("error")},
-                {QStringLiteral("message"), message}});
+    printEvent(
+        {{QStringLiteral("event"), QStringLiteral("error")}, {QStringLiteral("message"), message}});
 }
 
 bool openOutbox(const Options &options, Outbox *outbox)
 {
     const QString dir = resolveDataDir(options.dataDir);
     QString error;
-    if (!ensureDataDir(dir, &error) || !outbox->open(dir + QStringLiteral("/outbox.sqlite"), &error)) {
+    if (!ensureDataDir(dir, &error) ||
+        !outbox->open(dir + QStringLiteral("/outbox.sqlite"), &error)) {
         fail(error);
         return false;
     }
@@ -176,8 +177,8 @@ int runSend(const Options &options)
         return Failure;
     const QString profile = profileFor(options.connection);
 
-    Envelope envelope = Envelope::create(options.type, options.channel, options.payload,
-                                         options.priority);
+    Envelope envelope =
+        Envelope::create(options.type, options.channel, options.payload, options.priority);
     QString error;
     const auto id = outbox.enqueue(profile, envelope, &error);
     if (!id) {
@@ -185,7 +186,8 @@ int runSend(const Options &options)
         return Failure;
     }
     // The id is printed the moment the message is durable, before any network work.
-    printResult({{QStringLiteral("id"), *id}, {QStringLiteral("status"), QStringLiteral("enqueued")}});
+    printResult(
+        {{QStringLiteral("id"), *id}, {QStringLiteral("status"), QStringLiteral("enqueued")}});
 
     ConnectionConfig config = options.connection;
     config.autoReconnect = false;
@@ -206,14 +208,14 @@ int runSend(const Options &options)
     QObject::connect(&delivery, &Delivery::delivered, &manager, [&](const QString &delivered) {
         if (delivered != *id || std::exchange(done, true))
             return;
-        printResult({{QStringLiteral("id"), *id},
-                     {QStringLiteral("status"), QStringLiteral("delivered")}});
+        printResult(
+            {{QStringLiteral("id"), *id}, {QStringLiteral("status"), QStringLiteral("delivered")}});
         QCoreApplication::exit(Ok);
     });
     QObject::connect(&manager, &ConnectionManager::stateChanged, &manager,
                      [&](ConnectionManager::State state, const QString &reason) {
-                         if (state == ConnectionManager::State::Disconnected
-                             || state == ConnectionManager::State::Error)
+                         if (state == ConnectionManager::State::Disconnected ||
+                             state == ConnectionManager::State::Error)
                              finishQueued(reason);
                      });
     QTimer::singleShot(options.timeoutMs, &manager, [&] {
@@ -249,7 +251,8 @@ int runFlush(const Options &options)
     Delivery delivery(&manager, &outbox, profile);
     QObject::connect(&delivery, &Delivery::delivered, &manager, [&](const QString &id) {
         ++delivered;
-        printResult({{QStringLiteral("id"), id}, {QStringLiteral("status"), QStringLiteral("delivered")}});
+        printResult(
+            {{QStringLiteral("id"), id}, {QStringLiteral("status"), QStringLiteral("delivered")}});
     });
     QObject::connect(&delivery, &Delivery::drained, &manager, [&] {
         if (outbox.stats(profile).depth == 0)
@@ -317,10 +320,12 @@ int runHealth(const Options &options)
         result.insert(QStringLiteral("event"), QStringLiteral("health"));
         result.insert(QStringLiteral("state"), ConnectionManager::stateName(manager.state()));
         result.insert(QStringLiteral("transport"), QStringLiteral("websocket"));
-        result.insert(QStringLiteral("url"),
-                      manager.currentUrl().adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo).toString());
+        result.insert(
+            QStringLiteral("url"),
+            manager.currentUrl().adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo).toString());
         result.insert(QStringLiteral("server"), welcome.value(QStringLiteral("server")));
-        result.insert(QStringLiteral("capabilities"), welcome.value(QStringLiteral("capabilities")));
+        result.insert(QStringLiteral("capabilities"),
+                      welcome.value(QStringLiteral("capabilities")));
         result.insert(QStringLiteral("messagesIn"), qint64(manager.messagesIn()));
         result.insert(QStringLiteral("messagesOut"), qint64(manager.messagesOut()));
         result.insert(QStringLiteral("protocolErrors"), qint64(manager.protocolErrors()));
@@ -330,8 +335,8 @@ int runHealth(const Options &options)
     };
     QObject::connect(&manager, &ConnectionManager::stateChanged, &manager,
                      [&](ConnectionManager::State state) {
-                         if (state == ConnectionManager::State::Disconnected
-                             || state == ConnectionManager::State::Error)
+                         if (state == ConnectionManager::State::Disconnected ||
+                             state == ConnectionManager::State::Error)
                              finish();
                      });
     QTimer::singleShot(options.durationMs, &manager, finish);

@@ -13,14 +13,13 @@ namespace {
 // A URL as it may appear in a log line: no user info, no query (a token may ride there).
 QString redacted(const QUrl &url)
 {
-    return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment)
-        .toString();
+    return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment).toString();
 }
 
 bool isControlType(const QString &type)
 {
-    return type == u"welcome" || type == u"pong" || type == u"ping" || type == u"subscribed"
-           || type == u"unsubscribed" || type == u"ack" || type == u"error";
+    return type == u"welcome" || type == u"pong" || type == u"ping" || type == u"subscribed" ||
+           type == u"unsubscribed" || type == u"ack" || type == u"error";
 }
 
 } // namespace
@@ -84,8 +83,8 @@ void ConnectionManager::setRandomSource(std::function<double()> uniform01)
 
 void ConnectionManager::open()
 {
-    if (m_state == State::Connecting || m_state == State::Connected
-        || m_state == State::Reconnecting)
+    if (m_state == State::Connecting || m_state == State::Connected ||
+        m_state == State::Reconnecting)
         return;
     if (m_config.urls.isEmpty()) {
         setState(State::Error, QStringLiteral("no server URL configured"));
@@ -162,9 +161,8 @@ void ConnectionManager::startAttempt()
     connect(socket, &QWebSocket::connected, this, &ConnectionManager::onConnected);
     connect(socket, &QWebSocket::disconnected, this, &ConnectionManager::onDisconnected);
     connect(socket, &QWebSocket::textMessageReceived, this, &ConnectionManager::onTextMessage);
-    connect(socket, &QWebSocket::pong, this, [this](quint64 elapsed, const QByteArray &) {
-        onPong(elapsed);
-    });
+    connect(socket, &QWebSocket::pong, this,
+            [this](quint64 elapsed, const QByteArray &) { onPong(elapsed); });
     connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             [this, socket](QAbstractSocket::SocketError) {
                 if (socket != m_socket)
@@ -218,9 +216,8 @@ void ConnectionManager::onDisconnected()
     if (!m_socket)
         return;
     const auto code = m_socket->closeCode();
-    const QString why = m_socket->closeReason().isEmpty()
-                            ? m_socket->errorString()
-                            : m_socket->closeReason();
+    const QString why =
+        m_socket->closeReason().isEmpty() ? m_socket->errorString() : m_socket->closeReason();
     scheduleReconnect(QStringLiteral("connection closed (code %1%2)")
                           .arg(int(code))
                           .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why));
@@ -279,8 +276,8 @@ void ConnectionManager::onHeartbeatTimeout()
     qCWarning(lcNet) << "heartbeat missed" << m_missedHeartbeats << "of"
                      << m_config.maxMissedHeartbeats;
     if (m_missedHeartbeats >= m_config.maxMissedHeartbeats) {
-        scheduleReconnect(QStringLiteral("no heartbeat answer %1 times in a row")
-                              .arg(m_missedHeartbeats));
+        scheduleReconnect(
+            QStringLiteral("no heartbeat answer %1 times in a row").arg(m_missedHeartbeats));
     }
 }
 

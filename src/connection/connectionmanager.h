@@ -22,10 +22,10 @@ namespace vigil {
 /// \brief Settings of one connection: where to, with which credentials, how to heartbeat.
 struct ConnectionConfig
 {
-    QList<QUrl> urls;          ///< failover list; the first is tried first
-    QString token;             ///< bearer token; never logged
-    QStringList channels;      ///< channels to subscribe to on every connect
-    int heartbeatMs = 30000;   ///< interval between heartbeats
+    QList<QUrl> urls;               ///< failover list; the first is tried first
+    QString token;                  ///< bearer token; never logged
+    QStringList channels;           ///< channels to subscribe to on every connect
+    int heartbeatMs = 30000;        ///< interval between heartbeats
     int heartbeatTimeoutMs = 10000; ///< how long to wait for the pong
     int maxMissedHeartbeats = 3;    ///< consecutive misses that declare the link dead
     int connectTimeoutMs = 15000;   ///< TCP + TLS + upgrade must finish within this
@@ -73,7 +73,10 @@ public:
     [[nodiscard]] quint64 messagesIn() const { return m_messagesIn; }
     [[nodiscard]] quint64 messagesOut() const { return m_messagesOut; }
     [[nodiscard]] quint64 protocolErrors() const { return m_protocolErrors; }
-    [[nodiscard]] qint64 lastSeq(const QString &channel) const { return m_lastSeq.value(channel, -1); }
+    [[nodiscard]] qint64 lastSeq(const QString &channel) const
+    {
+        return m_lastSeq.value(channel, -1);
+    }
 
     /// Replaces the random source used for jitter (tests inject a fixed sequence).
     void setRandomSource(std::function<double()> uniform01);

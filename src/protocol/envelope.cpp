@@ -44,9 +44,9 @@ ParseResult failure(ParseError::Code code, const QString &field, const QString &
 
 ParseResult wrongType(const QString &field, const QString &expected, const QJsonValue &got)
 {
-    return failure(ParseError::WrongType, field,
-                   QStringLiteral("field \"%1\" must be %2 (got %3)")
-                       .arg(field, expected, jsonTypeName(got)));
+    return failure(
+        ParseError::WrongType, field,
+        QStringLiteral("field \"%1\" must be %2 (got %3)").arg(field, expected, jsonTypeName(got)));
 }
 
 // Reads an optional non-negative integer field; returns false and fills `error` on failure.
@@ -131,8 +131,8 @@ std::optional<Priority> priorityFromName(const QString &name)
 const QStringList &knownChannels()
 {
     static const QStringList channels = {
-        QStringLiteral("incidents"), QStringLiteral("agents"),  QStringLiteral("chat"),
-        QStringLiteral("alerts"),    QStringLiteral("activity"), QStringLiteral("logs"),
+        QStringLiteral("incidents"), QStringLiteral("agents"),       QStringLiteral("chat"),
+        QStringLiteral("alerts"),    QStringLiteral("activity"),     QStringLiteral("logs"),
         QStringLiteral("metrics"),   QStringLiteral("notifications")};
     return channels;
 }
@@ -142,8 +142,8 @@ bool isValidChannelName(const QString &name)
     if (name.isEmpty() || name.size() > 64)
         return false;
     for (QChar c : name) {
-        const bool ok = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z')
-                        || (c >= u'0' && c <= u'9') || c == u'.' || c == u'_' || c == u'-';
+        const bool ok = (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') ||
+                        (c >= u'0' && c <= u'9') || c == u'.' || c == u'_' || c == u'-';
         if (!ok)
             return false;
     }
@@ -216,8 +216,8 @@ QByteArray Envelope::serialize() const
 
 bool operator==(const Envelope &a, const Envelope &b)
 {
-    return a.id == b.id && a.type == b.type && a.channel == b.channel && a.payload == b.payload
-           && a.timestamp == b.timestamp && a.priority == b.priority && a.seq == b.seq;
+    return a.id == b.id && a.type == b.type && a.channel == b.channel && a.payload == b.payload &&
+           a.timestamp == b.timestamp && a.priority == b.priority && a.seq == b.seq;
 }
 
 ParseResult parseEnvelope(const QByteArray &frame, qsizetype maxBytes)

@@ -43,10 +43,10 @@ struct ParseError
 class Envelope
 {
 public:
-    QString id;          ///< idempotency key; a UUID for client messages
-    QString type;        ///< e.g. "incident.updated", "ping"
-    QString channel;     ///< e.g. "incidents", "system"
-    QJsonValue payload;  ///< any JSON value; Undefined when the frame had none
+    QString id;           ///< idempotency key; a UUID for client messages
+    QString type;         ///< e.g. "incident.updated", "ping"
+    QString channel;      ///< e.g. "incidents", "system"
+    QJsonValue payload;   ///< any JSON value; Undefined when the frame had none
     qint64 timestamp = 0; ///< ms since the Unix epoch
     Priority priority = Priority::Normal;
     qint64 seq = -1; ///< server-assigned per-channel sequence; -1 when absent

@@ -10,15 +10,18 @@ namespace vigil {
 namespace {
 
 const QList<QString> kServices = {
-    QStringLiteral("checkout-api"), QStringLiteral("payments"),     QStringLiteral("search"),
-    QStringLiteral("auth-gateway"), QStringLiteral("inventory-db"), QStringLiteral("edge-cache"),
+    QStringLiteral("checkout-api"),  QStringLiteral("payments"),      QStringLiteral("search"),
+    QStringLiteral("auth-gateway"),  QStringLiteral("inventory-db"),  QStringLiteral("edge-cache"),
     QStringLiteral("notifications"), QStringLiteral("billing-worker")};
 
-const QList<QString> kProblems = {
-    QStringLiteral("p99 latency above 2 s"),      QStringLiteral("error rate above 5%"),
-    QStringLiteral("disk 92% full"),              QStringLiteral("replication lag 45 s"),
-    QStringLiteral("certificate expires in 3 days"), QStringLiteral("pods crash-looping"),
-    QStringLiteral("queue backlog growing"),      QStringLiteral("memory leak suspected")};
+const QList<QString> kProblems = {QStringLiteral("p99 latency above 2 s"),
+                                  QStringLiteral("error rate above 5%"),
+                                  QStringLiteral("disk 92% full"),
+                                  QStringLiteral("replication lag 45 s"),
+                                  QStringLiteral("certificate expires in 3 days"),
+                                  QStringLiteral("pods crash-looping"),
+                                  QStringLiteral("queue backlog growing"),
+                                  QStringLiteral("memory leak suspected")};
 
 const QList<QString> kOperators = {QStringLiteral("alice"), QStringLiteral("bruno"),
                                    QStringLiteral("chen"), QStringLiteral("dana"),
@@ -38,10 +41,10 @@ const QList<QString> kBotAnswers = {
     QStringLiteral("On-call for this service is notified.")};
 
 const QList<QString> kLogLines = {
-    QStringLiteral("request completed"),   QStringLiteral("cache miss, fetching from origin"),
+    QStringLiteral("request completed"),      QStringLiteral("cache miss, fetching from origin"),
     QStringLiteral("retrying upstream call"), QStringLiteral("connection pool exhausted"),
-    QStringLiteral("job finished"),        QStringLiteral("health check passed"),
-    QStringLiteral("slow query detected"), QStringLiteral("token refreshed")};
+    QStringLiteral("job finished"),           QStringLiteral("health check passed"),
+    QStringLiteral("slow query detected"),    QStringLiteral("token refreshed")};
 
 qint64 now()
 {
@@ -80,8 +83,7 @@ void DemoFeed::stop()
     m_timer.stop();
 }
 
-template<typename T>
-const T &DemoFeed::pick(const QList<T> &list)
+template<typename T> const T &DemoFeed::pick(const QList<T> &list)
 {
     return list.at(int(m_random.bounded(quint32(list.size()))));
 }
@@ -166,14 +168,14 @@ void DemoFeed::metricsTick()
             ++online;
     }
     const double n = std::max<qsizetype>(1, m_agents.size());
-    Q_EMIT message(QStringLiteral("metric.update"), QStringLiteral("metrics"),
-                   {{QStringLiteral("source"), QStringLiteral("cluster")},
-                    {QStringLiteral("metrics"),
-                     QJsonObject{{QStringLiteral("cpu"), qRound(cpuSum / n * 10) / 10.0},
-                                 {QStringLiteral("memory"), qRound(memSum / n * 10) / 10.0},
-                                 {QStringLiteral("agentsOnline"), online},
-                                 {QStringLiteral("requestsPerSecond"),
-                                  1200 + int(m_random.bounded(400))}}}});
+    Q_EMIT message(
+        QStringLiteral("metric.update"), QStringLiteral("metrics"),
+        {{QStringLiteral("source"), QStringLiteral("cluster")},
+         {QStringLiteral("metrics"),
+          QJsonObject{{QStringLiteral("cpu"), qRound(cpuSum / n * 10) / 10.0},
+                      {QStringLiteral("memory"), qRound(memSum / n * 10) / 10.0},
+                      {QStringLiteral("agentsOnline"), online},
+                      {QStringLiteral("requestsPerSecond"), 1200 + int(m_random.bounded(400))}}}});
     // One agent's own figures each second, so per-agent charts move too.
     const Agent &a = m_agents.at(int(m_tick / 10) % m_agents.size());
     Q_EMIT message(QStringLiteral("metric.update"), QStringLiteral("metrics"),
@@ -211,11 +213,12 @@ void DemoFeed::incidentsTick()
                        incidentPayload(i, QStringLiteral("created")));
         activity(QStringLiteral("monitor"), QStringLiteral("opened"), i.id, i.title);
         if (i.severity == u"critical" || i.severity == u"high") {
-            Q_EMIT message(QStringLiteral("notification"), QStringLiteral("notifications"),
-                           {{QStringLiteral("id"), QStringLiteral("ntf-%1").arg(i.id)},
-                            {QStringLiteral("title"), QStringLiteral("New %1 incident").arg(i.severity)},
-                            {QStringLiteral("message"), i.title},
-                            {QStringLiteral("severity"), i.severity}});
+            Q_EMIT message(
+                QStringLiteral("notification"), QStringLiteral("notifications"),
+                {{QStringLiteral("id"), QStringLiteral("ntf-%1").arg(i.id)},
+                 {QStringLiteral("title"), QStringLiteral("New %1 incident").arg(i.severity)},
+                 {QStringLiteral("message"), i.title},
+                 {QStringLiteral("severity"), i.severity}});
         }
         return;
     }
@@ -320,11 +323,11 @@ void DemoFeed::logsTick()
                                           QStringLiteral("info"),  QStringLiteral("info"),
                                           QStringLiteral("warn"),  QStringLiteral("error")};
     auto entry = [this] {
-        return QJsonObject{{QStringLiteral("level"), pick(levels)},
-                           {QStringLiteral("message"), pick(kLogLines)},
-                           {QStringLiteral("source"), pick(kServices)},
-                           {QStringLiteral("taskId"),
-                            QStringLiteral("task-%1").arg(int(m_random.bounded(500)))}};
+        return QJsonObject{
+            {QStringLiteral("level"), pick(levels)},
+            {QStringLiteral("message"), pick(kLogLines)},
+            {QStringLiteral("source"), pick(kServices)},
+            {QStringLiteral("taskId"), QStringLiteral("task-%1").arg(int(m_random.bounded(500)))}};
     };
     if (count <= 3) {
         for (int i = 0; i < count; ++i)

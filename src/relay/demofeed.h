@@ -68,8 +68,7 @@ private:
                   const QString &summary);
     void later(int ticks, const QString &type, const QString &channel, const QJsonObject &payload);
     QJsonObject incidentPayload(const Incident &incident, const QString &kind) const;
-    template<typename T>
-    const T &pick(const QList<T> &list);
+    template<typename T> const T &pick(const QList<T> &list);
     bool chance(double p) { return m_random.generateDouble() < p; }
 
     QRandomGenerator m_random;

@@ -107,12 +107,11 @@ int main(int argc, char *argv[])
     qint64 logRate = 5;
     qint64 history = config.historySize;
     qint64 maxBytes = config.maxMessageBytes;
-    if (!parseNumber(parser, QStringLiteral("port"), 0, 65535, &port)
-        || !parseNumber(parser, QStringLiteral("demo-seed"), 0, 0xffffffffLL, &seed)
-        || !parseNumber(parser, QStringLiteral("demo-log-rate"), 0, 100000, &logRate)
-        || !parseNumber(parser, QStringLiteral("history"), 1, 10000000, &history)
-        || !parseNumber(parser, QStringLiteral("max-message-bytes"), 256, 64 * 1024 * 1024,
-                        &maxBytes))
+    if (!parseNumber(parser, QStringLiteral("port"), 0, 65535, &port) ||
+        !parseNumber(parser, QStringLiteral("demo-seed"), 0, 0xffffffffLL, &seed) ||
+        !parseNumber(parser, QStringLiteral("demo-log-rate"), 0, 100000, &logRate) ||
+        !parseNumber(parser, QStringLiteral("history"), 1, 10000000, &history) ||
+        !parseNumber(parser, QStringLiteral("max-message-bytes"), 256, 64 * 1024 * 1024, &maxBytes))
         return 2;
     config.port = quint16(port);
     config.demo = parser.isSet(QStringLiteral("demo"));

@@ -142,8 +142,8 @@ void Relay::onTextMessage(QWebSocket *socket, const QString &text)
     const ParseResult parsed = parseEnvelope(text.toUtf8(), m_config.maxMessageBytes);
     if (!parsed.ok()) {
         ++it->badFrames;
-        qCWarning(lcRelay).noquote() << "session" << it->id << "sent a bad frame:"
-                                     << parsed.error.message;
+        qCWarning(lcRelay).noquote()
+            << "session" << it->id << "sent a bad frame:" << parsed.error.message;
         const bool tooLarge = parsed.error.code == ParseError::TooLarge;
         sendError(socket, tooLarge ? QStringLiteral("too_large") : QStringLiteral("bad_message"),
                   parsed.error.message);
@@ -238,8 +238,8 @@ void Relay::onSubscribe(QWebSocket *socket, const Envelope &envelope)
             if (since > channel.seq) {
                 recovered = false; // the client knows a history this relay no longer has
             } else if (since < channel.seq) {
-                const qint64 oldest = channel.history.empty() ? channel.seq + 1
-                                                              : channel.history.front().seq;
+                const qint64 oldest =
+                    channel.history.empty() ? channel.seq + 1 : channel.history.front().seq;
                 recovered = since + 1 >= oldest;
                 for (const Envelope &old : channel.history) {
                     if (old.seq > since) {
@@ -263,8 +263,7 @@ void Relay::onUnsubscribe(QWebSocket *socket, const Envelope &envelope)
         envelope.payload.toObject().value(QStringLiteral("channels")).toArray();
     for (const QJsonValue &name : names)
         m_sessions[socket].channels.remove(name.toString());
-    sendControl(socket, QStringLiteral("unsubscribed"),
-                {{QStringLiteral("channels"), names}});
+    sendControl(socket, QStringLiteral("unsubscribed"), {{QStringLiteral("channels"), names}});
 }
 
 Envelope Relay::publish(Envelope envelope)

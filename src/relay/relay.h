@@ -22,7 +22,7 @@ class DemoFeed;
 struct RelayConfig
 {
     QHostAddress host = QHostAddress::LocalHost;
-    quint16 port = 0; ///< 0 picks a free port
+    quint16 port = 0;       ///< 0 picks a free port
     int historySize = 1000; ///< per-channel replay ring
     qsizetype maxMessageBytes = kDefaultMaxMessageBytes;
     int heartbeatMs = 30000; ///< advertised in `welcome`

@@ -28,8 +28,8 @@ QString describe(const QSqlError &error)
 } // namespace
 
 Outbox::Outbox()
-    : m_connectionName(QStringLiteral("vigil-outbox-")
-                       + QUuid::createUuid().toString(QUuid::WithoutBraces))
+    : m_connectionName(QStringLiteral("vigil-outbox-") +
+                       QUuid::createUuid().toString(QUuid::WithoutBraces))
 {}
 
 Outbox::~Outbox()
@@ -39,8 +39,8 @@ Outbox::~Outbox()
 
 bool Outbox::isOpen() const
 {
-    return QSqlDatabase::contains(m_connectionName)
-           && QSqlDatabase::database(m_connectionName, false).isOpen();
+    return QSqlDatabase::contains(m_connectionName) &&
+           QSqlDatabase::database(m_connectionName, false).isOpen();
 }
 
 void Outbox::close()
@@ -101,7 +101,8 @@ bool Outbox::open(const QString &path, QString *error)
     }
     close();
 
-    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-hhmmss"));
+    const QString stamp =
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-hhmmss"));
     const QString aside = path + QStringLiteral(".corrupt-") + stamp;
     if (!QFile::rename(path, aside)) {
         *error = QStringLiteral("the outbox at %1 is damaged (%2) and cannot be moved aside")
@@ -157,8 +158,8 @@ bool Outbox::healthy(QString *why)
     // WAL: readers never block the writer, and a commit is one append to the log.
     // synchronous=FULL: a committed enqueue survives power loss, not only a crash.
     QSqlQuery wal(QSqlDatabase::database(m_connectionName, false));
-    if (!wal.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !wal.next()
-        || wal.value(0).toString() != u"wal") {
+    if (!wal.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !wal.next() ||
+        wal.value(0).toString() != u"wal") {
         *why = QStringLiteral("cannot switch to WAL mode: %1").arg(describe(wal.lastError()));
         return false;
     }
@@ -187,20 +188,19 @@ bool Outbox::migrate(QString *error)
             *error = describe(db.lastError());
             return false;
         }
-        const bool ok =
-            exec(QStringLiteral("CREATE TABLE IF NOT EXISTS messages ("
-                                " id TEXT PRIMARY KEY,"
-                                " profile TEXT NOT NULL,"
-                                " priority INTEGER NOT NULL,"
-                                " enqueued_at INTEGER NOT NULL,"
-                                " attempts INTEGER NOT NULL DEFAULT 0,"
-                                " bytes INTEGER NOT NULL,"
-                                " envelope BLOB NOT NULL)"),
-                 error)
-            && exec(QStringLiteral("CREATE INDEX IF NOT EXISTS messages_drain"
-                                   " ON messages(profile, priority, enqueued_at)"),
-                    error)
-            && exec(QStringLiteral("PRAGMA user_version = 1"), error);
+        const bool ok = exec(QStringLiteral("CREATE TABLE IF NOT EXISTS messages ("
+                                            " id TEXT PRIMARY KEY,"
+                                            " profile TEXT NOT NULL,"
+                                            " priority INTEGER NOT NULL,"
+                                            " enqueued_at INTEGER NOT NULL,"
+                                            " attempts INTEGER NOT NULL DEFAULT 0,"
+                                            " bytes INTEGER NOT NULL,"
+                                            " envelope BLOB NOT NULL)"),
+                             error) &&
+                        exec(QStringLiteral("CREATE INDEX IF NOT EXISTS messages_drain"
+                                            " ON messages(profile, priority, enqueued_at)"),
+                             error) &&
+                        exec(QStringLiteral("PRAGMA user_version = 1"), error);
         if (!ok || !db.commit()) {
             db.rollback();
             if (error->isEmpty())
@@ -258,8 +258,8 @@ QList<OutboxEntry> Outbox::pending(const QString &profile, int limit) const
     while (q.next()) {
         const ParseResult parsed = parseEnvelope(q.value(0).toByteArray(), 0);
         if (!parsed.ok()) {
-            qCWarning(lcQueue).noquote() << "skipping an unreadable outbox row:"
-                                         << parsed.error.message;
+            qCWarning(lcQueue).noquote()
+                << "skipping an unreadable outbox row:" << parsed.error.message;
             continue;
         }
         out.append({parsed.envelope, profile, q.value(1).toLongLong(), q.value(2).toInt()});

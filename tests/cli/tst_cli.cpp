@@ -71,38 +71,45 @@ void TestCli::wrongFlagsExitTwo_data()
     QTest::addColumn<QString>("program");
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::newRow("cli unknown option") << kCli << QStringList{"tail", "--bogus"} << "Unknown option 'bogus'";
+    QTest::newRow("cli unknown option")
+        << kCli << QStringList{"tail", "--bogus"} << "Unknown option 'bogus'";
     QTest::newRow("cli no command") << kCli << QStringList{} << "no command given";
-    QTest::newRow("cli unknown command") << kCli << QStringList{"explode"} << "unknown command 'explode'";
-    QTest::newRow("cli count not a number") << kCli << QStringList{"tail", "--count", "abc"}
-                                            << "--count must be a whole number";
-    QTest::newRow("cli option of another command") << kCli << QStringList{"tail", "--type", "x"}
-                                                   << "--type does not apply to 'tail'";
+    QTest::newRow("cli unknown command")
+        << kCli << QStringList{"explode"} << "unknown command 'explode'";
+    QTest::newRow("cli count not a number")
+        << kCli << QStringList{"tail", "--count", "abc"} << "--count must be a whole number";
+    QTest::newRow("cli option of another command")
+        << kCli << QStringList{"tail", "--type", "x"} << "--type does not apply to 'tail'";
     QTest::newRow("cli http url") << kCli << QStringList{"tail", "--url", "http://example.test/"}
                                   << "is not a ws:// or wss:// URL";
     QTest::newRow("cli missing token file")
-        << kCli << QStringList{"tail", "--token-file", "/nonexistent/token"} << "cannot read --token-file";
-    QTest::newRow("cli send without channel") << kCli << QStringList{"send", "--type", "t"}
-                                              << "send needs exactly one --channel";
-    QTest::newRow("cli send without type") << kCli << QStringList{"send", "--channel", "chat"}
-                                           << "send needs --type";
+        << kCli << QStringList{"tail", "--token-file", "/nonexistent/token"}
+        << "cannot read --token-file";
+    QTest::newRow("cli send without channel")
+        << kCli << QStringList{"send", "--type", "t"} << "send needs exactly one --channel";
+    QTest::newRow("cli send without type")
+        << kCli << QStringList{"send", "--channel", "chat"} << "send needs --type";
     QTest::newRow("cli bad payload")
         << kCli << QStringList{"send", "--channel", "chat", "--type", "t", "--payload", "{bad"}
         << "--payload is not valid JSON";
     QTest::newRow("cli bad priority")
         << kCli << QStringList{"send", "--channel", "chat", "--type", "t", "--priority", "urgent"}
         << "--priority must be critical, high, normal or low";
-    QTest::newRow("cli bad channel") << kCli << QStringList{"tail", "--channel", "no spaces"}
-                                     << "not a valid channel name";
+    QTest::newRow("cli bad channel")
+        << kCli << QStringList{"tail", "--channel", "no spaces"} << "not a valid channel name";
     QTest::newRow("cli heartbeat zero") << kCli << QStringList{"health", "--heartbeat-ms", "0"}
                                         << "--heartbeat-ms must be a whole number";
     QTest::newRow("relay port out of range") << kRelay << QStringList{"--port", "70000"}
                                              << "--port must be a whole number from 0 to 65535";
-    QTest::newRow("relay unknown option") << kRelay << QStringList{"--bogus"} << "Unknown option 'bogus'";
-    QTest::newRow("app unknown option") << kApp << QStringList{"--bogus"} << "Unknown option 'bogus'";
-    QTest::newRow("app bad url") << kApp << QStringList{"--url", "not a url"} << "is not a ws:// or wss:// URL";
-    QTest::newRow("app demo and url") << kApp << QStringList{"--demo", "--url", "ws://127.0.0.1:1/ws"}
-                                      << "--demo and --url exclude each other";
+    QTest::newRow("relay unknown option")
+        << kRelay << QStringList{"--bogus"} << "Unknown option 'bogus'";
+    QTest::newRow("app unknown option")
+        << kApp << QStringList{"--bogus"} << "Unknown option 'bogus'";
+    QTest::newRow("app bad url") << kApp << QStringList{"--url", "not a url"}
+                                 << "is not a ws:// or wss:// URL";
+    QTest::newRow("app demo and url")
+        << kApp << QStringList{"--demo", "--url", "ws://127.0.0.1:1/ws"}
+        << "--demo and --url exclude each other";
 }
 
 void TestCli::wrongFlagsExitTwo()
@@ -122,7 +129,8 @@ void TestCli::tailPrintsCountEnvelopes()
     quint16 port = 0;
     auto relay = startRelayProcess({"--demo"}, &port);
     QVERIFY(relay);
-    const auto r = runProcess(kCli, {"tail", "--url", urlFor(port), "--count", "3", "--timeout-ms", "30000"});
+    const auto r =
+        runProcess(kCli, {"tail", "--url", urlFor(port), "--count", "3", "--timeout-ms", "30000"});
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.allLinesJson);
     QCOMPARE(r.lines.size(), 3);
@@ -143,7 +151,8 @@ void TestCli::tailTimesOutWithExitThree()
     quint16 port = 0;
     auto relay = startRelayProcess({}, &port); // no demo: nothing will arrive
     QVERIFY(relay);
-    const auto r = runProcess(kCli, {"tail", "--url", urlFor(port), "--count", "1", "--timeout-ms", "700"});
+    const auto r =
+        runProcess(kCli, {"tail", "--url", urlFor(port), "--count", "1", "--timeout-ms", "700"});
     QCOMPARE(r.exitCode, 3);
     QCOMPARE(r.lines.size(), 0);
     QVERIFY(r.err.contains("timed out after 700 ms"));
@@ -156,8 +165,8 @@ void TestCli::sendDeliversWhenRelayIsUp()
     QVERIFY(relay);
     QTemporaryDir data;
     const auto r = runProcess(kCli, {"send", "--url", urlFor(port), "--data-dir", data.path(),
-                                     "--channel", "chat", "--type", "chat.message",
-                                     "--priority", "high", "--payload", R"({"content":"hello"})"});
+                                     "--channel", "chat", "--type", "chat.message", "--priority",
+                                     "high", "--payload", R"({"content":"hello"})"});
     QCOMPARE(r.exitCode, 0);
     QCOMPARE(r.lines.size(), 2);
     const QString id = r.lines.at(0).value("id").toString();
@@ -177,8 +186,10 @@ void TestCli::sendQueuesWhileDownAndFlushDeliversOnce()
     QTemporaryDir data;
     const QStringList common = {"--url", urlFor(port), "--data-dir", data.path()};
 
-    const auto sent = runProcess(kCli, QStringList{"send", "--channel", "chat", "--type", "chat.message",
-                                                   "--payload", R"({"content":"offline"})"} + common);
+    const auto sent =
+        runProcess(kCli, QStringList{"send", "--channel", "chat", "--type", "chat.message",
+                                     "--payload", R"({"content":"offline"})"} +
+                             common);
     QCOMPARE(sent.exitCode, 0);
     QCOMPARE(sent.lines.size(), 2);
     const QString id = sent.lines.at(0).value("id").toString();
@@ -197,7 +208,8 @@ void TestCli::sendQueuesWhileDownAndFlushDeliversOnce()
     auto relay = startRelayProcess({"--port", QString::number(port)}, &relayPort);
     QVERIFY2(relay, "the chosen port was taken meanwhile");
     vigil::test::ChildProcess watcher;
-    watcher.start(kCli, {"tail", "--url", urlFor(port), "--channel", "chat", "--timeout-ms", "60000"});
+    watcher.start(kCli,
+                  {"tail", "--url", urlFor(port), "--channel", "chat", "--timeout-ms", "60000"});
     QVERIFY(watcher.waitForStarted());
     QByteArray watcherErr;
     QTRY_VERIFY_WITH_TIMEOUT(
@@ -211,7 +223,8 @@ void TestCli::sendQueuesWhileDownAndFlushDeliversOnce()
     QTRY_VERIFY_WITH_TIMEOUT(watcher.canReadLine(), 30000);
     const QJsonObject got = QJsonDocument::fromJson(watcher.readLine()).object();
     QCOMPARE(got.value("id").toString(), id);
-    QCOMPARE(got.value("payload").toObject().value("content").toString(), QStringLiteral("offline"));
+    QCOMPARE(got.value("payload").toObject().value("content").toString(),
+             QStringLiteral("offline"));
 
     // Flushing again delivers nothing more: the message left the outbox exactly once.
     const auto again = runProcess(kCli, QStringList{"flush"} + common);
@@ -225,8 +238,8 @@ void TestCli::healthReportsRoundTrips()
     quint16 port = 0;
     auto relay = startRelayProcess({}, &port);
     QVERIFY(relay);
-    const auto r = runProcess(kCli, {"health", "--url", urlFor(port), "--duration-ms", "1500",
-                                     "--heartbeat-ms", "100"});
+    const auto r = runProcess(
+        kCli, {"health", "--url", urlFor(port), "--duration-ms", "1500", "--heartbeat-ms", "100"});
     QCOMPARE(r.exitCode, 0);
     QCOMPARE(r.lines.size(), 1);
     const QJsonObject h = r.lines.first();
@@ -241,7 +254,8 @@ void TestCli::healthReportsRoundTrips()
 
 void TestCli::healthOfUnreachableServerFails()
 {
-    const auto r = runProcess(kCli, {"health", "--url", urlFor(closedPort()), "--duration-ms", "20000"});
+    const auto r =
+        runProcess(kCli, {"health", "--url", urlFor(closedPort()), "--duration-ms", "20000"});
     QCOMPARE(r.exitCode, 1);
     QCOMPARE(r.lines.size(), 1);
     QVERIFY(r.lines.first().value("state").toString() != QStringLiteral("connected"));

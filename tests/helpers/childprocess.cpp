@@ -12,7 +12,8 @@ std::unique_ptr<ChildProcess> startRelayProcess(const QStringList &args, quint16
     process->setProcessChannelMode(QProcess::SeparateChannels);
     QStringList all = args;
     if (!all.contains("--port"))
-        all << "--port" << "0";
+        all << "--port"
+            << "0";
     process->start(QStringLiteral(VIGIL_RELAY_BIN), all);
     if (!process->waitForStarted(30000))
         return nullptr;

@@ -43,8 +43,8 @@ void TestEnvelope::rejectsBadInput_data()
                              << "not valid JSON";
     QTest::newRow("truncated") << QByteArray(R"({"type":"ping")") << ParseError::NotJson << none
                                << "not valid JSON";
-    QTest::newRow("trailing comma") << QByteArray(R"({"type":"ping",})") << ParseError::NotJson
-                                    << none << "not valid JSON";
+    QTest::newRow("trailing comma")
+        << QByteArray(R"({"type":"ping",})") << ParseError::NotJson << none << "not valid JSON";
     QTest::newRow("binary junk") << QByteArray("\x00\xff\xfe{", 4) << ParseError::NotJson << none
                                  << "not valid JSON";
     QTest::newRow("array") << QByteArray(R"([{"type":"ping"}])") << ParseError::NotObject << none
@@ -57,51 +57,55 @@ void TestEnvelope::rejectsBadInput_data()
                           << "not a JSON object (got null)";
     QTest::newRow("bool") << QByteArray("true") << ParseError::NotObject << none
                           << "not a JSON object (got a boolean)";
-    QTest::newRow("missing type") << QByteArray(R"({"channel":"chat"})")
-                                  << ParseError::MissingField << "type"
+    QTest::newRow("missing type") << QByteArray(R"({"channel":"chat"})") << ParseError::MissingField
+                                  << "type"
                                   << "field \"type\" is missing";
     QTest::newRow("type number") << QByteArray(R"({"type":5})") << ParseError::WrongType << "type"
                                  << "field \"type\" must be a string (got a number)";
-    QTest::newRow("type null") << QByteArray(R"({"type":null})") << ParseError::WrongType
-                               << "type" << "must be a string (got null)";
+    QTest::newRow("type null") << QByteArray(R"({"type":null})") << ParseError::WrongType << "type"
+                               << "must be a string (got null)";
     QTest::newRow("type empty") << QByteArray(R"({"type":""})") << ParseError::InvalidValue
-                                << "type" << "field \"type\" must not be empty";
-    QTest::newRow("type too long")
-        << QByteArray(R"({"type":")" + QByteArray(200, 'x') + R"("})") << ParseError::InvalidValue
-        << "type" << "200 characters long, the limit is 128";
+                                << "type"
+                                << "field \"type\" must not be empty";
+    QTest::newRow("type too long") << QByteArray(R"({"type":")" + QByteArray(200, 'x') + R"("})")
+                                   << ParseError::InvalidValue << "type"
+                                   << "200 characters long, the limit is 128";
     QTest::newRow("id object") << QByteArray(R"({"type":"x","id":{}})") << ParseError::WrongType
-                               << "id" << "field \"id\" must be a string (got an object)";
-    QTest::newRow("id empty") << QByteArray(R"({"type":"x","id":""})")
-                              << ParseError::InvalidValue << "id" << "must not be empty";
-    QTest::newRow("channel array") << QByteArray(R"({"type":"x","channel":["chat"]})")
-                                   << ParseError::WrongType << "channel"
-                                   << "must be a string (got an array)";
+                               << "id"
+                               << "field \"id\" must be a string (got an object)";
+    QTest::newRow("id empty") << QByteArray(R"({"type":"x","id":""})") << ParseError::InvalidValue
+                              << "id"
+                              << "must not be empty";
+    QTest::newRow("channel array")
+        << QByteArray(R"({"type":"x","channel":["chat"]})") << ParseError::WrongType << "channel"
+        << "must be a string (got an array)";
     QTest::newRow("channel with space") << QByteArray(R"({"type":"x","channel":"my chat"})")
                                         << ParseError::InvalidValue << "channel"
                                         << "not a valid channel name";
-    QTest::newRow("timestamp string") << QByteArray(R"({"type":"x","timestamp":"now"})")
-                                      << ParseError::WrongType << "timestamp"
-                                      << "must be an integer (got a string)";
-    QTest::newRow("timestamp fraction") << QByteArray(R"({"type":"x","timestamp":1.5})")
-                                        << ParseError::InvalidValue << "timestamp"
-                                        << "must be a whole number";
-    QTest::newRow("timestamp negative") << QByteArray(R"({"type":"x","timestamp":-1})")
-                                        << ParseError::InvalidValue << "timestamp"
-                                        << "between 0 and 2^53";
-    QTest::newRow("seq bool") << QByteArray(R"({"type":"x","seq":true})")
-                              << ParseError::WrongType << "seq"
+    QTest::newRow("timestamp string")
+        << QByteArray(R"({"type":"x","timestamp":"now"})") << ParseError::WrongType << "timestamp"
+        << "must be an integer (got a string)";
+    QTest::newRow("timestamp fraction")
+        << QByteArray(R"({"type":"x","timestamp":1.5})") << ParseError::InvalidValue << "timestamp"
+        << "must be a whole number";
+    QTest::newRow("timestamp negative")
+        << QByteArray(R"({"type":"x","timestamp":-1})") << ParseError::InvalidValue << "timestamp"
+        << "between 0 and 2^53";
+    QTest::newRow("seq bool") << QByteArray(R"({"type":"x","seq":true})") << ParseError::WrongType
+                              << "seq"
                               << "must be an integer (got a boolean)";
     QTest::newRow("seq huge") << QByteArray(R"({"type":"x","seq":1e300})")
-                              << ParseError::InvalidValue << "seq" << "between 0 and 2^53";
+                              << ParseError::InvalidValue << "seq"
+                              << "between 0 and 2^53";
     QTest::newRow("unknown priority") << QByteArray(R"({"type":"x","priority":"urgent"})")
                                       << ParseError::InvalidValue << "priority"
                                       << "unknown priority \"urgent\"";
-    QTest::newRow("priority number") << QByteArray(R"({"type":"x","priority":1})")
-                                     << ParseError::WrongType << "priority"
-                                     << "must be a string (got a number)";
-    QTest::newRow("priority uppercase") << QByteArray(R"({"type":"x","priority":"HIGH"})")
-                                        << ParseError::InvalidValue << "priority"
-                                        << "expected critical, high, normal or low";
+    QTest::newRow("priority number")
+        << QByteArray(R"({"type":"x","priority":1})") << ParseError::WrongType << "priority"
+        << "must be a string (got a number)";
+    QTest::newRow("priority uppercase")
+        << QByteArray(R"({"type":"x","priority":"HIGH"})") << ParseError::InvalidValue << "priority"
+        << "expected critical, high, normal or low";
     QTest::newRow("over size limit")
         << QByteArray(R"({"type":"x","payload":")" + QByteArray(2 * 1024 * 1024, 'a') + R"("})")
         << ParseError::TooLarge << none << "over the limit of 1048576 bytes";
@@ -130,20 +134,23 @@ void TestEnvelope::acceptsGoodInput_data()
     QTest::addColumn<int>("priority");
     QTest::addColumn<qint64>("seq");
 
-    QTest::newRow("minimal") << QByteArray(R"({"type":"ping"})") << "ping" << "" << 2 << qint64(-1);
+    QTest::newRow("minimal") << QByteArray(R"({"type":"ping"})") << "ping"
+                             << "" << 2 << qint64(-1);
     QTest::newRow("full") << QByteArray(R"({"id":"a","type":"chat.message","channel":"chat",)"
                                         R"("payload":{"content":"hi"},"timestamp":1700000000000,)"
                                         R"("priority":"critical","seq":41})")
-                          << "chat.message" << "chat" << 0 << qint64(41);
+                          << "chat.message"
+                          << "chat" << 0 << qint64(41);
     QTest::newRow("unknown fields ignored")
-        << QByteArray(R"({"type":"x","extra":[1,2],"nested":{"a":1}})") << "x" << "" << 2
-        << qint64(-1);
-    QTest::newRow("payload scalar") << QByteArray(R"({"type":"x","payload":7})") << "x" << "" << 2
-                                    << qint64(-1);
+        << QByteArray(R"({"type":"x","extra":[1,2],"nested":{"a":1}})") << "x"
+        << "" << 2 << qint64(-1);
+    QTest::newRow("payload scalar") << QByteArray(R"({"type":"x","payload":7})") << "x"
+                                    << "" << 2 << qint64(-1);
     QTest::newRow("low priority") << QByteArray(R"({"type":"x","priority":"low","seq":0})") << "x"
                                   << "" << 3 << qint64(0);
-    QTest::newRow("unicode") << QByteArray(R"({"type":"x","channel":"chat","payload":"\u00e9\ud83d\ude00"})")
-                             << "x" << "chat" << 2 << qint64(-1);
+    QTest::newRow("unicode")
+        << QByteArray(R"({"type":"x","channel":"chat","payload":"\u00e9\ud83d\ude00"})") << "x"
+        << "chat" << 2 << qint64(-1);
 }
 
 void TestEnvelope::acceptsGoodInput()
@@ -201,7 +208,8 @@ void TestEnvelope::sizeLimitIsCheckedBeforeDecoding()
     const QByteArray frame(300, '{');
     const auto result = vigil::parseEnvelope(frame, 100);
     QCOMPARE(result.error.code, ParseError::TooLarge);
-    QCOMPARE(result.error.message, QStringLiteral("message is 300 bytes, over the limit of 100 bytes"));
+    QCOMPARE(result.error.message,
+             QStringLiteral("message is 300 bytes, over the limit of 100 bytes"));
     // No limit: a large valid frame is fine.
     const QByteArray big = R"({"type":"x","payload":")" + QByteArray(5000, 'b') + R"("})";
     QVERIFY(vigil::parseEnvelope(big, 0).ok());

@@ -35,7 +35,8 @@ QStringList fingerprint(const QList<Recorded> &messages)
     for (Recorded m : messages) {
         m.payload.remove("lastSeen");
         m.payload.remove("timestamp");
-        out.append(m.type + ' ' + QString::fromUtf8(QJsonDocument(m.payload).toJson(QJsonDocument::Compact)));
+        out.append(m.type + ' ' +
+                   QString::fromUtf8(QJsonDocument(m.payload).toJson(QJsonDocument::Compact)));
     }
     return out;
 }
@@ -63,12 +64,12 @@ void TestDemoFeed::coversEveryChannel()
         channels.insert(m.channel);
         types.insert(m.type);
     }
-    for (const char *c : {"incidents", "agents", "chat", "alerts", "activity", "logs", "metrics",
-                          "notifications"})
+    for (const char *c :
+         {"incidents", "agents", "chat", "alerts", "activity", "logs", "metrics", "notifications"})
         QVERIFY2(channels.contains(QString::fromLatin1(c)), c);
-    for (const char *t : {"incident.created", "agent.status", "chat.message", "chat.delivered",
-                          "chat.read", "alert.raised", "activity.event", "log.entry",
-                          "metric.update"})
+    for (const char *t :
+         {"incident.created", "agent.status", "chat.message", "chat.delivered", "chat.read",
+          "alert.raised", "activity.event", "log.entry", "metric.update"})
         QVERIFY2(types.contains(QString::fromLatin1(t)), t);
 }
 

@@ -42,7 +42,10 @@ public:
     {
         socket.sendTextMessage(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
     }
-    void sendEnvelope(const Envelope &e) { socket.sendTextMessage(QString::fromUtf8(e.serialize())); }
+    void sendEnvelope(const Envelope &e)
+    {
+        socket.sendTextMessage(QString::fromUtf8(e.serialize()));
+    }
     QList<Envelope> ofType(const QString &type) const
     {
         QList<Envelope> out;
@@ -66,8 +69,8 @@ public:
         QJsonObject entry{{"name", channel}};
         if (since >= 0)
             entry.insert("since", since);
-        sendEnvelope(Envelope::create("subscribe", "system",
-                                      QJsonObject{{"channels", QJsonArray{entry}}}));
+        sendEnvelope(
+            Envelope::create("subscribe", "system", QJsonObject{{"channels", QJsonArray{entry}}}));
     }
 
     QWebSocket socket;
@@ -141,7 +144,8 @@ void TestRelay::pingIsAnsweredWithSamePayload()
 {
     RawClient client(m_relay->url());
     QVERIFY(client.waitConnected());
-    client.sendJson({{"type", "ping"}, {"channel", "system"}, {"payload", QJsonObject{{"t", 12345}}}});
+    client.sendJson(
+        {{"type", "ping"}, {"channel", "system"}, {"payload", QJsonObject{{"t", 12345}}}});
     QTRY_COMPARE_WITH_TIMEOUT(client.ofType("pong").size(), 1, kWaitMs);
     QCOMPARE(client.ofType("pong").first().payload.toObject().value("t").toInt(), 12345);
 }
@@ -177,7 +181,8 @@ void TestRelay::clientMessageIsAckedStampedAndDeduplicated()
     watcher.subscribe("chat");
     QTRY_COMPARE_WITH_TIMEOUT(watcher.ofType("subscribed").size(), 1, kWaitMs);
 
-    const Envelope message = Envelope::create("chat.message", "chat", QJsonObject{{"content", "hi"}});
+    const Envelope message =
+        Envelope::create("chat.message", "chat", QJsonObject{{"content", "hi"}});
     sender.sendEnvelope(message);
     QTRY_COMPARE_WITH_TIMEOUT(sender.ofType("ack").size(), 1, kWaitMs);
     QCOMPARE(sender.ofType("ack").first().payload.toObject().value("id").toString(), message.id);
@@ -297,10 +302,12 @@ void TestRelay::demoDataArrivesOnEveryChannel()
     QJsonArray channels;
     for (const QString &c : vigil::knownChannels())
         channels.append(QJsonObject{{"name", c}, {"since", 0}});
-    client.sendEnvelope(Envelope::create("subscribe", "system", QJsonObject{{"channels", channels}}));
-    for (const char *channel : {"incidents", "agents", "chat", "alerts", "activity", "logs",
-                                   "metrics"}) {
-        QTRY_VERIFY2_WITH_TIMEOUT(!client.onChannel(QString::fromLatin1(channel)).isEmpty(), channel, 15000);
+    client.sendEnvelope(
+        Envelope::create("subscribe", "system", QJsonObject{{"channels", channels}}));
+    for (const char *channel :
+         {"incidents", "agents", "chat", "alerts", "activity", "logs", "metrics"}) {
+        QTRY_VERIFY2_WITH_TIMEOUT(!client.onChannel(QString::fromLatin1(channel)).isEmpty(),
+                                  channel, 15000);
     }
     // Every channel's sequence is gap-free and increasing.
     for (const QString &channel : vigil::knownChannels()) {

@@ -37,7 +37,8 @@ void TestOutbox::enqueueSurvivesReopen()
         Outbox outbox;
         QString error;
         QVERIFY2(outbox.open(path, &error), qPrintable(error));
-        const auto got = outbox.enqueue("p", Envelope::create("chat.message", "chat", QJsonObject{{"c", 1}}), &error);
+        const auto got = outbox.enqueue(
+            "p", Envelope::create("chat.message", "chat", QJsonObject{{"c", 1}}), &error);
         QVERIFY2(got, qPrintable(error));
         id = *got;
     }
@@ -57,8 +58,8 @@ void TestOutbox::drainOrderIsPriorityThenFifo()
     Outbox outbox;
     QString error;
     QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
-    const QList<Priority> order = {Priority::Low, Priority::Normal, Priority::Critical,
-                                   Priority::Normal, Priority::High, Priority::Critical};
+    const QList<Priority> order = {Priority::Low,    Priority::Normal, Priority::Critical,
+                                   Priority::Normal, Priority::High,   Priority::Critical};
     QStringList ids;
     for (Priority p : order)
         ids.append(*outbox.enqueue("p", Envelope::create("t", "chat", {}, p), &error));
