@@ -1,7 +1,8 @@
 #include "appoptions.h"
 
+#include "connection/connectionoptions.h"
+
 #include <QCommandLineParser>
-#include <QFile>
 
 #include <cstdio>
 
@@ -34,6 +35,9 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
          QStringLiteral("URL")},
         {QStringLiteral("token-file"),
          QStringLiteral("File holding the bearer token (first line)."), QStringLiteral("FILE")},
+        {QStringLiteral("ca-file"),
+         QStringLiteral("PEM file of extra CA certificates to trust for wss://."),
+         QStringLiteral("FILE")},
         {QStringLiteral("data-dir"),
          QStringLiteral("Where Vigil keeps its data (default: $VIGIL_DATA_DIR or the per-user "
                         "data folder)."),
@@ -82,25 +86,27 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
         return std::nullopt;
     }
     for (const QString &text : urls) {
-        const QUrl url(text, QUrl::StrictMode);
-        if (!url.isValid() || url.host().isEmpty() ||
-            (url.scheme() != u"ws" && url.scheme() != u"wss")) {
-            usageError(QStringLiteral("--url '%1' is not a ws:// or wss:// URL with a host")
-                           .arg(url.adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo).toString()),
-                       exitCode);
+        QUrl url;
+        QString error;
+        if (!parseServerUrl(text, &url, &error)) {
+            usageError(QStringLiteral("--url ") + error, exitCode);
             return std::nullopt;
         }
         o.urls.append(url);
     }
     if (parser.isSet(QStringLiteral("token-file"))) {
-        QFile file(parser.value(QStringLiteral("token-file")));
-        if (!file.open(QIODevice::ReadOnly)) {
-            usageError(QStringLiteral("cannot read --token-file %1: %2")
-                           .arg(file.fileName(), file.errorString()),
-                       exitCode);
+        QString error;
+        if (!readTokenFile(parser.value(QStringLiteral("token-file")), &o.token, &error)) {
+            usageError(QStringLiteral("--token-file: ") + error, exitCode);
             return std::nullopt;
         }
-        o.token = QString::fromUtf8(file.readLine(4096)).trimmed();
+    }
+    if (parser.isSet(QStringLiteral("ca-file"))) {
+        QString error;
+        if (!loadCaFile(parser.value(QStringLiteral("ca-file")), &o.extraCaCertificates, &error)) {
+            usageError(QStringLiteral("--ca-file: ") + error, exitCode);
+            return std::nullopt;
+        }
     }
     o.dataDir = parser.value(QStringLiteral("data-dir"));
     o.screenshotPath = parser.value(QStringLiteral("screenshot"));

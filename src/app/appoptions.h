@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QList>
+#include <QSslCertificate>
 #include <QString>
 #include <QUrl>
 
@@ -15,6 +16,7 @@ struct AppOptions
     quint32 demoSeed = 1;
     QList<QUrl> urls;
     QString token;
+    QList<QSslCertificate> extraCaCertificates;
     QString dataDir;
     QString screenshotPath; ///< save the window here once connected and showing data, then quit
     int screenshotTimeoutMs = 60000;

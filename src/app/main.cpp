@@ -1,11 +1,15 @@
 // vigil: the desktop application.
 #include "appoptions.h"
 #include "connection/connectionmanager.h"
+#include "connection/connectionoptions.h"
 #include "models/channelcountsmodel.h"
 #include "models/connectionstatus.h"
+#include "models/positionkeeper.h"
 #include "protocol/logging.h"
 #include "relay/relay.h"
 #include "screenshot.h"
+#include "storage/datadir.h"
+#include "storage/positionstore.h"
 
 #include <QApplication>
 #include <QQmlApplicationEngine>
@@ -24,6 +28,15 @@ constexpr auto kDefaultUrl = "ws://127.0.0.1:8765/ws";
 
 int main(int argc, char *argv[])
 {
+    // Options first, so --help, --version and usage errors work without a display.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    int exitCode = 0;
+    const auto options = vigil::app::parseAppOptions(arguments, &exitCode);
+    if (!options)
+        return exitCode;
+
     // QApplication, not QGuiApplication: Qt Charts in QML needs the widgets application.
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("vigil"));
@@ -33,14 +46,10 @@ int main(int argc, char *argv[])
     QApplication::setDesktopFileName(QStringLiteral("vigil"));
     vigil::setUpLogging();
 
-    int exitCode = 0;
-    const auto options = vigil::app::parseAppOptions(QApplication::arguments(), &exitCode);
-    if (!options)
-        return exitCode;
-
     vigil::ConnectionConfig config;
     config.urls = options->urls;
     config.token = options->token;
+    config.extraCaCertificates = options->extraCaCertificates;
     config.channels = vigil::knownChannels();
     config.replayHistory = true;
 
@@ -63,6 +72,22 @@ int main(int argc, char *argv[])
         config.urls = {QUrl(QLatin1String(kDefaultUrl))};
 
     vigil::ConnectionManager manager(config);
+
+    // Resume each channel where the last run stopped. The demo relay starts afresh every
+    // time, so its positions would only produce false "missed messages" warnings.
+    vigil::PositionStore positions;
+    std::unique_ptr<vigil::PositionKeeper> keeper;
+    if (!options->demo) {
+        const QString dataDir = vigil::resolveDataDir(options->dataDir);
+        QString error;
+        if (vigil::ensureDataDir(dataDir, &error) &&
+            positions.open(dataDir + QStringLiteral("/positions.sqlite"), &error)) {
+            keeper = std::make_unique<vigil::PositionKeeper>(&manager, &positions,
+                                                             vigil::profileKey(config.urls));
+        } else {
+            qCWarning(lcUi).noquote() << "channel positions will not be kept:" << error;
+        }
+    }
     vigil::ChannelCountsModel counts(nullptr);
     vigil::ConnectionStatus status(nullptr);
     vigil::ChannelCountsModel::setInstance(&counts);

@@ -1,8 +1,9 @@
 #include "clioptions.h"
 
+#include "connection/connectionoptions.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -71,12 +72,7 @@ bool readInt(const QCommandLineParser &parser, const QString &name, int min, int
 
 QString profileFor(const ConnectionConfig &config)
 {
-    if (config.urls.isEmpty())
-        return {};
-    return config.urls.first()
-        .adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment |
-                  QUrl::StripTrailingSlash)
-        .toString();
+    return profileKey(config.urls);
 }
 
 std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
@@ -105,6 +101,9 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
          QStringLiteral("URL")},
         {QStringLiteral("token-file"),
          QStringLiteral("File holding the bearer token (first line)."), QStringLiteral("FILE")},
+        {QStringLiteral("ca-file"),
+         QStringLiteral("PEM file of extra CA certificates to trust for wss://."),
+         QStringLiteral("FILE")},
         {QStringLiteral("data-dir"),
          QStringLiteral("Where the outbox lives (default: $VIGIL_DATA_DIR or the per-user "
                         "data folder)."),
@@ -178,30 +177,27 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
     if (urls.isEmpty())
         urls.append(QLatin1String(kDefaultUrl));
     for (const QString &text : std::as_const(urls)) {
-        const QUrl url(text, QUrl::StrictMode);
-        const QString scheme = url.scheme();
-        if (!url.isValid() || url.host().isEmpty() || (scheme != u"ws" && scheme != u"wss")) {
-            usageError(QStringLiteral("--url '%1' is not a ws:// or wss:// URL with a host")
-                           .arg(url.adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo)
-                                    .toString()
-                                    .left(200)),
-                       exitCode);
+        QUrl url;
+        QString error;
+        if (!parseServerUrl(text, &url, &error)) {
+            usageError(QStringLiteral("--url ") + error, exitCode);
             return std::nullopt;
         }
         o.connection.urls.append(url);
     }
     if (parser.isSet(QStringLiteral("token-file"))) {
-        const QString path = parser.value(QStringLiteral("token-file"));
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            usageError(
-                QStringLiteral("cannot read --token-file %1: %2").arg(path, file.errorString()),
-                exitCode);
+        QString error;
+        if (!readTokenFile(parser.value(QStringLiteral("token-file")), &o.connection.token,
+                           &error)) {
+            usageError(QStringLiteral("--token-file: ") + error, exitCode);
             return std::nullopt;
         }
-        o.connection.token = QString::fromUtf8(file.readLine(4096)).trimmed();
-        if (o.connection.token.isEmpty()) {
-            usageError(QStringLiteral("--token-file %1 is empty").arg(path), exitCode);
+    }
+    if (parser.isSet(QStringLiteral("ca-file"))) {
+        QString error;
+        if (!loadCaFile(parser.value(QStringLiteral("ca-file")), &o.connection.extraCaCertificates,
+                        &error)) {
+            usageError(QStringLiteral("--ca-file: ") + error, exitCode);
             return std::nullopt;
         }
     }

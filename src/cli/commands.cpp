@@ -316,19 +316,11 @@ int runHealth(const Options &options)
     auto finish = [&] {
         if (std::exchange(done, true))
             return;
-        QJsonObject result = manager.health().toJson();
+        QJsonObject result = manager.healthJson();
         result.insert(QStringLiteral("event"), QStringLiteral("health"));
-        result.insert(QStringLiteral("state"), ConnectionManager::stateName(manager.state()));
-        result.insert(QStringLiteral("transport"), QStringLiteral("websocket"));
-        result.insert(
-            QStringLiteral("url"),
-            manager.currentUrl().adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo).toString());
         result.insert(QStringLiteral("server"), welcome.value(QStringLiteral("server")));
         result.insert(QStringLiteral("capabilities"),
                       welcome.value(QStringLiteral("capabilities")));
-        result.insert(QStringLiteral("messagesIn"), qint64(manager.messagesIn()));
-        result.insert(QStringLiteral("messagesOut"), qint64(manager.messagesOut()));
-        result.insert(QStringLiteral("protocolErrors"), qint64(manager.protocolErrors()));
         printResult(result);
         QCoreApplication::exit(manager.state() == ConnectionManager::State::Connected ? Ok
                                                                                       : Failure);

@@ -2,9 +2,15 @@
 
 #include "protocol/logging.h"
 
-#include <QDateTime>
 #include <QJsonArray>
+#include <QNetworkInformation>
 #include <QNetworkRequest>
+#include <QRandomGenerator>
+#include <QSslConfiguration>
+#include <QSslError>
+#include <QWebSocket>
+
+#include <cstdlib>
 
 namespace vigil {
 
@@ -22,27 +28,95 @@ bool isControlType(const QString &type)
            type == u"unsubscribed" || type == u"ack" || type == u"error";
 }
 
+ErrorCategory categoryForCloseCode(int code)
+{
+    switch (code) {
+    case 4401:
+    case 4403:
+        return ErrorCategory::Auth;
+    case 4429:
+        return ErrorCategory::RateLimited;
+    case QWebSocketProtocol::CloseCodeProtocolError:
+    case QWebSocketProtocol::CloseCodeDatatypeNotSupported:
+    case QWebSocketProtocol::CloseCodeWrongDatatype:
+    case QWebSocketProtocol::CloseCodePolicyViolated:
+    case QWebSocketProtocol::CloseCodeTooMuchData:
+        return ErrorCategory::Protocol;
+    case QWebSocketProtocol::CloseCodeAbnormalDisconnection:
+    case 4408:
+        return ErrorCategory::Network;
+    default:
+        return ErrorCategory::Server;
+    }
+}
+
 } // namespace
+
+QString errorCategoryName(ErrorCategory category)
+{
+    switch (category) {
+    case ErrorCategory::Network:
+        return QStringLiteral("network");
+    case ErrorCategory::Tls:
+        return QStringLiteral("tls");
+    case ErrorCategory::Auth:
+        return QStringLiteral("auth");
+    case ErrorCategory::Protocol:
+        return QStringLiteral("protocol");
+    case ErrorCategory::Server:
+        return QStringLiteral("server");
+    case ErrorCategory::RateLimited:
+        return QStringLiteral("rate-limited");
+    }
+    return QStringLiteral("network");
+}
 
 ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
+    , m_breaker(m_config.maxAttempts)
+    , m_dedup(m_config.dedupCapacity, m_config.dedupMaxAgeMs)
     , m_uniform01([] { return QRandomGenerator::global()->generateDouble(); })
+    , m_clock(Clock::system())
 {
-    m_reconnectTimer.setSingleShot(true);
-    m_pongTimer.setSingleShot(true);
-    m_connectTimer.setSingleShot(true);
+    for (QTimer *t :
+         {&m_reconnectTimer, &m_breakerTimer, &m_pongTimer, &m_connectTimer, &m_stableTimer})
+        t->setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &ConnectionManager::startAttempt);
+    connect(&m_breakerTimer, &QTimer::timeout, this, [this] {
+        m_breaker.allowProbe();
+        qCInfo(lcNet) << "circuit breaker half-open: one probe";
+        startAttempt();
+    });
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &ConnectionManager::sendHeartbeat);
     connect(&m_pongTimer, &QTimer::timeout, this, &ConnectionManager::onHeartbeatTimeout);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
-        scheduleReconnect(QStringLiteral("no answer within %1 ms").arg(m_config.connectTimeoutMs));
+        handleFailure(QStringLiteral("no answer within %1 ms").arg(m_config.connectTimeoutMs),
+                      ErrorCategory::Network);
     });
+    connect(&m_stableTimer, &QTimer::timeout, this, [this] {
+        // The link has proven itself: the next failure starts the backoff from the beginning.
+        m_attempt = 0;
+    });
+    connect(&m_clockTimer, &QTimer::timeout, this, &ConnectionManager::checkClock);
+
+    m_lastMono = m_clock.monotonicMs();
+    m_lastWall = m_clock.wallMs();
+    m_clockTimer.start(m_config.clockCheckIntervalMs);
+
+    if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability)) {
+        connect(
+            QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged, this,
+            [this](QNetworkInformation::Reachability reachability) {
+                probeNow(
+                    QStringLiteral("network reachability changed to %1").arg(int(reachability)));
+            });
+    }
 }
 
 ConnectionManager::~ConnectionManager()
 {
-    resetSocket();
+    resetSocket(true);
 }
 
 QString ConnectionManager::stateName(State state)
@@ -60,8 +134,35 @@ QString ConnectionManager::stateName(State state)
         return QStringLiteral("error");
     case State::Closed:
         return QStringLiteral("closed");
+    case State::Fallback:
+        return QStringLiteral("fallback");
     }
     return QStringLiteral("unknown");
+}
+
+bool ConnectionManager::transitionAllowed(State from, State to)
+{
+    using S = State;
+    switch (from) {
+    case S::Disconnected:
+        return to == S::Connecting || to == S::Error || to == S::Closed;
+    case S::Connecting:
+        return to == S::Connected || to == S::Reconnecting || to == S::Error ||
+               to == S::Disconnected || to == S::Closed || to == S::Fallback;
+    case S::Connected:
+        return to == S::Reconnecting || to == S::Error || to == S::Disconnected ||
+               to == S::Closed || to == S::Fallback;
+    case S::Reconnecting:
+        return to == S::Connecting || to == S::Error || to == S::Closed || to == S::Fallback;
+    case S::Error:
+        return to == S::Connecting || to == S::Closed;
+    case S::Closed:
+        return to == S::Connecting || to == S::Error;
+    case S::Fallback:
+        return to == S::Connecting || to == S::Connected || to == S::Reconnecting ||
+               to == S::Error || to == S::Closed;
+    }
+    return false;
 }
 
 QUrl ConnectionManager::currentUrl() const
@@ -76,37 +177,111 @@ bool ConnectionManager::serverSupports(const QString &capability) const
     return m_welcome.value(QStringLiteral("capabilities")).toArray().contains(capability);
 }
 
+QualityGrade ConnectionManager::quality() const
+{
+    return gradeFor(m_health.averageRttMs(), m_health.lossPercent(), m_health.sampleCount());
+}
+
+qint64 ConnectionManager::uptimeMs() const
+{
+    if (m_state != State::Connected || m_connectedAt < 0)
+        return 0;
+    return m_clock.monotonicMs() - m_connectedAt;
+}
+
 void ConnectionManager::setRandomSource(std::function<double()> uniform01)
 {
     m_uniform01 = std::move(uniform01);
 }
 
+void ConnectionManager::setClock(Clock clock)
+{
+    m_clock = std::move(clock);
+    m_lastMono = m_clock.monotonicMs();
+    m_lastWall = m_clock.wallMs();
+}
+
+void ConnectionManager::setLastSeq(const QString &channel, qint64 seq)
+{
+    if (seq > m_lastSeq.value(channel, -1))
+        m_lastSeq.insert(channel, seq);
+}
+
 void ConnectionManager::open()
 {
-    if (m_state == State::Connecting || m_state == State::Connected ||
-        m_state == State::Reconnecting)
+    if (m_state != State::Disconnected && m_state != State::Error && m_state != State::Closed)
         return;
     if (m_config.urls.isEmpty()) {
         setState(State::Error, QStringLiteral("no server URL configured"));
         return;
     }
     m_attempt = 0;
+    m_breaker.reset();
+    m_breakerTimer.stop();
+    if (m_goodUrlIndex >= 0)
+        m_urlIndex = m_goodUrlIndex;
     startAttempt();
 }
 
 void ConnectionManager::close()
 {
     m_reconnectTimer.stop();
-    resetSocket();
+    m_breakerTimer.stop();
+    m_stableTimer.stop();
+    resetSocket(true);
     setState(State::Closed, QStringLiteral("closed by the user"));
 }
 
 void ConnectionManager::reconnectNow()
 {
     m_reconnectTimer.stop();
-    resetSocket();
+    m_breakerTimer.stop();
+    m_stableTimer.stop();
+    resetSocket(true);
     m_attempt = 0;
+    m_breaker.reset();
+    m_unauthorized = false;
+    if (m_goodUrlIndex >= 0)
+        m_urlIndex = m_goodUrlIndex;
     startAttempt();
+}
+
+void ConnectionManager::setToken(const QString &token)
+{
+    if (token == m_config.token)
+        return;
+    m_config.token = token;
+    if (m_unauthorized) {
+        qCInfo(lcNet) << "credentials changed: trying again";
+        reconnectNow();
+    }
+}
+
+void ConnectionManager::probeNow(const QString &reason)
+{
+    qCInfo(lcNet).noquote() << "health probe:" << reason;
+    Q_EMIT probeRequested(reason);
+    if (m_state == State::Connected) {
+        if (!m_awaitingPong)
+            sendHeartbeat();
+    } else if (m_state == State::Reconnecting) {
+        m_reconnectTimer.stop();
+        startAttempt();
+    }
+}
+
+void ConnectionManager::checkClock()
+{
+    const qint64 mono = m_clock.monotonicMs();
+    const qint64 wall = m_clock.wallMs();
+    const qint64 drift = (wall - m_lastWall) - (mono - m_lastMono);
+    m_lastMono = mono;
+    m_lastWall = wall;
+    if (std::llabs(drift) > m_config.clockJumpThresholdMs) {
+        probeNow(QStringLiteral("the clock jumped by %1 s (the machine slept, or the time was "
+                                "changed)")
+                     .arg(drift / 1000));
+    }
 }
 
 bool ConnectionManager::send(const Envelope &envelope)
@@ -118,57 +293,88 @@ bool ConnectionManager::send(const Envelope &envelope)
     if (written <= 0)
         return false;
     ++m_messagesOut;
+    m_bytesOut += quint64(frame.size());
+    const qint64 now = m_clock.monotonicMs();
+    m_rateMessagesOut.add(now);
+    m_rateBytesOut.add(now, frame.size());
     return true;
 }
 
 void ConnectionManager::setState(State state, const QString &reason)
 {
-    if (m_state == state && state != State::Reconnecting)
+    if (m_state == state)
         return;
+    if (!transitionAllowed(m_state, state)) {
+        qCCritical(lcNet).noquote() << "refused impossible transition" << stateName(m_state) << "->"
+                                    << stateName(state) << "(" << reason << ")";
+        return;
+    }
     m_state = state;
     qCInfo(lcNet).noquote() << "state" << stateName(state) << "-" << reason;
     Q_EMIT stateChanged(state, reason);
 }
 
-void ConnectionManager::resetSocket()
+void ConnectionManager::resetSocket(bool graceful)
 {
     m_heartbeatTimer.stop();
     m_pongTimer.stop();
     m_connectTimer.stop();
     m_awaitingPong = false;
+    m_subscribePending.clear();
     if (!m_socket)
         return;
     QWebSocket *socket = m_socket;
     m_socket = nullptr;
     socket->disconnect(this);
-    if (socket->state() == QAbstractSocket::ConnectedState)
+    // A dead link gets abort(): close() would wait for a peer that is no longer there.
+    if (graceful && socket->state() == QAbstractSocket::ConnectedState)
         socket->close(QWebSocketProtocol::CloseCodeNormal);
     else
         socket->abort();
     socket->deleteLater();
 }
 
+void ConnectionManager::countError(ErrorCategory category)
+{
+    ++m_errors[size_t(category)];
+}
+
 void ConnectionManager::startAttempt()
 {
-    resetSocket();
+    resetSocket(false);
     m_welcome = {};
+    m_tlsProblem.clear();
+    if (m_config.urls.isEmpty()) {
+        setState(State::Error, QStringLiteral("no server URL configured"));
+        return;
+    }
     const QUrl url = currentUrl();
 
     auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     socket->setMaxAllowedIncomingMessageSize(quint64(m_config.maxMessageBytes));
     socket->setMaxAllowedIncomingFrameSize(quint64(m_config.maxMessageBytes));
+    if (url.scheme() == u"wss") {
+        // System CAs plus the operator's own; no certificate error is ever ignored.
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        if (!m_config.extraCaCertificates.isEmpty())
+            tls.addCaCertificates(m_config.extraCaCertificates);
+        socket->setSslConfiguration(tls);
+    }
     m_socket = socket;
     connect(socket, &QWebSocket::connected, this, &ConnectionManager::onConnected);
     connect(socket, &QWebSocket::disconnected, this, &ConnectionManager::onDisconnected);
     connect(socket, &QWebSocket::textMessageReceived, this, &ConnectionManager::onTextMessage);
     connect(socket, &QWebSocket::pong, this,
             [this](quint64 elapsed, const QByteArray &) { onPong(elapsed); });
+    connect(socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        QStringList problems;
+        for (const QSslError &e : errors)
+            problems.append(e.errorString());
+        problems.removeDuplicates();
+        m_tlsProblem = problems.join(QStringLiteral("; "));
+    });
     connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-            [this, socket](QAbstractSocket::SocketError) {
-                if (socket != m_socket)
-                    return;
-                scheduleReconnect(socket->errorString());
-            });
+            &ConnectionManager::onSocketError);
 
     QNetworkRequest request(url);
     if (!m_config.token.isEmpty())
@@ -179,19 +385,97 @@ void ConnectionManager::startAttempt()
     socket->open(request);
 }
 
-void ConnectionManager::scheduleReconnect(const QString &reason)
+void ConnectionManager::onSocketError()
+{
+    if (!m_socket || sender() != m_socket)
+        return;
+    const auto error = m_socket->error();
+    const QString text = m_socket->errorString();
+    if (!m_tlsProblem.isEmpty() || error == QAbstractSocket::SslHandshakeFailedError ||
+        error == QAbstractSocket::SslInvalidUserDataError) {
+        handleFailure(QStringLiteral("TLS problem with %1: %2")
+                          .arg(currentUrl().host(), m_tlsProblem.isEmpty() ? text : m_tlsProblem),
+                      ErrorCategory::Tls);
+        return;
+    }
+    // QWebSocket reports a refused upgrade only as text ("Unhandled http status code: 401").
+    if (text.contains(QStringLiteral("status code: 401"))) {
+        handleFailure(QStringLiteral("the server refused the credentials (HTTP 401)"),
+                      ErrorCategory::Auth, 4401);
+        return;
+    }
+    if (text.contains(QStringLiteral("status code: 429"))) {
+        handleFailure(QStringLiteral("the server is rate limiting (HTTP 429)"),
+                      ErrorCategory::RateLimited, 4429);
+        return;
+    }
+    handleFailure(text, ErrorCategory::Network);
+}
+
+void ConnectionManager::onDisconnected()
+{
+    if (!m_socket || sender() != m_socket)
+        return;
+    const int code = int(m_socket->closeCode());
+    const QString why =
+        m_socket->closeReason().isEmpty() ? m_socket->errorString() : m_socket->closeReason();
+    handleFailure(QStringLiteral("connection closed (code %1%2)")
+                      .arg(code)
+                      .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why),
+                  categoryForCloseCode(code), code);
+}
+
+void ConnectionManager::handleFailure(const QString &reason, ErrorCategory category, int closeCode)
 {
     if (m_state == State::Closed)
         return;
-    resetSocket();
+    const bool wasConnected = m_state == State::Connected;
+    resetSocket(false);
+    // Stopped before it fired: the link was too short-lived to reset the backoff.
+    m_stableTimer.stop();
+    countError(category);
+    if (wasConnected)
+        m_droppedAt = m_clock.monotonicMs();
+
+    if (closeCode == 4401) {
+        m_unauthorized = true;
+        m_reconnectTimer.stop();
+        setState(State::Error,
+                 QStringLiteral("unauthorized: %1. Not retrying until the credentials change.")
+                     .arg(reason));
+        return;
+    }
     if (!m_config.autoReconnect) {
         setState(State::Disconnected, reason);
         return;
     }
-    ++m_attempt;
-    if (m_config.urls.size() > 1)
+
+    // Failover: a failed attempt moves on to the next URL; a working link that dropped is
+    // retried where it was (the last good URL) first.
+    if (!wasConnected && m_config.urls.size() > 1)
         m_urlIndex = (m_urlIndex + 1) % int(m_config.urls.size());
-    const int delay = m_config.reconnect.delayMs(m_attempt, m_uniform01);
+
+    ++m_attempt;
+    if (m_breaker.recordFailure()) {
+        m_nextDelayMs = m_config.breakerCooldownMs;
+        setState(State::Error,
+                 QStringLiteral("gave up after %1 attempts (last: %2); next probe in %3 s")
+                     .arg(m_breaker.failures())
+                     .arg(reason)
+                     .arg((m_config.breakerCooldownMs + 999) / 1000));
+        m_breakerTimer.start(m_config.breakerCooldownMs);
+        return;
+    }
+
+    int delay = 0;
+    if (closeCode == QWebSocketProtocol::CloseCodeGoingAway || closeCode == 1012) {
+        // The server is restarting on purpose: come back promptly, still jittered.
+        delay = m_config.reconnect.delayMs(1, m_uniform01);
+    } else if (closeCode == 4429) {
+        delay = m_config.rateLimitedMinDelayMs + m_config.reconnect.delayMs(m_attempt, m_uniform01);
+    } else {
+        delay = m_config.reconnect.delayMs(m_attempt, m_uniform01);
+    }
     m_nextDelayMs = delay;
     setState(State::Reconnecting,
              QStringLiteral("%1; attempt %2 in %3 ms").arg(reason).arg(m_attempt).arg(delay));
@@ -202,38 +486,37 @@ void ConnectionManager::scheduleReconnect(const QString &reason)
 void ConnectionManager::onConnected()
 {
     m_connectTimer.stop();
-    m_attempt = 0;
+    m_breaker.recordSuccess();
+    m_breakerTimer.stop();
+    m_goodUrlIndex = m_urlIndex;
     m_missedHeartbeats = 0;
+    const qint64 now = m_clock.monotonicMs();
+    m_connectedAt = now;
+    if (m_droppedAt >= 0) {
+        m_lastTimeToReconnectMs = now - m_droppedAt;
+        ++m_reconnects;
+        m_droppedAt = -1;
+    }
+    m_stableTimer.start(m_config.minStableMs);
     setState(State::Connected, QStringLiteral("connected to %1").arg(redacted(currentUrl())));
-    sendSubscribe();
+    sendSubscribe(m_config.channels);
     m_heartbeatTimer.start(m_config.heartbeatMs);
     // One heartbeat at once, so RTT and liveness are known without waiting a full interval.
     sendHeartbeat();
 }
 
-void ConnectionManager::onDisconnected()
+void ConnectionManager::sendSubscribe(const QStringList &names)
 {
-    if (!m_socket)
-        return;
-    const auto code = m_socket->closeCode();
-    const QString why =
-        m_socket->closeReason().isEmpty() ? m_socket->errorString() : m_socket->closeReason();
-    scheduleReconnect(QStringLiteral("connection closed (code %1%2)")
-                          .arg(int(code))
-                          .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why));
-}
-
-void ConnectionManager::sendSubscribe()
-{
-    if (m_config.channels.isEmpty())
+    if (names.isEmpty())
         return;
     QJsonArray channels;
-    for (const QString &name : std::as_const(m_config.channels)) {
+    for (const QString &name : names) {
         QJsonObject entry{{QStringLiteral("name"), name}};
         const qint64 since = m_lastSeq.value(name, m_config.replayHistory ? 0 : -1);
         if (since >= 0)
             entry.insert(QStringLiteral("since"), since);
         channels.append(entry);
+        m_subscribePending.insert(name);
     }
     send(Envelope::create(QStringLiteral("subscribe"), QStringLiteral("system"),
                           QJsonObject{{QStringLiteral("channels"), channels}}));
@@ -244,11 +527,10 @@ void ConnectionManager::sendHeartbeat()
     if (!m_socket || m_state != State::Connected || m_awaitingPong)
         return;
     m_awaitingPong = true;
-    m_pingClock.start();
+    m_pingSentAt = m_clock.monotonicMs();
     if (serverSentWelcome()) {
-        send(Envelope::create(
-            QStringLiteral("ping"), QStringLiteral("system"),
-            QJsonObject{{QStringLiteral("t"), QDateTime::currentMSecsSinceEpoch()}}));
+        send(Envelope::create(QStringLiteral("ping"), QStringLiteral("system"),
+                              QJsonObject{{QStringLiteral("t"), m_clock.wallMs()}}));
     } else {
         // A basic RFC 6455 server answers control-frame pings even if it knows no protocol.
         m_socket->ping();
@@ -276,17 +558,25 @@ void ConnectionManager::onHeartbeatTimeout()
     qCWarning(lcNet) << "heartbeat missed" << m_missedHeartbeats << "of"
                      << m_config.maxMissedHeartbeats;
     if (m_missedHeartbeats >= m_config.maxMissedHeartbeats) {
-        scheduleReconnect(
-            QStringLiteral("no heartbeat answer %1 times in a row").arg(m_missedHeartbeats));
+        handleFailure(QStringLiteral("no heartbeat answer %1 times in a row: the link is dead")
+                          .arg(m_missedHeartbeats),
+                      ErrorCategory::Network);
     }
 }
 
 void ConnectionManager::onTextMessage(const QString &message)
 {
+    const QByteArray frame = message.toUtf8();
+    const qint64 now = m_clock.monotonicMs();
     ++m_messagesIn;
-    const ParseResult parsed = parseEnvelope(message.toUtf8(), m_config.maxMessageBytes);
+    m_bytesIn += quint64(frame.size());
+    m_rateMessagesIn.add(now);
+    m_rateBytesIn.add(now, frame.size());
+
+    const ParseResult parsed = parseEnvelope(frame, m_config.maxMessageBytes);
     if (!parsed.ok()) {
         ++m_protocolErrors;
+        countError(ErrorCategory::Protocol);
         qCWarning(lcNet).noquote() << "dropped a bad frame:" << parsed.error.message;
         Q_EMIT protocolError(parsed.error.message);
         return;
@@ -296,8 +586,24 @@ void ConnectionManager::onTextMessage(const QString &message)
         handleControl(e);
         return;
     }
-    if (e.hasSeq() && !e.channel.isEmpty() && e.seq > m_lastSeq.value(e.channel, -1))
-        m_lastSeq.insert(e.channel, e.seq);
+    if (!e.id.isEmpty() && m_dedup.seen(e.id, now)) {
+        ++m_duplicates;
+        qCDebug(lcNet) << "duplicate dropped" << e.id;
+        return;
+    }
+    if (e.hasSeq() && !e.channel.isEmpty()) {
+        const qint64 last = m_lastSeq.value(e.channel, -1);
+        if (last >= 0 && e.seq > last + 1 && !m_subscribePending.contains(e.channel)) {
+            // A hole in the live stream: ask the server to replay from what we have.
+            qCWarning(lcNet).noquote() << "gap on" << e.channel << "after seq" << last << "got"
+                                       << e.seq << "- requesting replay";
+            sendSubscribe({e.channel});
+        }
+        if (e.seq > last) {
+            m_lastSeq.insert(e.channel, e.seq);
+            Q_EMIT positionAdvanced(e.channel, e.seq);
+        }
+    }
     Q_EMIT envelopeReceived(e);
 }
 
@@ -309,21 +615,63 @@ void ConnectionManager::handleControl(const Envelope &e)
         Q_EMIT welcomeReceived(payload);
     } else if (e.type == u"pong") {
         if (m_awaitingPong)
-            onPong(quint64(m_pingClock.elapsed()));
+            onPong(quint64(m_clock.monotonicMs() - m_pingSentAt));
     } else if (e.type == u"ping") {
         send(Envelope::create(QStringLiteral("pong"), QStringLiteral("system"), e.payload));
     } else if (e.type == u"subscribed") {
-        Q_EMIT subscribed(payload.value(QStringLiteral("channel")).toString(),
-                          qint64(payload.value(QStringLiteral("head")).toDouble(-1)),
-                          payload.value(QStringLiteral("recovered")).toBool(true));
+        const QString channel = payload.value(QStringLiteral("channel")).toString();
+        const bool recovered = payload.value(QStringLiteral("recovered")).toBool(true);
+        m_subscribePending.remove(channel);
+        Q_EMIT subscribed(channel, qint64(payload.value(QStringLiteral("head")).toDouble(-1)),
+                          recovered);
+        if (!recovered) {
+            qCWarning(lcNet).noquote()
+                << "missed messages on" << channel << "could not be recovered";
+            Q_EMIT recoveryFailed(channel);
+        }
     } else if (e.type == u"ack") {
         Q_EMIT acked(payload.value(QStringLiteral("id")).toString());
     } else if (e.type == u"error") {
         const QString code = payload.value(QStringLiteral("code")).toString();
         const QString text = payload.value(QStringLiteral("message")).toString();
         qCWarning(lcNet).noquote() << "server error" << code << "-" << text.left(200);
+        if (code == u"rate_limited")
+            countError(ErrorCategory::RateLimited);
+        else
+            countError(ErrorCategory::Server);
         Q_EMIT serverError(code, text, payload.value(QStringLiteral("ref")).toString());
     }
+}
+
+QJsonObject ConnectionManager::healthJson() const
+{
+    const qint64 now = m_clock.monotonicMs();
+    QJsonObject o = m_health.toJson();
+    const QualityGrade grade = quality();
+    o.insert(QStringLiteral("state"), stateName(m_state));
+    o.insert(QStringLiteral("transport"), QStringLiteral("websocket"));
+    o.insert(QStringLiteral("url"), redacted(currentUrl()));
+    o.insert(QStringLiteral("quality"), gradeName(grade));
+    o.insert(QStringLiteral("recommendation"), gradeRecommendation(grade));
+    o.insert(QStringLiteral("uptimeMs"), uptimeMs());
+    o.insert(QStringLiteral("reconnects"), m_reconnects);
+    o.insert(QStringLiteral("timeToReconnectMs"), m_lastTimeToReconnectMs);
+    o.insert(QStringLiteral("attempt"), m_attempt);
+    o.insert(QStringLiteral("messagesIn"), qint64(m_messagesIn));
+    o.insert(QStringLiteral("messagesOut"), qint64(m_messagesOut));
+    o.insert(QStringLiteral("bytesIn"), qint64(m_bytesIn));
+    o.insert(QStringLiteral("bytesOut"), qint64(m_bytesOut));
+    o.insert(QStringLiteral("messagesInPerSec"), m_rateMessagesIn.perSecond(now));
+    o.insert(QStringLiteral("messagesOutPerSec"), m_rateMessagesOut.perSecond(now));
+    o.insert(QStringLiteral("bytesInPerSec"), m_rateBytesIn.perSecond(now));
+    o.insert(QStringLiteral("bytesOutPerSec"), m_rateBytesOut.perSecond(now));
+    o.insert(QStringLiteral("duplicatesDropped"), qint64(m_duplicates));
+    o.insert(QStringLiteral("protocolErrors"), qint64(m_protocolErrors));
+    QJsonObject errors;
+    for (int i = 0; i < kErrorCategoryCount; ++i)
+        errors.insert(errorCategoryName(ErrorCategory(i)), qint64(m_errors[size_t(i)]));
+    o.insert(QStringLiteral("errors"), errors);
+    return o;
 }
 
 } // namespace vigil

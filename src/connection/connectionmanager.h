@@ -1,49 +1,84 @@
 #pragma once
 
+#include "circuitbreaker.h"
+#include "clock.h"
+#include "dedupwindow.h"
 #include "healthstats.h"
 #include "protocol/envelope.h"
+#include "quality.h"
 #include "reconnectpolicy.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
-#include <QRandomGenerator>
+#include <QSet>
+#include <QSslCertificate>
 #include <QStringList>
 #include <QTimer>
 #include <QUrl>
-#include <QWebSocket>
 
+#include <array>
 #include <functional>
+
+class QWebSocket;
 
 namespace vigil {
 
-/// \brief Settings of one connection: where to, with which credentials, how to heartbeat.
+/// \brief Settings of one connection: where to, with which credentials, how to heartbeat and
+/// how to retry. Every interval is configurable so tests can scale time down.
 struct ConnectionConfig
 {
-    QList<QUrl> urls;               ///< failover list; the first is tried first
-    QString token;                  ///< bearer token; never logged
-    QStringList channels;           ///< channels to subscribe to on every connect
-    int heartbeatMs = 30000;        ///< interval between heartbeats
-    int heartbeatTimeoutMs = 10000; ///< how long to wait for the pong
-    int maxMissedHeartbeats = 3;    ///< consecutive misses that declare the link dead
-    int connectTimeoutMs = 15000;   ///< TCP + TLS + upgrade must finish within this
+    QList<QUrl> urls;                           ///< failover list; the first is tried first
+    QString token;                              ///< bearer token; never logged
+    QList<QSslCertificate> extraCaCertificates; ///< trusted in addition to the system CAs
+    QStringList channels;                       ///< channels to subscribe to on every connect
+    int heartbeatMs = 30000;                    ///< interval between heartbeats
+    int heartbeatTimeoutMs = 10000;             ///< how long to wait for the pong
+    int maxMissedHeartbeats = 3;                ///< consecutive misses that declare the link dead
+    int connectTimeoutMs = 15000;               ///< TCP + TLS + upgrade must finish within this
     qsizetype maxMessageBytes = kDefaultMaxMessageBytes;
     bool autoReconnect = true;
     /// On the first subscribe to a channel, ask for the server's history (since 0) so a fresh
     /// window starts populated; otherwise only live messages arrive until the first seq is seen.
     bool replayHistory = false;
     ReconnectPolicy reconnect;
+    int maxAttempts = 0;               ///< consecutive failures before the breaker opens; 0 = never
+    int breakerCooldownMs = 60000;     ///< open breaker: wait this long, then allow one probe
+    int minStableMs = 10000;           ///< a connection must last this long to reset the backoff
+    int rateLimitedMinDelayMs = 15000; ///< floor of the wait after close 4429
+    int dedupCapacity = 10000;         ///< inbound ids remembered
+    int dedupMaxAgeMs = 10 * 60 * 1000;
+    int clockCheckIntervalMs = 2000; ///< how often to compare the monotonic and wall clocks
+    int clockJumpThresholdMs = 5000; ///< a larger disagreement means sleep/resume
 };
 
+/// \brief Why the connection failed, counted separately for the health page.
+enum class ErrorCategory { Network, Tls, Auth, Protocol, Server, RateLimited };
+inline constexpr int kErrorCategoryCount = 6;
+[[nodiscard]] QString errorCategoryName(ErrorCategory category);
+
 /// \brief The one object that owns the client's WebSocket and decides when to connect,
-/// retry or give up. Everything above it (app models, vigil-cli) only observes and sends.
+/// retry or give up. Everything above it (app models, vigil-cli, the outbox) only observes
+/// its signals and calls send().
+///
+/// States and the only transitions allowed between them:
+///
+///     Disconnected -> Connecting | Error | Closed
+///     Connecting   -> Connected | Reconnecting | Error | Disconnected | Closed | Fallback
+///     Connected    -> Reconnecting | Error | Disconnected | Closed | Fallback
+///     Reconnecting -> Connecting | Error | Closed | Fallback
+///     Error        -> Connecting | Closed
+///     Closed       -> Connecting | Error
+///     Fallback     -> Connecting | Connected | Reconnecting | Error | Closed
+///
+/// Any other change is refused (and logged as a bug), so no code path can, say, report
+/// "connected" without having connected.
 class ConnectionManager : public QObject
 {
     Q_OBJECT
 public:
-    enum class State { Disconnected, Connecting, Connected, Reconnecting, Error, Closed };
+    enum class State { Disconnected, Connecting, Connected, Reconnecting, Error, Closed, Fallback };
     Q_ENUM(State)
 
     explicit ConnectionManager(ConnectionConfig config, QObject *parent = nullptr);
@@ -53,80 +88,144 @@ public:
     void open();
     /// Closes by the user's wish: no reconnect until open() is called again.
     void close();
-    /// Drops any wait and connects now (the "Retry now" action).
+    /// The operator's "Retry now": resets the backoff and the breaker and connects at once.
     void reconnectNow();
+    /// New credentials: clears an "unauthorized" stop and reconnects when it was the reason.
+    void setToken(const QString &token);
+    /// Checks the link at once (after sleep or a network change) instead of waiting for the
+    /// next heartbeat: pings when connected, skips the wait when reconnecting.
+    void probeNow(const QString &reason);
+    /// Compares the monotonic and wall clocks; a jump means the machine slept. Runs on a
+    /// timer; public so tests with an injected clock can call it.
+    void checkClock();
 
     /// Writes one envelope if connected. Returns false (and writes nothing) otherwise.
     bool send(const Envelope &envelope);
 
+    /// Restores the last seq seen on `channel` (from persisted positions).
+    void setLastSeq(const QString &channel, qint64 seq);
+
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] static QString stateName(State state);
+    [[nodiscard]] static bool transitionAllowed(State from, State to);
     [[nodiscard]] QUrl currentUrl() const;
     [[nodiscard]] int attempt() const { return m_attempt; }
     /// While Reconnecting: the wait before the next attempt.
     [[nodiscard]] int nextDelayMs() const { return m_nextDelayMs; }
-    /// True once the server sent `welcome` on this connection (an ack-capable Vigil server).
+    /// True once the server sent `welcome` on this connection (a Vigil server).
     [[nodiscard]] bool serverSentWelcome() const { return !m_welcome.isEmpty(); }
     [[nodiscard]] bool serverSupports(const QString &capability) const;
+    [[nodiscard]] bool unauthorized() const { return m_unauthorized; }
+    [[nodiscard]] const CircuitBreaker &breaker() const { return m_breaker; }
     [[nodiscard]] const HealthStats &health() const { return m_health; }
+    [[nodiscard]] QualityGrade quality() const;
     [[nodiscard]] const ConnectionConfig &config() const { return m_config; }
     [[nodiscard]] quint64 messagesIn() const { return m_messagesIn; }
     [[nodiscard]] quint64 messagesOut() const { return m_messagesOut; }
+    [[nodiscard]] quint64 bytesIn() const { return m_bytesIn; }
+    [[nodiscard]] quint64 bytesOut() const { return m_bytesOut; }
     [[nodiscard]] quint64 protocolErrors() const { return m_protocolErrors; }
+    [[nodiscard]] quint64 duplicatesDropped() const { return m_duplicates; }
+    [[nodiscard]] quint64 errors(ErrorCategory category) const
+    {
+        return m_errors[size_t(category)];
+    }
+    [[nodiscard]] int reconnects() const { return m_reconnects; }
+    [[nodiscard]] qint64 lastTimeToReconnectMs() const { return m_lastTimeToReconnectMs; }
+    [[nodiscard]] qint64 uptimeMs() const;
     [[nodiscard]] qint64 lastSeq(const QString &channel) const
     {
         return m_lastSeq.value(channel, -1);
     }
+    /// Every health figure as one JSON object (used by `vigil-cli health` and the UI).
+    [[nodiscard]] QJsonObject healthJson() const;
 
     /// Replaces the random source used for jitter (tests inject a fixed sequence).
     void setRandomSource(std::function<double()> uniform01);
+    /// Replaces the clocks (tests inject controllable ones).
+    void setClock(Clock clock);
 
 Q_SIGNALS:
     void stateChanged(vigil::ConnectionManager::State state, const QString &reason);
-    /// A channel envelope (not a control message such as pong or ack).
+    /// A channel envelope (not a control message such as pong or ack), never a duplicate.
     void envelopeReceived(const vigil::Envelope &envelope);
     void welcomeReceived(const QJsonObject &payload);
     void subscribed(const QString &channel, qint64 head, bool recovered);
+    /// The server could not replay what was missed on `channel`: the user must be told and
+    /// the view refetched.
+    void recoveryFailed(const QString &channel);
+    /// The last seq seen on `channel` advanced (persist it to resume after a restart).
+    void positionAdvanced(const QString &channel, qint64 seq);
     void acked(const QString &id);
     void serverError(const QString &code, const QString &message, const QString &ref);
     void protocolError(const QString &message);
     void rttMeasured(qint64 ms);
     void reconnectScheduled(int attempt, int delayMs);
+    void probeRequested(const QString &reason);
 
 private:
     void setState(State state, const QString &reason);
     void startAttempt();
-    void scheduleReconnect(const QString &reason);
+    void handleFailure(const QString &reason, ErrorCategory category, int closeCode = -1);
+    void openBreaker();
     void onConnected();
     void onDisconnected();
+    void onSocketError();
     void onTextMessage(const QString &message);
     void onPong(quint64 elapsedMs);
     void sendHeartbeat();
     void onHeartbeatTimeout();
-    void sendSubscribe();
+    void sendSubscribe(const QStringList &channels);
     void handleControl(const Envelope &envelope);
-    void resetSocket();
+    void resetSocket(bool graceful);
+    void countError(ErrorCategory category);
+    int indexOfGoodUrl() const;
 
     ConnectionConfig m_config;
     State m_state = State::Disconnected;
     QPointer<QWebSocket> m_socket;
     int m_urlIndex = 0;
+    int m_goodUrlIndex = -1;
     int m_attempt = 0;
     int m_nextDelayMs = 0;
+    bool m_unauthorized = false;
+    bool m_wasConnected = false;
+    QString m_tlsProblem;
+    CircuitBreaker m_breaker;
     QTimer m_reconnectTimer;
+    QTimer m_breakerTimer;
     QTimer m_heartbeatTimer;
     QTimer m_pongTimer;
     QTimer m_connectTimer;
-    QElapsedTimer m_pingClock;
+    QTimer m_stableTimer;
+    QTimer m_clockTimer;
+    qint64 m_pingSentAt = 0;
     bool m_awaitingPong = false;
     int m_missedHeartbeats = 0;
     QJsonObject m_welcome;
     HealthStats m_health;
+    DedupWindow m_dedup;
     QHash<QString, qint64> m_lastSeq;
+    QSet<QString> m_subscribePending;
     quint64 m_messagesIn = 0;
     quint64 m_messagesOut = 0;
+    quint64 m_bytesIn = 0;
+    quint64 m_bytesOut = 0;
     quint64 m_protocolErrors = 0;
+    quint64 m_duplicates = 0;
+    std::array<quint64, kErrorCategoryCount> m_errors{};
+    RateMeter m_rateMessagesIn;
+    RateMeter m_rateMessagesOut;
+    RateMeter m_rateBytesIn;
+    RateMeter m_rateBytesOut;
+    int m_reconnects = 0;
+    qint64 m_connectedAt = -1;
+    qint64 m_droppedAt = -1;
+    qint64 m_lastTimeToReconnectMs = -1;
+    qint64 m_lastMono = 0;
+    qint64 m_lastWall = 0;
     std::function<double()> m_uniform01;
+    Clock m_clock;
 };
 
 } // namespace vigil

@@ -93,4 +93,30 @@ QJsonObject HealthStats::toJson() const
             {QStringLiteral("samples"), sampleCount()}};
 }
 
+RateMeter::RateMeter(int windowSeconds)
+    : m_windowSeconds(std::max(1, windowSeconds))
+{}
+
+void RateMeter::add(qint64 nowMs, qint64 amount)
+{
+    const qint64 second = nowMs / 1000;
+    if (!m_buckets.empty() && m_buckets.back().first == second)
+        m_buckets.back().second += amount;
+    else
+        m_buckets.emplace_back(second, amount);
+    while (!m_buckets.empty() && m_buckets.front().first <= second - m_windowSeconds)
+        m_buckets.pop_front();
+}
+
+double RateMeter::perSecond(qint64 nowMs) const
+{
+    const qint64 second = nowMs / 1000;
+    qint64 sum = 0;
+    for (const auto &[bucket, amount] : m_buckets) {
+        if (bucket > second - m_windowSeconds && bucket <= second)
+            sum += amount;
+    }
+    return double(sum) / m_windowSeconds;
+}
+
 } // namespace vigil

@@ -3,6 +3,9 @@
 #include <QJsonObject>
 #include <QVector>
 
+#include <deque>
+#include <utility>
+
 namespace vigil {
 
 /// \brief Round-trip figures from heartbeats: last, average, p95, jitter and loss.
@@ -31,6 +34,20 @@ private:
     int m_window;
     QVector<qint64> m_samples; // RTTs; -1 marks a lost heartbeat
     qint64 m_last = -1;
+};
+
+/// \brief Events (messages, bytes) per second over a sliding window of whole seconds.
+class RateMeter
+{
+public:
+    explicit RateMeter(int windowSeconds = 5);
+    void add(qint64 nowMs, qint64 amount = 1);
+    /// Average per second over the window ending at `nowMs`.
+    [[nodiscard]] double perSecond(qint64 nowMs) const;
+
+private:
+    int m_windowSeconds;
+    std::deque<std::pair<qint64, qint64>> m_buckets; // (second, amount)
 };
 
 } // namespace vigil

@@ -72,6 +72,9 @@ void ConnectionStatus::update(const QString &reason)
     case State::Closed:
         m_summary = tr("Closed");
         break;
+    case State::Fallback:
+        m_summary = tr("Connected over HTTP fallback");
+        break;
     }
     if (state != State::Connected) {
         m_rttMs = -1;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/envelope.h"
+#include "sqlitefile.h"
 
 #include <QList>
 #include <QString>
@@ -39,19 +40,16 @@ class Outbox
 {
 public:
     Outbox();
-    ~Outbox();
-    Outbox(const Outbox &) = delete;
-    Outbox &operator=(const Outbox &) = delete;
 
     /// Opens or creates the queue file. A file that is not a healthy SQLite database is moved
     /// aside as `<name>.corrupt-<timestamp>` and a fresh queue is created; recoveryNotice() then
     /// says so. Returns false with a sentence in `error` when the file cannot be used at all.
     bool open(const QString &path, QString *error);
-    void close();
-    [[nodiscard]] bool isOpen() const;
-    [[nodiscard]] QString path() const { return m_path; }
+    void close() { m_file.close(); }
+    [[nodiscard]] bool isOpen() const { return m_file.isOpen(); }
+    [[nodiscard]] QString path() const { return m_file.path(); }
     /// Non-empty after open() had to replace a damaged file: what happened, for the user.
-    [[nodiscard]] QString recoveryNotice() const { return m_recoveryNotice; }
+    [[nodiscard]] QString recoveryNotice() const { return m_file.recoveryNotice(); }
 
     /// Stores `envelope` for `profile`; returns its id once committed, or nullopt and `error`.
     std::optional<QString> enqueue(const QString &profile, const Envelope &envelope,
@@ -66,15 +64,7 @@ public:
     [[nodiscard]] bool contains(const QString &id) const;
 
 private:
-    bool openFile(QString *error);
-    bool migrate(QString *error);
-    bool healthy(QString *why);
-    bool exec(const QString &sql, QString *error);
-
-    QString m_connectionName;
-    QString m_path;
-    QString m_recoveryNotice;
-    bool m_tooNew = false;
+    SqliteFile m_file;
 };
 
 } // namespace vigil

@@ -1,7 +1,9 @@
 // vigil-cli (and the --help/--version/bad-flag behaviour of all three executables) driven
 // from outside, exactly as scripts use them, against a real vigil-relay process.
 #include "helpers/childprocess.h"
+#include "helpers/scriptedserver.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTcpServer>
@@ -43,6 +45,8 @@ private Q_SLOTS:
     void tailTimesOutWithExitThree();
     void sendDeliversWhenRelayIsUp();
     void sendQueuesWhileDownAndFlushDeliversOnce();
+    void sendToBasicServerIsBestEffort();
+    void tokenNeverPrinted();
     void healthReportsRoundTrips();
     void healthOfUnreachableServerFails();
 };
@@ -84,7 +88,7 @@ void TestCli::wrongFlagsExitTwo_data()
                                   << "is not a ws:// or wss:// URL";
     QTest::newRow("cli missing token file")
         << kCli << QStringList{"tail", "--token-file", "/nonexistent/token"}
-        << "cannot read --token-file";
+        << "--token-file: cannot read the token file";
     QTest::newRow("cli send without channel")
         << kCli << QStringList{"send", "--type", "t"} << "send needs exactly one --channel";
     QTest::newRow("cli send without type")
@@ -233,6 +237,52 @@ void TestCli::sendQueuesWhileDownAndFlushDeliversOnce()
     QVERIFY(!watcher.waitForReadyRead(1000));
 }
 
+void TestCli::sendToBasicServerIsBestEffort()
+{
+    // A plain WebSocket backend: no welcome, no acks. The message leaves the outbox once
+    // written, and the server has it.
+    vigil::test::ScriptedServer server;
+    QVERIFY(server.listen());
+    QTemporaryDir data;
+    QProcess cli;
+    cli.start(kCli, {"send", "--url", server.url().toString(), "--data-dir", data.path(),
+                     "--channel", "chat", "--type", "chat.message", "--payload", "\"plain\""});
+    QVERIFY(cli.waitForStarted());
+    // The server runs in this process: serve it while the CLI works.
+    QTRY_VERIFY_WITH_TIMEOUT(cli.state() == QProcess::NotRunning, 30000);
+    QCOMPARE(cli.exitCode(), 0);
+    const QList<QByteArray> lines = cli.readAllStandardOutput().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    const QJsonObject last = QJsonDocument::fromJson(lines.last()).object();
+    QCOMPARE(last.value("status").toString(), QStringLiteral("delivered"));
+    const QString id = last.value("id").toString();
+    QTRY_VERIFY_WITH_TIMEOUT(server.received().join('\n').contains(id), 10000);
+    const auto q =
+        runProcess(kCli, {"queue", "--url", server.url().toString(), "--data-dir", data.path()});
+    QCOMPARE(q.lines.first().value("depth").toInt(), 0);
+}
+
+void TestCli::tokenNeverPrinted()
+{
+    quint16 port = 0;
+    auto relay = startRelayProcess({"--demo"}, &port);
+    QVERIFY(relay);
+    QTemporaryDir dir;
+    const QString token = "tok-3b1f77-very-secret";
+    QFile file(dir.filePath("token"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(token.toUtf8() + "\n");
+    file.close();
+    const auto r = runProcess(kCli,
+                              {"tail", "--url", urlFor(port), "--token-file", file.fileName(),
+                               "--count", "2", "--timeout-ms", "30000"},
+                              60000, {"QT_LOGGING_RULES=vigil.*=true"});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(!r.out.contains(token.toUtf8()));
+    QVERIFY(!r.err.contains(token.toUtf8()));
+    QVERIFY(r.err.contains("vigil.net")); // the debug log really was on
+}
+
 void TestCli::healthReportsRoundTrips()
 {
     quint16 port = 0;
@@ -250,6 +300,9 @@ void TestCli::healthReportsRoundTrips()
     QCOMPARE(h.value("lossPercent").toDouble(), 0.0);
     QVERIFY(h.value("capabilities").toArray().contains("ack"));
     QVERIFY(h.value("server").toString().startsWith("vigil-relay/"));
+    QVERIFY(!h.value("quality").toString().isEmpty());
+    QVERIFY(!h.value("recommendation").toString().isEmpty());
+    QVERIFY(h.value("errors").toObject().contains("tls"));
 }
 
 void TestCli::healthOfUnreachableServerFails()

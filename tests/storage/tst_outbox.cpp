@@ -168,7 +168,7 @@ void TestOutbox::unwritableLocationIsAClearError()
         Outbox outbox;
         QString error;
         QVERIFY(!outbox.open(dir.filePath("not-a-dir/outbox.sqlite"), &error));
-        QVERIFY2(error.startsWith("cannot open the outbox at"), qPrintable(error));
+        QVERIFY2(error.startsWith("the outbox: cannot open"), qPrintable(error));
         QVERIFY(!outbox.enqueue("p", Envelope::create("t", "chat"), &error));
         QCOMPARE(error, QStringLiteral("the outbox is not open"));
         return;
@@ -178,7 +178,7 @@ void TestOutbox::unwritableLocationIsAClearError()
     Outbox outbox;
     QString error;
     QVERIFY(!outbox.open(dir.filePath("outbox.sqlite"), &error));
-    QVERIFY2(error.startsWith("cannot open the outbox at"), qPrintable(error));
+    QVERIFY2(error.startsWith("the outbox: cannot open"), qPrintable(error));
     QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
 }
 

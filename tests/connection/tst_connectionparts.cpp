@@ -1,0 +1,173 @@
+// The pure parts of the connection layer: transition table, breaker, de-duplication window,
+// quality grades, rate meter.
+#include "connection/circuitbreaker.h"
+#include "connection/connectionmanager.h"
+#include "connection/dedupwindow.h"
+#include "connection/healthstats.h"
+#include "connection/quality.h"
+
+#include <QTest>
+
+using State = vigil::ConnectionManager::State;
+using vigil::QualityGrade;
+
+class TestConnectionParts : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void transitionTable_data();
+    void transitionTable();
+    void breakerOpensHalfOpensCloses();
+    void breakerWithoutThresholdNeverOpens();
+    void dedupBoundedByCountAndAge();
+    void dedupMemoryStaysFlatUnderFlood();
+    void qualityGrades_data();
+    void qualityGrades();
+    void everyGradeHasARecommendation();
+    void rateMeterAveragesOverWindow();
+};
+
+void TestConnectionParts::transitionTable_data()
+{
+    QTest::addColumn<State>("from");
+    QTest::addColumn<State>("to");
+    QTest::addColumn<bool>("allowed");
+
+    const QList<State> all = {State::Disconnected, State::Connecting, State::Connected,
+                              State::Reconnecting, State::Error,      State::Closed,
+                              State::Fallback};
+    // The table from the class documentation, written out independently of the code.
+    const QHash<State, QList<State>> allowed = {
+        {State::Disconnected, {State::Connecting, State::Error, State::Closed}},
+        {State::Connecting,
+         {State::Connected, State::Reconnecting, State::Error, State::Disconnected, State::Closed,
+          State::Fallback}},
+        {State::Connected,
+         {State::Reconnecting, State::Error, State::Disconnected, State::Closed, State::Fallback}},
+        {State::Reconnecting, {State::Connecting, State::Error, State::Closed, State::Fallback}},
+        {State::Error, {State::Connecting, State::Closed}},
+        {State::Closed, {State::Connecting, State::Error}},
+        {State::Fallback,
+         {State::Connecting, State::Connected, State::Reconnecting, State::Error, State::Closed}},
+    };
+    for (State from : all) {
+        for (State to : all) {
+            const QByteArray name = (vigil::ConnectionManager::stateName(from) + " -> " +
+                                     vigil::ConnectionManager::stateName(to))
+                                        .toUtf8();
+            QTest::newRow(name.constData()) << from << to << allowed.value(from).contains(to);
+        }
+    }
+}
+
+void TestConnectionParts::transitionTable()
+{
+    QFETCH(State, from);
+    QFETCH(State, to);
+    QFETCH(bool, allowed);
+    QCOMPARE(vigil::ConnectionManager::transitionAllowed(from, to), allowed);
+}
+
+void TestConnectionParts::breakerOpensHalfOpensCloses()
+{
+    vigil::CircuitBreaker breaker(3);
+    QVERIFY(!breaker.recordFailure());
+    QVERIFY(!breaker.recordFailure());
+    QVERIFY(breaker.recordFailure()); // the third opens it
+    QCOMPARE(breaker.phase(), vigil::CircuitBreaker::Phase::Open);
+    breaker.allowProbe();
+    QCOMPARE(breaker.phase(), vigil::CircuitBreaker::Phase::HalfOpen);
+    QVERIFY(breaker.recordFailure()); // the probe failed: open again
+    QCOMPARE(breaker.phase(), vigil::CircuitBreaker::Phase::Open);
+    breaker.allowProbe();
+    breaker.recordSuccess();
+    QCOMPARE(breaker.phase(), vigil::CircuitBreaker::Phase::Closed);
+    QCOMPARE(breaker.failures(), 0);
+    QVERIFY(!breaker.recordFailure());
+}
+
+void TestConnectionParts::breakerWithoutThresholdNeverOpens()
+{
+    vigil::CircuitBreaker breaker(0);
+    for (int i = 0; i < 1000; ++i)
+        QVERIFY(!breaker.recordFailure());
+    QCOMPARE(breaker.phase(), vigil::CircuitBreaker::Phase::Closed);
+}
+
+void TestConnectionParts::dedupBoundedByCountAndAge()
+{
+    vigil::DedupWindow window(3, 1000);
+    QVERIFY(!window.seen("a", 0));
+    QVERIFY(window.seen("a", 10));
+    QVERIFY(!window.seen("b", 20));
+    QVERIFY(!window.seen("c", 30));
+    QVERIFY(!window.seen("d", 40)); // pushes "a" out by count
+    QVERIFY(!window.seen("a", 50));
+    QCOMPARE(window.size(), 3);
+    // Age: everything older than 1 s is forgotten.
+    QVERIFY(window.seen("d", 900));
+    QVERIFY(!window.seen("d", 2000));
+    QCOMPARE(window.size(), 1);
+}
+
+void TestConnectionParts::dedupMemoryStaysFlatUnderFlood()
+{
+    vigil::DedupWindow window(1000, 60000);
+    for (int i = 0; i < 200000; ++i)
+        window.seen(QString::number(i), i / 100);
+    QCOMPARE(window.size(), 1000);
+}
+
+void TestConnectionParts::qualityGrades_data()
+{
+    QTest::addColumn<double>("rtt");
+    QTest::addColumn<double>("loss");
+    QTest::addColumn<int>("samples");
+    QTest::addColumn<QualityGrade>("grade");
+    QTest::newRow("no samples") << 10.0 << 0.0 << 0 << QualityGrade::Unknown;
+    QTest::newRow("excellent") << 49.0 << 0.4 << 10 << QualityGrade::Excellent;
+    QTest::newRow("good by rtt") << 50.0 << 0.0 << 10 << QualityGrade::Good;
+    QTest::newRow("good by loss") << 10.0 << 0.5 << 10 << QualityGrade::Good;
+    QTest::newRow("fair by rtt") << 150.0 << 0.0 << 10 << QualityGrade::Fair;
+    QTest::newRow("fair by loss") << 10.0 << 2.0 << 10 << QualityGrade::Fair;
+    QTest::newRow("poor by rtt") << 200.0 << 0.0 << 10 << QualityGrade::Poor;
+    QTest::newRow("poor by loss") << 10.0 << 9.9 << 10 << QualityGrade::Poor;
+    QTest::newRow("critical by rtt") << 500.0 << 0.0 << 10 << QualityGrade::Critical;
+    QTest::newRow("critical by loss") << 10.0 << 10.0 << 10 << QualityGrade::Critical;
+    QTest::newRow("worse of the two") << 60.0 << 6.0 << 10 << QualityGrade::Poor;
+}
+
+void TestConnectionParts::qualityGrades()
+{
+    QFETCH(double, rtt);
+    QFETCH(double, loss);
+    QFETCH(int, samples);
+    QFETCH(QualityGrade, grade);
+    QCOMPARE(vigil::gradeFor(rtt, loss, samples), grade);
+}
+
+void TestConnectionParts::everyGradeHasARecommendation()
+{
+    QSet<QString> seen;
+    for (QualityGrade g : {QualityGrade::Unknown, QualityGrade::Excellent, QualityGrade::Good,
+                           QualityGrade::Fair, QualityGrade::Poor, QualityGrade::Critical}) {
+        const QString text = vigil::gradeRecommendation(g);
+        QVERIFY(!text.isEmpty());
+        seen.insert(text);
+        QVERIFY(!vigil::gradeName(g).isEmpty());
+    }
+    QCOMPARE(seen.size(), 6);
+}
+
+void TestConnectionParts::rateMeterAveragesOverWindow()
+{
+    vigil::RateMeter meter(5);
+    for (int second = 0; second < 5; ++second)
+        meter.add(second * 1000 + 500, 10);
+    QCOMPARE(meter.perSecond(4999), 10.0);
+    // Ten seconds later nothing recent remains.
+    QCOMPARE(meter.perSecond(15000), 0.0);
+}
+
+QTEST_GUILESS_MAIN(TestConnectionParts)
+#include "tst_connectionparts.moc"
