@@ -37,6 +37,7 @@ ApplicationWindow {
                 color: Theme.accent
             }
             Item { Layout.fillWidth: true }
+            QueueIndicator {}
             ConnectionIndicator {}
         }
     }

@@ -4,11 +4,15 @@
 #include "connection/connectionoptions.h"
 #include "models/channelcountsmodel.h"
 #include "models/connectionstatus.h"
+#include "models/outboxdrainer.h"
 #include "models/positionkeeper.h"
+#include "models/preferences.h"
+#include "models/queuestatus.h"
 #include "protocol/logging.h"
 #include "relay/relay.h"
 #include "screenshot.h"
 #include "storage/datadir.h"
+#include "storage/outbox.h"
 #include "storage/positionstore.h"
 
 #include <QApplication>
@@ -68,26 +72,53 @@ int main(int argc, char *argv[])
         config.urls = {relay->url()};
         qCInfo(lcUi).noquote() << "demo relay running at" << relay->url().toString();
     }
+    // Preferences: the last server profile and the connection settings the operator chose.
+    vigil::Preferences preferences;
+    preferences.applyTo(&config);
+    if (!options->urls.isEmpty())
+        preferences.setServerUrls(options->urls); // remembered for the next start
+    if (config.urls.isEmpty())
+        config.urls = preferences.serverUrls();
     if (config.urls.isEmpty())
         config.urls = {QUrl(QLatin1String(kDefaultUrl))};
 
     vigil::ConnectionManager manager(config);
 
-    // Resume each channel where the last run stopped. The demo relay starts afresh every
-    // time, so its positions would only produce false "missed messages" warnings.
+    const QString dataDir = vigil::resolveDataDir(options->dataDir);
+    QString dataDirError;
+    const bool haveDataDir = vigil::ensureDataDir(dataDir, &dataDirError);
+    // The demo relay is new on every start (on a new port): its queue and positions go under
+    // one fixed profile, and positions are not kept (they would only cause false gap alarms).
+    const QString profile = options->demo ? QStringLiteral("demo") : vigil::profileKey(config.urls);
+
+    // Resume each channel where the last run stopped.
     vigil::PositionStore positions;
     std::unique_ptr<vigil::PositionKeeper> keeper;
     if (!options->demo) {
-        const QString dataDir = vigil::resolveDataDir(options->dataDir);
-        QString error;
-        if (vigil::ensureDataDir(dataDir, &error) &&
-            positions.open(dataDir + QStringLiteral("/positions.sqlite"), &error)) {
-            keeper = std::make_unique<vigil::PositionKeeper>(&manager, &positions,
-                                                             vigil::profileKey(config.urls));
-        } else {
+        QString error = dataDirError;
+        if (haveDataDir && positions.open(dataDir + QStringLiteral("/positions.sqlite"), &error))
+            keeper = std::make_unique<vigil::PositionKeeper>(&manager, &positions, profile);
+        else
             qCWarning(lcUi).noquote() << "channel positions will not be kept:" << error;
+    }
+
+    // Every outbound action goes through the durable outbox, drained whenever connected.
+    vigil::Outbox outbox;
+    std::unique_ptr<vigil::OutboxDrainer> drainer;
+    vigil::QueueStatus queue(nullptr);
+    vigil::QueueStatus::setInstance(&queue);
+    {
+        QString error = dataDirError;
+        if (haveDataDir && outbox.open(dataDir + QStringLiteral("/outbox.sqlite"), &error)) {
+            drainer = std::make_unique<vigil::OutboxDrainer>(&manager, &outbox, profile);
+            queue.attach(&outbox, profile, drainer.get());
+        } else {
+            qCCritical(lcUi).noquote() << "the outbox cannot be used:" << error;
+            queue.setNotice(
+                QObject::tr("Actions cannot be stored, so none can be sent: %1").arg(error));
         }
     }
+
     vigil::ChannelCountsModel counts(nullptr);
     vigil::ConnectionStatus status(nullptr);
     vigil::ChannelCountsModel::setInstance(&counts);

@@ -29,18 +29,19 @@ const QHash<QString, QSet<QString>> &commandOptions()
          {QStringLiteral("channel"), QStringLiteral("count"), QStringLiteral("timeout-ms")}},
         {QStringLiteral("send"),
          {QStringLiteral("channel"), QStringLiteral("type"), QStringLiteral("priority"),
-          QStringLiteral("payload"), QStringLiteral("timeout-ms")}},
+          QStringLiteral("payload"), QStringLiteral("timeout-ms"), QStringLiteral("ttl-ms")}},
         {QStringLiteral("flush"), {QStringLiteral("timeout-ms")}},
-        {QStringLiteral("queue"), {}},
+        {QStringLiteral("queue"), {QStringLiteral("retry-dead"), QStringLiteral("purge-dead")}},
         {QStringLiteral("health"), {QStringLiteral("duration-ms")}},
     };
     return map;
 }
 
-const QStringList kCommandSpecific = {QStringLiteral("channel"),    QStringLiteral("count"),
-                                      QStringLiteral("timeout-ms"), QStringLiteral("type"),
-                                      QStringLiteral("priority"),   QStringLiteral("payload"),
-                                      QStringLiteral("duration-ms")};
+const QStringList kCommandSpecific = {QStringLiteral("channel"),     QStringLiteral("count"),
+                                      QStringLiteral("timeout-ms"),  QStringLiteral("type"),
+                                      QStringLiteral("priority"),    QStringLiteral("payload"),
+                                      QStringLiteral("duration-ms"), QStringLiteral("ttl-ms"),
+                                      QStringLiteral("retry-dead"),  QStringLiteral("purge-dead")};
 
 bool usageError(const QString &message, int *exitCode)
 {
@@ -85,9 +86,11 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         "  tail   [--channel C]... [--count N] [--timeout-ms N]\n"
         "         subscribe and print each envelope; exit 0 after N, 3 on timeout\n"
         "  send   --channel C --type T [--priority P] [--payload JSON] [--timeout-ms N]\n"
+        "         [--ttl-ms N]\n"
         "         store one message in the durable outbox, print its id, try to deliver it\n"
         "  flush  [--timeout-ms N]   deliver everything queued for this server\n"
-        "  queue                     show the outbox for this server\n"
+        "  queue  [--retry-dead ID|all] [--purge-dead ID|all]\n"
+        "         show the outbox for this server: depth, counters, entries, dead letters\n"
         "  health [--duration-ms N]  connect, measure round trips, print the figures\n\n"
         "Exit codes: 0 ok, 1 failure, 2 usage error, 3 timeout."));
     parser.addHelpOption();
@@ -127,6 +130,15 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
          QStringLiteral("JSON")},
         {QStringLiteral("duration-ms"),
          QStringLiteral("health: how long to measure (default 5000)."), QStringLiteral("N")},
+        {QStringLiteral("ttl-ms"),
+         QStringLiteral("send: give up on the message (dead letter) if not delivered in N ms."),
+         QStringLiteral("N")},
+        {QStringLiteral("retry-dead"),
+         QStringLiteral("queue: put a dead letter (or all) back in the queue."),
+         QStringLiteral("ID|all")},
+        {QStringLiteral("purge-dead"),
+         QStringLiteral("queue: delete a dead letter (or all) for good."),
+         QStringLiteral("ID|all")},
     });
 
     if (!parser.parse(arguments)) {
@@ -270,6 +282,19 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         }
         if (o.timeoutMs == 0)
             o.timeoutMs = 5000;
+        int ttl = 0;
+        if (!readInt(parser, QStringLiteral("ttl-ms"), 1, 2000000000, &ttl, exitCode))
+            return std::nullopt;
+        o.ttlMs = ttl;
+    } else if (o.command == u"queue") {
+        o.retryDead = parser.value(QStringLiteral("retry-dead"));
+        o.purgeDead = parser.value(QStringLiteral("purge-dead"));
+        if (parser.isSet(QStringLiteral("retry-dead")) &&
+            parser.isSet(QStringLiteral("purge-dead"))) {
+            usageError(QStringLiteral("--retry-dead and --purge-dead exclude each other"),
+                       exitCode);
+            return std::nullopt;
+        }
     } else if (o.command == u"flush") {
         if (o.timeoutMs == 0)
             o.timeoutMs = 30000;

@@ -23,6 +23,10 @@ struct Options
     QString type;
     Priority priority = Priority::Normal;
     QJsonValue payload;
+    qint64 ttlMs = 0;
+    // queue
+    QString retryDead; ///< an id, or "all"
+    QString purgeDead; ///< an id, or "all"
     // health
     int durationMs = 5000;
 };

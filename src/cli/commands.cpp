@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "jsonout.h"
+#include "models/outboxdrainer.h"
 #include "protocol/logging.h"
 #include "storage/datadir.h"
 #include "storage/outbox.h"
@@ -19,9 +20,6 @@
 namespace vigil::cli {
 
 namespace {
-
-// How long to wait for `welcome` before treating the peer as a basic server (no acks).
-constexpr int kWelcomeGraceMs = 1000;
 
 void reportStates(ConnectionManager *manager)
 {
@@ -60,77 +58,6 @@ bool openOutbox(const Options &options, Outbox *outbox)
     }
     return true;
 }
-
-/// \brief Drains the outbox of one profile through a connection: in priority order, removing a
-/// message on its ack (ack-capable server) or once written (basic server).
-class Delivery : public QObject
-{
-    Q_OBJECT
-public:
-    Delivery(ConnectionManager *manager, Outbox *outbox, QString profile)
-        : m_manager(manager)
-        , m_outbox(outbox)
-        , m_profile(std::move(profile))
-    {
-        m_welcomeGrace.setSingleShot(true);
-        connect(&m_welcomeGrace, &QTimer::timeout, this, &Delivery::drain);
-        connect(manager, &ConnectionManager::stateChanged, this,
-                [this](ConnectionManager::State state) {
-                    m_inFlight.clear(); // unacked messages stay queued and go again, same id
-                    if (state == ConnectionManager::State::Connected)
-                        m_welcomeGrace.start(kWelcomeGraceMs);
-                    else
-                        m_welcomeGrace.stop();
-                });
-        connect(manager, &ConnectionManager::welcomeReceived, this, [this] {
-            m_welcomeGrace.stop();
-            drain();
-        });
-        connect(manager, &ConnectionManager::acked, this, [this](const QString &id) {
-            if (m_inFlight.remove(id))
-                settle(id);
-        });
-    }
-
-Q_SIGNALS:
-    void delivered(const QString &id);
-    void drained();
-
-private:
-    void drain()
-    {
-        const bool acks = m_manager->serverSupports(QStringLiteral("ack"));
-        const QList<OutboxEntry> entries = m_outbox->pending(m_profile);
-        for (const OutboxEntry &entry : entries) {
-            const QString &id = entry.envelope.id;
-            if (m_inFlight.contains(id))
-                continue;
-            m_outbox->recordAttempt(id);
-            if (!m_manager->send(entry.envelope))
-                return; // the connection went away; the rest waits for the next connect
-            if (acks)
-                m_inFlight.insert(id);
-            else
-                settle(id); // a basic server never acks: written is as good as it gets
-        }
-        if (m_inFlight.isEmpty())
-            Q_EMIT drained();
-    }
-
-    void settle(const QString &id)
-    {
-        m_outbox->remove(id);
-        Q_EMIT delivered(id);
-        if (m_inFlight.isEmpty() && m_outbox->stats(m_profile).depth == 0)
-            Q_EMIT drained();
-    }
-
-    ConnectionManager *m_manager;
-    Outbox *m_outbox;
-    QString m_profile;
-    QSet<QString> m_inFlight;
-    QTimer m_welcomeGrace;
-};
 
 } // namespace
 
@@ -180,7 +107,7 @@ int runSend(const Options &options)
     Envelope envelope =
         Envelope::create(options.type, options.channel, options.payload, options.priority);
     QString error;
-    const auto id = outbox.enqueue(profile, envelope, &error);
+    const auto id = outbox.enqueue(profile, envelope, &error, options.ttlMs);
     if (!id) {
         fail(error);
         return Failure;
@@ -194,32 +121,40 @@ int runSend(const Options &options)
     config.connectTimeoutMs = options.timeoutMs;
     ConnectionManager manager(config);
     reportStates(&manager);
-    Delivery delivery(&manager, &outbox, profile);
+    OutboxDrainer drainer(&manager, &outbox, profile);
 
     bool done = false;
-    auto finishQueued = [&](const QString &reason) {
+    auto finish = [&](const QString &status, const QString &reason, int code) {
         if (std::exchange(done, true))
             return;
-        printResult({{QStringLiteral("id"), *id},
-                     {QStringLiteral("status"), QStringLiteral("queued")},
-                     {QStringLiteral("reason"), reason}});
-        QCoreApplication::exit(Ok);
+        QJsonObject line{{QStringLiteral("id"), *id}, {QStringLiteral("status"), status}};
+        if (!reason.isEmpty())
+            line.insert(QStringLiteral("reason"), reason);
+        printResult(line);
+        QCoreApplication::exit(code);
     };
-    QObject::connect(&delivery, &Delivery::delivered, &manager, [&](const QString &delivered) {
-        if (delivered != *id || std::exchange(done, true))
-            return;
-        printResult(
-            {{QStringLiteral("id"), *id}, {QStringLiteral("status"), QStringLiteral("delivered")}});
-        QCoreApplication::exit(Ok);
+    QObject::connect(&drainer, &OutboxDrainer::delivered, &manager, [&](const QString &which) {
+        if (which == *id)
+            finish(QStringLiteral("delivered"), {}, Ok);
     });
+    QObject::connect(&drainer, &OutboxDrainer::failed, &manager,
+                     [&](const QString &which, const QString &reason, bool dead) {
+                         if (which != *id)
+                             return;
+                         if (dead)
+                             finish(QStringLiteral("dead-lettered"), reason, Failure);
+                         else
+                             finish(QStringLiteral("queued"), reason, Ok);
+                     });
     QObject::connect(&manager, &ConnectionManager::stateChanged, &manager,
                      [&](ConnectionManager::State state, const QString &reason) {
                          if (state == ConnectionManager::State::Disconnected ||
                              state == ConnectionManager::State::Error)
-                             finishQueued(reason);
+                             finish(QStringLiteral("queued"), reason, Ok);
                      });
     QTimer::singleShot(options.timeoutMs, &manager, [&] {
-        finishQueued(QStringLiteral("not confirmed within %1 ms").arg(options.timeoutMs));
+        finish(QStringLiteral("queued"),
+               QStringLiteral("not confirmed within %1 ms").arg(options.timeoutMs), Ok);
     });
     manager.open();
     return QCoreApplication::exec();
@@ -232,11 +167,15 @@ int runFlush(const Options &options)
         return Failure;
     const QString profile = profileFor(options.connection);
     int delivered = 0;
+    int deadLettered = 0;
     auto report = [&] {
+        const OutboxStats stats = outbox.stats(profile);
         printResult({{QStringLiteral("event"), QStringLiteral("flush")},
                      {QStringLiteral("delivered"), delivered},
-                     {QStringLiteral("remaining"), outbox.stats(profile).depth}});
+                     {QStringLiteral("deadLettered"), deadLettered},
+                     {QStringLiteral("remaining"), stats.depth}});
     };
+    outbox.expire(QDateTime::currentMSecsSinceEpoch());
     if (outbox.stats(profile).depth == 0) {
         report();
         return Ok;
@@ -248,13 +187,22 @@ int runFlush(const Options &options)
     config.reconnect.capMs = 5000;
     ConnectionManager manager(config);
     reportStates(&manager);
-    Delivery delivery(&manager, &outbox, profile);
-    QObject::connect(&delivery, &Delivery::delivered, &manager, [&](const QString &id) {
+    OutboxDrainer drainer(&manager, &outbox, profile);
+    QObject::connect(&drainer, &OutboxDrainer::delivered, &manager, [&](const QString &id) {
         ++delivered;
         printResult(
             {{QStringLiteral("id"), id}, {QStringLiteral("status"), QStringLiteral("delivered")}});
     });
-    QObject::connect(&delivery, &Delivery::drained, &manager, [&] {
+    QObject::connect(&drainer, &OutboxDrainer::failed, &manager,
+                     [&](const QString &id, const QString &reason, bool dead) {
+                         if (!dead)
+                             return;
+                         ++deadLettered;
+                         printResult({{QStringLiteral("id"), id},
+                                      {QStringLiteral("status"), QStringLiteral("dead-lettered")},
+                                      {QStringLiteral("reason"), reason}});
+                     });
+    QObject::connect(&drainer, &OutboxDrainer::idle, &manager, [&] {
         if (outbox.stats(profile).depth == 0)
             QCoreApplication::exit(Ok);
     });
@@ -276,28 +224,74 @@ int runQueue(const Options &options)
     if (!openOutbox(options, &outbox))
         return Failure;
     const QString profile = profileFor(options.connection);
-    const OutboxStats stats = outbox.stats(profile);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    outbox.expire(now);
+
+    if (!options.retryDead.isEmpty() || !options.purgeDead.isEmpty()) {
+        const bool retry = !options.retryDead.isEmpty();
+        const QString which = retry ? options.retryDead : options.purgeDead;
+        const QString id = which == u"all" ? QString() : which;
+        const int n =
+            retry ? outbox.retryDeadLetters(profile, id) : outbox.purgeDeadLetters(profile, id);
+        printResult({{QStringLiteral("event"),
+                      retry ? QStringLiteral("retried") : QStringLiteral("purged")},
+                     {QStringLiteral("count"), n}});
+        if (n == 0 && !id.isEmpty()) {
+            fail(QStringLiteral("no dead letter with id %1 for %2").arg(id, profile));
+            return Failure;
+        }
+    }
+
+    const OutboxStats stats = outbox.stats(profile);
     QJsonObject byPriority;
     for (Priority p : {Priority::Critical, Priority::High, Priority::Normal, Priority::Low})
         byPriority.insert(priorityName(p), stats.byPriority[size_t(p)]);
-    printResult({{QStringLiteral("event"), QStringLiteral("queue")},
-                 {QStringLiteral("profile"), profile},
-                 {QStringLiteral("path"), QDir::toNativeSeparators(outbox.path())},
-                 {QStringLiteral("depth"), stats.depth},
-                 {QStringLiteral("bytes"), stats.bytes},
-                 {QStringLiteral("byPriority"), byPriority},
-                 {QStringLiteral("oldestAgeMs"),
-                  stats.depth ? now - stats.oldestEnqueuedAtMs : qint64(0)}});
-    const QList<OutboxEntry> entries = outbox.pending(profile);
-    for (const OutboxEntry &entry : entries) {
-        printResult({{QStringLiteral("event"), QStringLiteral("entry")},
-                     {QStringLiteral("id"), entry.envelope.id},
-                     {QStringLiteral("channel"), entry.envelope.channel},
-                     {QStringLiteral("type"), entry.envelope.type},
-                     {QStringLiteral("priority"), priorityName(entry.envelope.priority)},
-                     {QStringLiteral("attempts"), entry.attempts},
-                     {QStringLiteral("ageMs"), now - entry.enqueuedAtMs}});
+    printResult(
+        {{QStringLiteral("event"), QStringLiteral("queue")},
+         {QStringLiteral("profile"), profile},
+         {QStringLiteral("path"), QDir::toNativeSeparators(outbox.path())},
+         {QStringLiteral("depth"), stats.depth},
+         {QStringLiteral("bytes"), stats.bytes},
+         {QStringLiteral("byPriority"), byPriority},
+         {QStringLiteral("oldestAgeMs"), stats.depth ? now - stats.oldestEnqueuedAtMs : qint64(0)},
+         {QStringLiteral("deadLetters"), stats.deadLetters},
+         {QStringLiteral("enqueued"), stats.enqueued},
+         {QStringLiteral("sent"), stats.sent},
+         {QStringLiteral("acked"), stats.acked},
+         {QStringLiteral("retried"), stats.retried},
+         {QStringLiteral("evicted"), stats.evicted},
+         {QStringLiteral("expired"), stats.expired},
+         {QStringLiteral("deadLettered"), stats.deadLettered}});
+    for (const OutboxEntry &entry : outbox.pending(profile)) {
+        QJsonObject line{{QStringLiteral("event"), QStringLiteral("entry")},
+                         {QStringLiteral("id"), entry.envelope.id},
+                         {QStringLiteral("channel"), entry.envelope.channel},
+                         {QStringLiteral("type"), entry.envelope.type},
+                         {QStringLiteral("priority"), priorityName(entry.envelope.priority)},
+                         {QStringLiteral("attempts"), entry.attempts},
+                         {QStringLiteral("failures"), entry.failures},
+                         {QStringLiteral("ageMs"), now - entry.enqueuedAtMs}};
+        if (!entry.lastError.isEmpty())
+            line.insert(QStringLiteral("lastError"), entry.lastError);
+        printResult(line);
+    }
+    for (const DeadLetter &dead : outbox.deadLetters(profile)) {
+        printResult({{QStringLiteral("event"), QStringLiteral("dead-letter")},
+                     {QStringLiteral("id"), dead.envelope.id},
+                     {QStringLiteral("channel"), dead.envelope.channel},
+                     {QStringLiteral("type"), dead.envelope.type},
+                     {QStringLiteral("priority"), priorityName(dead.envelope.priority)},
+                     {QStringLiteral("reason"), dead.reason},
+                     {QStringLiteral("failures"), dead.failures},
+                     {QStringLiteral("deadAgeMs"), now - dead.deadAtMs}});
+    }
+    for (const Eviction &evicted : outbox.evictions(profile, 20)) {
+        printResult({{QStringLiteral("event"), QStringLiteral("evicted")},
+                     {QStringLiteral("id"), evicted.id},
+                     {QStringLiteral("channel"), evicted.channel},
+                     {QStringLiteral("type"), evicted.type},
+                     {QStringLiteral("priority"), priorityName(evicted.priority)},
+                     {QStringLiteral("ageMs"), now - evicted.evictedAtMs}});
     }
     return Ok;
 }
@@ -337,5 +331,3 @@ int runHealth(const Options &options)
 }
 
 } // namespace vigil::cli
-
-#include "commands.moc"

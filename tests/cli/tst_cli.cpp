@@ -1,6 +1,7 @@
 // vigil-cli (and the --help/--version/bad-flag behaviour of all three executables) driven
 // from outside, exactly as scripts use them, against a real vigil-relay process.
 #include "helpers/childprocess.h"
+#include "helpers/faultproxy.h"
 #include "helpers/scriptedserver.h"
 
 #include <QFile>
@@ -46,6 +47,9 @@ private Q_SLOTS:
     void sendDeliversWhenRelayIsUp();
     void sendQueuesWhileDownAndFlushDeliversOnce();
     void sendToBasicServerIsBestEffort();
+    void killedSendIsDeliveredOnceByFlush();
+    void refusedMessageBecomesADeadLetter();
+    void ttlExpiredMessageIsShownAsDeadLetter();
     void tokenNeverPrinted();
     void healthReportsRoundTrips();
     void healthOfUnreachableServerFails();
@@ -260,6 +264,117 @@ void TestCli::sendToBasicServerIsBestEffort()
     const auto q =
         runProcess(kCli, {"queue", "--url", server.url().toString(), "--data-dir", data.path()});
     QCOMPARE(q.lines.first().value("depth").toInt(), 0);
+}
+
+void TestCli::killedSendIsDeliveredOnceByFlush()
+{
+    // The relay is down and the network swallows everything: `send` hangs after storing the
+    // message, and is killed with SIGKILL.
+    const quint16 relayPort = closedPort();
+    vigil::test::FaultProxy proxy(relayPort);
+    QVERIFY(proxy.listen());
+    proxy.setBlackhole(vigil::test::FaultProxy::Both, true);
+    QTemporaryDir data;
+    const QStringList common = {"--url", urlFor(proxy.port()), "--data-dir", data.path()};
+    QProcess sender;
+    sender.start(kCli,
+                 QStringList{"send", "--channel", "chat", "--type", "chat.message", "--payload",
+                             R"({"content":"before the crash"})", "--timeout-ms", "120000"} +
+                     common);
+    QVERIFY(sender.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += sender.readAllStandardOutput()).contains("enqueued"), 30000);
+    const QString id =
+        QJsonDocument::fromJson(out.left(out.indexOf('\n'))).object().value("id").toString();
+    QVERIFY(!id.isEmpty());
+    sender.kill(); // SIGKILL, mid-connection
+    QVERIFY(sender.waitForFinished());
+
+    // The relay comes back, the network heals, a watcher subscribes, and flush delivers.
+    quint16 port = 0;
+    auto relay = startRelayProcess({"--port", QString::number(relayPort)}, &port);
+    QVERIFY2(relay, "the chosen port was taken meanwhile");
+    proxy.setBlackhole(vigil::test::FaultProxy::Both, false);
+    proxy.cutAll();
+    vigil::test::ChildProcess watcher;
+    watcher.start(
+        kCli, {"tail", "--url", urlFor(relayPort), "--channel", "chat", "--timeout-ms", "60000"});
+    QVERIFY(watcher.waitForStarted());
+    QByteArray watcherErr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (watcherErr += watcher.readAllStandardError()).contains(R"("event":"subscribed")"), 30000);
+
+    QProcess flush;
+    flush.start(kCli, QStringList{"flush", "--timeout-ms", "30000"} + common);
+    QVERIFY(flush.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(flush.state() == QProcess::NotRunning, 60000);
+    QCOMPARE(flush.exitCode(), 0);
+    const QList<QByteArray> lines = flush.readAllStandardOutput().trimmed().split('\n');
+    const QJsonObject summary = QJsonDocument::fromJson(lines.last()).object();
+    QCOMPARE(summary.value("delivered").toInt(), 1);
+    QCOMPARE(summary.value("remaining").toInt(), 0);
+
+    QTRY_VERIFY_WITH_TIMEOUT(watcher.canReadLine(), 30000);
+    const QJsonObject got = QJsonDocument::fromJson(watcher.readLine()).object();
+    QCOMPARE(got.value("id").toString(), id);
+    QVERIFY(!watcher.waitForReadyRead(1000)); // exactly once
+}
+
+void TestCli::refusedMessageBecomesADeadLetter()
+{
+    vigil::test::ScriptedServer server;
+    server.sendWelcome = true;
+    server.errorCode = "forbidden_channel";
+    QVERIFY(server.listen());
+    QTemporaryDir data;
+    const QStringList common = {"--url", server.url().toString(), "--data-dir", data.path()};
+    QProcess cli;
+    cli.start(kCli, QStringList{"send", "--channel", "secret", "--type", "x"} + common);
+    QVERIFY(cli.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(cli.state() == QProcess::NotRunning, 30000);
+    QCOMPARE(cli.exitCode(), 1);
+    const QList<QByteArray> lines = cli.readAllStandardOutput().trimmed().split('\n');
+    const QJsonObject last = QJsonDocument::fromJson(lines.last()).object();
+    QCOMPARE(last.value("status").toString(), QStringLiteral("dead-lettered"));
+    QVERIFY(last.value("reason").toString().startsWith("forbidden_channel"));
+    const QString id = last.value("id").toString();
+
+    auto q = runProcess(kCli, QStringList{"queue"} + common);
+    QCOMPARE(q.exitCode, 0);
+    QCOMPARE(q.lines.size(), 2); // summary, dead letter
+    QCOMPARE(q.lines.first().value("depth").toInt(), 0);
+    QCOMPARE(q.lines.first().value("deadLetters").toInt(), 1);
+    QCOMPARE(q.lines.first().value("deadLettered").toInt(), 1);
+    QCOMPARE(q.lines.last().value("event").toString(), QStringLiteral("dead-letter"));
+    QCOMPARE(q.lines.last().value("id").toString(), id);
+
+    // Retry puts it back in the queue; purge removes dead letters for good.
+    q = runProcess(kCli, QStringList{"queue", "--retry-dead", id} + common);
+    QCOMPARE(q.exitCode, 0);
+    QVERIFY(q.lines.size() >= 2);
+    QCOMPARE(q.lines.at(0).value("count").toInt(), 1);
+    QCOMPARE(q.lines.at(1).value("depth").toInt(), 1);
+    QCOMPARE(q.lines.at(1).value("deadLetters").toInt(), 0);
+    q = runProcess(kCli, QStringList{"queue", "--purge-dead", "no-such-id"} + common);
+    QCOMPARE(q.exitCode, 1);
+    QVERIFY(q.err.contains("no dead letter with id no-such-id"));
+}
+
+void TestCli::ttlExpiredMessageIsShownAsDeadLetter()
+{
+    QTemporaryDir data;
+    const QStringList common = {"--url", urlFor(closedPort()), "--data-dir", data.path()};
+    const auto sent = runProcess(
+        kCli, QStringList{"send", "--channel", "chat", "--type", "t", "--ttl-ms", "1"} + common);
+    QCOMPARE(sent.exitCode, 0);
+    QCOMPARE(sent.lines.last().value("status").toString(), QStringLiteral("queued"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        runProcess(kCli, QStringList{"queue"} + common).lines.first().value("expired").toInt() == 1,
+        10000);
+    const auto q = runProcess(kCli, QStringList{"queue"} + common);
+    QCOMPARE(q.lines.size(), 2); // summary, dead letter
+    QCOMPARE(q.lines.first().value("depth").toInt(), 0);
+    QCOMPARE(q.lines.last().value("reason").toString(), QStringLiteral("expired"));
 }
 
 void TestCli::tokenNeverPrinted()

@@ -1,5 +1,7 @@
 #include "scriptedserver.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QUrl>
 
 namespace vigil::test {
@@ -18,7 +20,22 @@ ScriptedServer::ScriptedServer(QObject *parent)
             }
             m_clients.append(socket);
             connect(socket, &QWebSocket::textMessageReceived, this,
-                    [this](const QString &text) { m_received.append(text); });
+                    [this, socket](const QString &text) {
+                        m_received.append(text);
+                        const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
+                        const QString channel = o.value(QStringLiteral("channel")).toString();
+                        if (errorCode.isEmpty() || channel.isEmpty() || channel == u"system")
+                            return;
+                        const QJsonObject error{
+                            {QStringLiteral("type"), QStringLiteral("error")},
+                            {QStringLiteral("channel"), QStringLiteral("system")},
+                            {QStringLiteral("payload"),
+                             QJsonObject{{QStringLiteral("code"), errorCode},
+                                         {QStringLiteral("message"), QStringLiteral("scripted")},
+                                         {QStringLiteral("ref"), o.value(QStringLiteral("id"))}}}};
+                        socket->sendTextMessage(
+                            QString::fromUtf8(QJsonDocument(error).toJson(QJsonDocument::Compact)));
+                    });
             if (sendWelcome) {
                 socket->sendTextMessage(QStringLiteral(
                     R"({"type":"welcome","channel":"system","payload":{"session":"s",)"

@@ -25,6 +25,8 @@ public:
     bool sendWelcome = false;
     /// Close every new connection at once with this code (0: keep it open).
     int closeCode = 0;
+    /// Answer every data message with `error` of this code (and the message id as `ref`).
+    QString errorCode;
 
     /// Sends `text` to every connected client.
     void broadcast(const QString &text);

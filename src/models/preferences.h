@@ -1,0 +1,43 @@
+#pragma once
+
+#include "connection/connectionmanager.h"
+
+#include <QList>
+#include <QUrl>
+
+#include <memory>
+
+class QSettings;
+
+namespace vigil {
+
+/// \brief The operator's preferences, kept in QSettings: the server profile (its URLs) and the
+/// connection's heartbeat and reconnect settings. Tokens are never stored here.
+///
+/// Values read back are checked: a value out of range or of the wrong kind (a hand-edited
+/// file) is ignored with a warning and the default applies.
+class Preferences
+{
+public:
+    /// Uses `settings` when given (tests), else the application's default QSettings.
+    explicit Preferences(QSettings *settings = nullptr);
+    ~Preferences();
+
+    [[nodiscard]] QList<QUrl> serverUrls() const;
+    void setServerUrls(const QList<QUrl> &urls);
+
+    /// Overrides the heartbeat and reconnect fields of `config` with the stored ones.
+    void applyTo(ConnectionConfig *config) const;
+    /// Stores the heartbeat and reconnect fields of `config`.
+    void storeFrom(const ConnectionConfig &config);
+
+    void sync();
+
+private:
+    int readInt(const QString &key, int min, int max, int fallback) const;
+
+    std::unique_ptr<QSettings> m_owned;
+    QSettings *m_settings;
+};
+
+} // namespace vigil

@@ -1,0 +1,307 @@
+// Delivery of the durable outbox through a real connection: acks, re-sends after a reconnect
+// without duplicates, basic servers, smoothing, failures and dead letters, TTL.
+#include "connection/connectionmanager.h"
+#include "helpers/faultproxy.h"
+#include "helpers/scriptedserver.h"
+#include "models/outboxdrainer.h"
+#include "relay/relay.h"
+#include "storage/outbox.h"
+
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using vigil::ConnectionManager;
+using vigil::Envelope;
+using vigil::Outbox;
+using vigil::OutboxDrainer;
+using vigil::Priority;
+using vigil::test::FaultProxy;
+using vigil::test::ScriptedServer;
+
+namespace {
+
+constexpr int kWaitMs = 15000;
+
+vigil::ConnectionConfig configFor(const QUrl &url, const QStringList &channels = {})
+{
+    vigil::ConnectionConfig c;
+    c.urls = {url};
+    c.channels = channels;
+    c.reconnect.baseMs = 20;
+    c.reconnect.capMs = 100;
+    return c;
+}
+
+QUrl urlFor(quint16 port)
+{
+    return QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port));
+}
+
+} // namespace
+
+class TestOutboxDrainer : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<Envelope>(); }
+    void init();
+    void cleanup();
+    void deliversInPriorityOrderAndLeavesOnAck();
+    void unackedAreResentWithSameIdAndNeverDoubled();
+    void basicServerLeavesOnceWritten();
+    void reconnectBurstIsSmoothed();
+    void refusedMessageIsDeadLettered();
+    void missingAckIsRetriedThenDeadLettered();
+    void expiredMessageIsNotSent();
+    void profilesNeverMix();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Outbox> m_outbox;
+};
+
+void TestOutboxDrainer::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_outbox = std::make_unique<Outbox>();
+    QString error;
+    QVERIFY2(m_outbox->open(m_dir->filePath("outbox.sqlite"), &error), qPrintable(error));
+}
+
+void TestOutboxDrainer::cleanup()
+{
+    m_outbox.reset();
+    m_dir.reset();
+}
+
+void TestOutboxDrainer::deliversInPriorityOrderAndLeavesOnAck()
+{
+    vigil::Relay relay({});
+    QString error;
+    QVERIFY(relay.start(&error));
+    QStringList ids;
+    for (Priority p : {Priority::Low, Priority::Normal, Priority::Critical, Priority::High})
+        ids.append(*m_outbox->enqueue(
+            "p", Envelope::create("chat.message", "chat", QJsonObject{}, p), &error));
+
+    ConnectionManager watcher(configFor(relay.url(), {"chat"}));
+    QSignalSpy seen(&watcher, &ConnectionManager::envelopeReceived);
+    QSignalSpy subscribed(&watcher, &ConnectionManager::subscribed);
+    watcher.open();
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, kWaitMs);
+
+    ConnectionManager manager(configFor(relay.url()));
+    OutboxDrainer drainer(&manager, m_outbox.get(), "p");
+    QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 4, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(seen.size(), 4, kWaitMs);
+    const QStringList expected = {ids[2], ids[3], ids[1], ids[0]}; // critical, high, normal, low
+    for (int i = 0; i < 4; ++i)
+        QCOMPARE(seen.at(i).first().value<Envelope>().id, expected.at(i));
+    const auto stats = m_outbox->stats("p");
+    QCOMPARE(stats.depth, 0);
+    QCOMPARE(stats.acked, 4);
+    QCOMPARE(stats.sent, 4);
+}
+
+void TestOutboxDrainer::unackedAreResentWithSameIdAndNeverDoubled()
+{
+    vigil::Relay relay({});
+    QString error;
+    QVERIFY(relay.start(&error));
+    FaultProxy proxy(relay.port());
+    QVERIFY(proxy.listen());
+
+    ConnectionManager watcher(configFor(relay.url(), {"chat"}));
+    QSignalSpy seen(&watcher, &ConnectionManager::envelopeReceived);
+    QSignalSpy subscribed(&watcher, &ConnectionManager::subscribed);
+    watcher.open();
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, kWaitMs);
+
+    ConnectionManager manager(configFor(urlFor(proxy.port())));
+    OutboxDrainer drainer(&manager, m_outbox.get(), "p");
+    QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(manager.state(), ConnectionManager::State::Connected, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(manager.serverSentWelcome(), kWaitMs);
+
+    // The relay gets the messages but its acks never come back.
+    proxy.setBlackhole(FaultProxy::ServerToClient, true);
+    QStringList ids;
+    for (int i = 0; i < 3; ++i) {
+        ids.append(*m_outbox->enqueue(
+            "p", Envelope::create("chat.message", "chat", QJsonObject{{"n", i}}), &error));
+        drainer.kick();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(seen.size(), 3, kWaitMs); // fanned out once each
+    QTRY_COMPARE_WITH_TIMEOUT(drainer.inFlight(), 3, kWaitMs);
+    QCOMPARE(delivered.size(), 0);
+    QCOMPARE(m_outbox->stats("p").depth, 3); // still ours until acknowledged
+
+    // The link breaks and comes back: the same ids go again, the relay acks without fanning
+    // them out a second time.
+    proxy.cutAll();
+    proxy.setBlackhole(FaultProxy::ServerToClient, false);
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 3, kWaitMs);
+    QCOMPARE(m_outbox->stats("p").depth, 0);
+    QCOMPARE(m_outbox->stats("p").retried, 3);
+    QVERIFY(!seen.wait(300)); // negative check: no second copy reaches the watcher
+    QCOMPARE(seen.size(), 3);
+    QStringList got;
+    for (const auto &args : seen)
+        got.append(args.first().value<Envelope>().id);
+    QCOMPARE(got, ids);
+}
+
+void TestOutboxDrainer::basicServerLeavesOnceWritten()
+{
+    ScriptedServer server; // no welcome, no acks
+    QVERIFY(server.listen());
+    QString error;
+    const QString id =
+        *m_outbox->enqueue("p", Envelope::create("chat.message", "chat", QJsonObject{}), &error);
+    ConnectionManager manager(configFor(server.url()));
+    vigil::DrainPolicy policy;
+    policy.welcomeGraceMs = 100;
+    OutboxDrainer drainer(&manager, m_outbox.get(), "p", policy);
+    QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
+    QCOMPARE(m_outbox->stats("p").depth, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(server.received().join('\n').contains(id), kWaitMs);
+}
+
+void TestOutboxDrainer::reconnectBurstIsSmoothed()
+{
+    vigil::Relay relay({});
+    QString error;
+    QVERIFY(relay.start(&error));
+    for (int i = 0; i < 30; ++i)
+        QVERIFY(m_outbox->enqueue(
+            "p", Envelope::create("chat.message", "chat", QJsonObject{{"n", i}}), &error));
+    ConnectionManager manager(configFor(relay.url()));
+    vigil::DrainPolicy policy;
+    policy.burst = 5;
+    policy.ratePerSecond = 50;
+    OutboxDrainer drainer(&manager, m_outbox.get(), "p", policy);
+    // A clock that only moves when the test says so.
+    qint64 mono = 1000;
+    drainer.setClock({[&] { return mono; }, [] { return QDateTime::currentMSecsSinceEpoch(); }});
+    QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 5, kWaitMs); // the burst
+    QVERIFY(!delivered.wait(300)); // and nothing more while no time passes
+    QCOMPARE(delivered.size(), 5);
+    mono += 100; // 100 ms at 50/s: five more tokens
+    drainer.kick();
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 10, kWaitMs);
+    QVERIFY(!delivered.wait(300));
+    QCOMPARE(delivered.size(), 10);
+    mono += 10000; // plenty of time: the bucket refills only up to the burst size
+    drainer.kick();
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 15, kWaitMs);
+    QVERIFY(!delivered.wait(300));
+    QCOMPARE(delivered.size(), 15);
+}
+
+void TestOutboxDrainer::refusedMessageIsDeadLettered()
+{
+    ScriptedServer server;
+    server.sendWelcome = true;
+    server.errorCode = "forbidden_channel";
+    QVERIFY(server.listen());
+    QString error;
+    const QString id =
+        *m_outbox->enqueue("p", Envelope::create("chat.message", "secret", QJsonObject{}), &error);
+    ConnectionManager manager(configFor(server.url()));
+    OutboxDrainer drainer(&manager, m_outbox.get(), "p");
+    QSignalSpy failed(&drainer, &OutboxDrainer::failed);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, kWaitMs);
+    QCOMPARE(failed.first().at(0).toString(), id);
+    QVERIFY(failed.first().at(1).toString().startsWith("forbidden_channel"));
+    QCOMPARE(failed.first().at(2).toBool(), true); // no retry can fix it
+    const auto dead = m_outbox->deadLetters("p");
+    QCOMPARE(dead.size(), 1);
+    QCOMPARE(dead.first().envelope.id, id);
+    QCOMPARE(m_outbox->stats("p").depth, 0);
+}
+
+void TestOutboxDrainer::missingAckIsRetriedThenDeadLettered()
+{
+    ScriptedServer server; // says it acks, never does
+    server.sendWelcome = true;
+    QVERIFY(server.listen());
+    QString error;
+    const QString id =
+        *m_outbox->enqueue("p", Envelope::create("chat.message", "chat", QJsonObject{}), &error);
+    ConnectionManager manager(configFor(server.url()));
+    vigil::DrainPolicy policy;
+    policy.ackTimeoutMs = 100;
+    policy.maxFailures = 3;
+    policy.retry = {10, 2.0, 40, false};
+    OutboxDrainer drainer(&manager, m_outbox.get(), "p", policy);
+    QSignalSpy failed(&drainer, &OutboxDrainer::failed);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 3, kWaitMs);
+    QCOMPARE(failed.at(0).at(2).toBool(), false);
+    QCOMPARE(failed.at(1).at(2).toBool(), false);
+    QCOMPARE(failed.at(2).at(2).toBool(), true);
+    QVERIFY(failed.last().at(1).toString().startsWith("no acknowledgement"));
+    // Sent three times, always with the same id.
+    int copies = 0;
+    for (const QString &frame : server.received())
+        copies += frame.contains(id) ? 1 : 0;
+    QCOMPARE(copies, 3);
+    QCOMPARE(m_outbox->deadLetters("p").size(), 1);
+}
+
+void TestOutboxDrainer::expiredMessageIsNotSent()
+{
+    vigil::Relay relay({});
+    QString error;
+    QVERIFY(relay.start(&error));
+    const QString stale =
+        *m_outbox->enqueue("p", Envelope::create("chat.message", "chat", QJsonObject{}), &error, 1);
+    const QString fresh =
+        *m_outbox->enqueue("p", Envelope::create("chat.message", "chat", QJsonObject{}), &error);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        QDateTime::currentMSecsSinceEpoch() > m_outbox->pending("p").first().expiresAtMs, 5000);
+    ConnectionManager manager(configFor(relay.url()));
+    OutboxDrainer drainer(&manager, m_outbox.get(), "p");
+    QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
+    QCOMPARE(delivered.first().first().toString(), fresh);
+    QCOMPARE(m_outbox->deadLetters("p").first().envelope.id, stale);
+    QCOMPARE(m_outbox->deadLetters("p").first().reason, QStringLiteral("expired"));
+    QCOMPARE(relay.head("chat"), 1);
+}
+
+void TestOutboxDrainer::profilesNeverMix()
+{
+    vigil::Relay relay({});
+    QString error;
+    QVERIFY(relay.start(&error));
+    QVERIFY(m_outbox->enqueue("ws://other-server/ws",
+                              Envelope::create("chat.message", "chat", QJsonObject{}), &error));
+    const QString mine =
+        *m_outbox->enqueue("mine", Envelope::create("chat.message", "chat", QJsonObject{}), &error);
+    ConnectionManager manager(configFor(relay.url()));
+    OutboxDrainer drainer(&manager, m_outbox.get(), "mine");
+    QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
+    QSignalSpy idle(&drainer, &OutboxDrainer::idle);
+    manager.open();
+    QTRY_VERIFY_WITH_TIMEOUT(idle.size() >= 1 && delivered.size() == 1, kWaitMs);
+    QCOMPARE(delivered.first().first().toString(), mine);
+    QCOMPARE(relay.head("chat"), 1);
+    QCOMPARE(m_outbox->stats("ws://other-server/ws").depth, 1);
+}
+
+QTEST_GUILESS_MAIN(TestOutboxDrainer)
+#include "tst_outboxdrainer.moc"
