@@ -139,9 +139,9 @@ void OutboxDrainer::pump()
             writtenIds.append(id);
     }
     const int sent = int(sentIds.size());
-    m_outbox->markSent(sentIds);
+    m_outbox->markSentLater(sentIds);
     if (!writtenIds.isEmpty()) {
-        m_outbox->markDelivered(writtenIds);
+        m_outbox->markDeliveredLater(writtenIds);
         for (const QString &id : std::as_const(writtenIds))
             Q_EMIT delivered(id);
     }
@@ -184,7 +184,7 @@ void OutboxDrainer::settleAcks()
     const QStringList done = std::exchange(m_acked, {});
     if (done.isEmpty())
         return;
-    m_outbox->markDelivered(done);
+    m_outbox->markDeliveredLater(done);
     for (const QString &id : done)
         Q_EMIT delivered(id);
     Q_EMIT changed();

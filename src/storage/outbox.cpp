@@ -117,6 +117,15 @@ public:
         return result.get(); // `task` outlives the call: we wait for it right here
     }
 
+    void post(std::function<void()> fn)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_calls.emplace_back(std::move(fn));
+        }
+        m_wake.notify_one();
+    }
+
     void enqueue(EnqueueRequest *request)
     {
         auto done = request->done.get_future();
@@ -512,8 +521,13 @@ int Outbox::markSent(const QStringList &ids)
 {
     if (!m_worker || ids.isEmpty())
         return 0;
-    return m_worker->call([&] {
-        QSqlDatabase db = m_worker->file().database();
+    return m_worker->call([&] { return markSentOnWorker(*m_worker, ids); });
+}
+
+int Outbox::markSentOnWorker(Worker &worker, const QStringList &ids)
+{
+    {
+        QSqlDatabase db = worker.file().database();
         db.transaction();
         int found = 0;
         QHash<QString, int> sent;
@@ -533,15 +547,32 @@ int Outbox::markSent(const QStringList &ids)
             q.finish();
         }
         for (auto it = sent.begin(); it != sent.end(); ++it)
-            m_worker->bump(it.key(), QStringLiteral("sent"), it.value());
+            worker.bump(it.key(), QStringLiteral("sent"), it.value());
         for (auto it = retried.begin(); it != retried.end(); ++it)
-            m_worker->bump(it.key(), QStringLiteral("retried"), it.value());
+            worker.bump(it.key(), QStringLiteral("retried"), it.value());
         if (!db.commit()) {
             db.rollback();
             return 0;
         }
         return found;
-    });
+    }
+}
+
+void Outbox::markSentLater(const QStringList &ids)
+{
+    if (!m_worker || ids.isEmpty())
+        return;
+    // The worker runs calls in order and outlives them (its destructor drains the queue).
+    Worker *worker = m_worker.get();
+    worker->post([worker, ids] { markSentOnWorker(*worker, ids); });
+}
+
+void Outbox::markDeliveredLater(const QStringList &ids)
+{
+    if (!m_worker || ids.isEmpty())
+        return;
+    Worker *worker = m_worker.get();
+    worker->post([worker, ids] { markDeliveredOnWorker(*worker, ids); });
 }
 
 bool Outbox::markDelivered(const QString &id)
@@ -553,8 +584,13 @@ int Outbox::markDelivered(const QStringList &ids)
 {
     if (!m_worker || ids.isEmpty())
         return 0;
-    return m_worker->call([&] {
-        QSqlDatabase db = m_worker->file().database();
+    return m_worker->call([&] { return markDeliveredOnWorker(*m_worker, ids); });
+}
+
+int Outbox::markDeliveredOnWorker(Worker &worker, const QStringList &ids)
+{
+    {
+        QSqlDatabase db = worker.file().database();
         db.transaction();
         int removed = 0;
         QHash<QString, int> perProfile;
@@ -569,7 +605,7 @@ int Outbox::markDelivered(const QStringList &ids)
             q.finish();
         }
         for (auto it = perProfile.begin(); it != perProfile.end(); ++it)
-            m_worker->bump(it.key(), QStringLiteral("acked"), it.value());
+            worker.bump(it.key(), QStringLiteral("acked"), it.value());
         if (!db.commit()) {
             qCWarning(lcQueue).noquote()
                 << "recording deliveries failed:" << SqliteFile::describe(db.lastError());
@@ -577,7 +613,7 @@ int Outbox::markDelivered(const QStringList &ids)
             return 0;
         }
         return removed;
-    });
+    }
 }
 
 bool Outbox::recordFailure(const QString &id, const QString &reason,

@@ -126,6 +126,11 @@ public:
     bool markDelivered(const QString &id);
     /// Several delivered messages in one transaction; returns how many left the queue.
     int markDelivered(const QStringList &ids);
+    /// markSent() and markDelivered() without waiting for the disk: queued on the worker and
+    /// done in order before any later call, so the next pending() already sees them. For the
+    /// UI thread, which must not wait for an fsync on every batch.
+    void markSentLater(const QStringList &ids);
+    void markDeliveredLater(const QStringList &ids);
     /// The server refused it or never acknowledged it. After `maxFailures` failures it moves
     /// to the dead-letter list (returns true then); otherwise it waits until
     /// `nextAttemptAt(failures so far)` (wall-clock ms).
@@ -152,6 +157,8 @@ public:
 
 private:
     class Worker;
+    static int markSentOnWorker(Worker &worker, const QStringList &ids);
+    static int markDeliveredOnWorker(Worker &worker, const QStringList &ids);
     OutboxLimits m_limits;
     std::unique_ptr<Worker> m_worker;
 };

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void profilesAreSeparate();
     void sendAndDeliverUpdateCounters();
     void duplicateIdIsRefused();
+    void laterMarksAreOrderedAndSurviveClose();
     void groupCommitBatchesConcurrentEnqueues();
     void fullQueueEvictsLowestOldestAndRecordsIt();
     void criticalIsNeverEvicted();
@@ -151,6 +152,31 @@ void TestOutbox::sendAndDeliverUpdateCounters()
     QCOMPARE(stats.retried, 1);
     QCOMPARE(stats.acked, 1);
     QCOMPARE(stats.depth, 0);
+}
+
+void TestOutbox::laterMarksAreOrderedAndSurviveClose()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("o.sqlite");
+    QStringList ids;
+    {
+        Outbox outbox;
+        QString error;
+        QVERIFY(outbox.open(path, &error));
+        for (int i = 0; i < 5; ++i)
+            ids.append(*outbox.enqueue("p", message(), &error));
+        outbox.markSentLater(ids);
+        outbox.markDeliveredLater(ids.mid(0, 3));
+        // The next call already sees them: calls run in order on the worker.
+        QCOMPARE(outbox.pending("p").size(), 2);
+        outbox.markDeliveredLater(ids.mid(3));
+    } // closed right after: queued work is finished first, not dropped
+    Outbox outbox;
+    QString error;
+    QVERIFY(outbox.open(path, &error));
+    QCOMPARE(outbox.stats("p").depth, 0);
+    QCOMPARE(outbox.stats("p").acked, 5);
+    QCOMPARE(outbox.stats("p").sent, 5);
 }
 
 void TestOutbox::duplicateIdIsRefused()
