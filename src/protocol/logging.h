@@ -17,4 +17,6 @@ namespace vigil {
 /// otherwise. `quiet` hides info-level lines (for vigil-cli, whose stderr carries JSON events)
 /// unless QT_LOGGING_RULES asks for them.
 void setUpLogging(bool quiet = false);
+/// One JSON object per log line on stderr: {"time","level","category","message"}.
+void useJsonLogFormat();
 } // namespace vigil

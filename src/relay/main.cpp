@@ -23,17 +23,17 @@ void onSignal(int)
     [[maybe_unused]] const auto n = ::write(g_signalFd[1], &byte, 1);
 }
 
-// SIGINT/SIGTERM end the event loop through a socket pair: only async-signal-safe work
-// happens in the handler, the orderly shutdown runs on the main thread.
-void quitOnSignals(QCoreApplication *app)
+// SIGINT/SIGTERM reach the event loop through a socket pair: only async-signal-safe work
+// happens in the handler; the orderly shutdown runs on the main thread.
+void onSignals(QCoreApplication *app, std::function<void()> shutdown)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFd) != 0)
         return;
     auto *notifier = new QSocketNotifier(g_signalFd[0], QSocketNotifier::Read, app);
-    QObject::connect(notifier, &QSocketNotifier::activated, app, [app] {
+    QObject::connect(notifier, &QSocketNotifier::activated, app, [shutdown] {
         char byte;
         [[maybe_unused]] const auto n = ::read(g_signalFd[0], &byte, 1);
-        app->quit();
+        shutdown();
     });
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
@@ -55,6 +55,12 @@ bool parseNumber(const QCommandLineParser &parser, const QString &name, qint64 m
     return true;
 }
 
+int usage(const QString &message)
+{
+    std::fprintf(stderr, "vigil-relay: %s\nTry 'vigil-relay --help'.\n", qPrintable(message));
+    return 2;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -62,44 +68,72 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("vigil-relay"));
     QCoreApplication::setApplicationVersion(QStringLiteral(VIGIL_VERSION));
-
     vigil::setUpLogging();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("The Vigil reference real-time server. Prints one JSON line with the "
-                       "listening URL on stdout, logs on stderr."));
+        QStringLiteral("The Vigil reference real-time server: WebSocket on /ws and the HTTP "
+                       "API on the same port. Prints one JSON line with the listening URL on "
+                       "stdout; logs go to stderr."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
-        {QStringLiteral("port"), QStringLiteral("TCP port to listen on; 0 picks a free one."),
-         QStringLiteral("N"), QStringLiteral("8765")},
-        {QStringLiteral("demo"), QStringLiteral("Emit a live demo operations scenario.")},
-        {QStringLiteral("demo-seed"), QStringLiteral("Seed of the demo scenario (default 1)."),
+        {QStringLiteral("host"),
+         QStringLiteral("Address to listen on (default 127.0.0.1). Anything but loopback "
+                        "needs --tokens."),
+         QStringLiteral("ADDRESS")},
+        {QStringLiteral("port"), QStringLiteral("TCP port; 0 picks a free one (default 8765)."),
          QStringLiteral("N")},
-        {QStringLiteral("demo-log-rate"),
-         QStringLiteral("Demo log entries per second (default 5)."), QStringLiteral("N")},
+        {QStringLiteral("tokens"), QStringLiteral("JSON file of tokens, users and channels."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("allow-origin"),
+         QStringLiteral("A browser Origin allowed to connect; repeatable."),
+         QStringLiteral("ORIGIN")},
+        {QStringLiteral("tls-cert"), QStringLiteral("PEM certificate: serve wss:// and https://."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("tls-key"), QStringLiteral("PEM private key for --tls-cert."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("data-dir"),
+         QStringLiteral("Keep history and seq counters in DIR/relay.sqlite across restarts."),
+         QStringLiteral("DIR")},
         {QStringLiteral("history"),
          QStringLiteral("Messages kept per channel for replay (default 1000)."),
          QStringLiteral("N")},
         {QStringLiteral("max-message-bytes"),
-         QStringLiteral("Largest accepted message in bytes (default 1048576)."),
+         QStringLiteral("Largest accepted message; larger closes with 1009 (default 1048576)."),
          QStringLiteral("N")},
+        {QStringLiteral("rate-limit"),
+         QStringLiteral("Client messages per second per connection (default 100)."),
+         QStringLiteral("N")},
+        {QStringLiteral("max-connections"),
+         QStringLiteral("WebSocket sessions at once (default 1000)."), QStringLiteral("N")},
+        {QStringLiteral("heartbeat-ms"),
+         QStringLiteral("Ping interval; silent clients are closed with 4408 after three "
+                        "(default 30000)."),
+         QStringLiteral("N")},
+        {QStringLiteral("log-format"), QStringLiteral("text (default) or json."),
+         QStringLiteral("FORMAT")},
+        {QStringLiteral("demo"), QStringLiteral("Play a live demo operations scenario.")},
+        {QStringLiteral("demo-seed"), QStringLiteral("Seed of the demo scenario (default 1)."),
+         QStringLiteral("N")},
+        {QStringLiteral("demo-log-rate"),
+         QStringLiteral("Demo log entries per second (default 5)."), QStringLiteral("N")},
     });
-    if (!parser.parse(QCoreApplication::arguments())) {
-        std::fprintf(stderr, "vigil-relay: %s\nTry 'vigil-relay --help'.\n",
-                     qPrintable(parser.errorText()));
-        return 2;
-    }
+    if (!parser.parse(QCoreApplication::arguments()))
+        return usage(parser.errorText());
     if (parser.isSet(QStringLiteral("help")))
         parser.showHelp(0);
     if (parser.isSet(QStringLiteral("version")))
         parser.showVersion();
-    if (!parser.positionalArguments().isEmpty()) {
-        std::fprintf(stderr, "vigil-relay: unexpected argument '%s'\nTry 'vigil-relay --help'.\n",
-                     qPrintable(parser.positionalArguments().first()));
-        return 2;
-    }
+    if (!parser.positionalArguments().isEmpty())
+        return usage(
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+
+    const QString logFormat = parser.value(QStringLiteral("log-format"));
+    if (!logFormat.isEmpty() && logFormat != u"text" && logFormat != u"json")
+        return usage(QStringLiteral("--log-format must be text or json"));
+    if (logFormat == u"json")
+        vigil::useJsonLogFormat();
 
     vigil::RelayConfig config;
     qint64 port = 8765;
@@ -107,18 +141,44 @@ int main(int argc, char *argv[])
     qint64 logRate = 5;
     qint64 history = config.historySize;
     qint64 maxBytes = config.maxMessageBytes;
+    qint64 rate = qint64(config.rateLimit);
+    qint64 maxConnections = config.maxConnections;
+    qint64 heartbeat = config.heartbeatMs;
     if (!parseNumber(parser, QStringLiteral("port"), 0, 65535, &port) ||
         !parseNumber(parser, QStringLiteral("demo-seed"), 0, 0xffffffffLL, &seed) ||
         !parseNumber(parser, QStringLiteral("demo-log-rate"), 0, 100000, &logRate) ||
         !parseNumber(parser, QStringLiteral("history"), 1, 10000000, &history) ||
-        !parseNumber(parser, QStringLiteral("max-message-bytes"), 256, 64 * 1024 * 1024, &maxBytes))
+        !parseNumber(parser, QStringLiteral("max-message-bytes"), 256, 64 * 1024 * 1024,
+                     &maxBytes) ||
+        !parseNumber(parser, QStringLiteral("rate-limit"), 1, 1000000, &rate) ||
+        !parseNumber(parser, QStringLiteral("max-connections"), 1, 1000000, &maxConnections) ||
+        !parseNumber(parser, QStringLiteral("heartbeat-ms"), 100, 3600000, &heartbeat))
         return 2;
+    if (parser.isSet(QStringLiteral("host"))) {
+        const QHostAddress host(parser.value(QStringLiteral("host")));
+        if (host.isNull())
+            return usage(QStringLiteral("--host '%1' is not an IP address")
+                             .arg(parser.value(QStringLiteral("host"))));
+        config.host = host;
+    }
+    if (parser.isSet(QStringLiteral("tls-cert")) != parser.isSet(QStringLiteral("tls-key")))
+        return usage(QStringLiteral("--tls-cert and --tls-key go together"));
     config.port = quint16(port);
+    config.tokensFile = parser.value(QStringLiteral("tokens"));
+    config.allowedOrigins = parser.values(QStringLiteral("allow-origin"));
+    config.tlsCertFile = parser.value(QStringLiteral("tls-cert"));
+    config.tlsKeyFile = parser.value(QStringLiteral("tls-key"));
+    config.dataDir = parser.value(QStringLiteral("data-dir"));
     config.demo = parser.isSet(QStringLiteral("demo"));
     config.demoSeed = quint32(seed);
     config.demoLogRate = double(logRate);
     config.historySize = int(history);
     config.maxMessageBytes = maxBytes;
+    config.rateLimit = double(rate);
+    config.rateBurst = int(std::max<qint64>(2 * rate, 10));
+    config.maxConnections = int(maxConnections);
+    config.heartbeatMs = int(heartbeat);
+    config.deadAfterMs = int(3 * heartbeat);
 
     vigil::Relay relay(config);
     QString error;
@@ -128,11 +188,18 @@ int main(int argc, char *argv[])
     }
     const QJsonObject ready{{QStringLiteral("event"), QStringLiteral("listening")},
                             {QStringLiteral("url"), relay.url().toString()},
+                            {QStringLiteral("http"), relay.httpUrl().toString()},
                             {QStringLiteral("port"), relay.port()}};
     std::fprintf(stdout, "%s\n", QJsonDocument(ready).toJson(QJsonDocument::Compact).constData());
     std::fflush(stdout);
 
-    quitOnSignals(&app);
+    onSignals(&app, [&relay] {
+        qCInfo(lcRelay) << "stopping: closing every client with 1001 and saving history";
+        relay.stop();
+        // Let the event loop deliver the close frames before it ends.
+        QMetaObject::invokeMethod(QCoreApplication::instance(), &QCoreApplication::quit,
+                                  Qt::QueuedConnection);
+    });
     const int rc = QCoreApplication::exec();
     relay.stop();
     qCInfo(lcRelay) << "stopped";

@@ -7,9 +7,11 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWebSocket>
 
 using vigil::test::runProcess;
 using vigil::test::startRelayProcess;
@@ -51,6 +53,9 @@ private Q_SLOTS:
     void refusedMessageBecomesADeadLetter();
     void ttlExpiredMessageIsShownAsDeadLetter();
     void tokenNeverPrinted();
+    void relayStopsCleanlyOnSigterm();
+    void relayRefusesBadStarts_data();
+    void relayRefusesBadStarts();
     void healthReportsRoundTrips();
     void healthOfUnreachableServerFails();
 };
@@ -396,6 +401,63 @@ void TestCli::tokenNeverPrinted()
     QVERIFY(!r.out.contains(token.toUtf8()));
     QVERIFY(!r.err.contains(token.toUtf8()));
     QVERIFY(r.err.contains("vigil.net")); // the debug log really was on
+}
+
+void TestCli::relayStopsCleanlyOnSigterm()
+{
+    quint16 port = 0;
+    auto relay = startRelayProcess({"--log-format", "json"}, &port);
+    QVERIFY(relay);
+    QWebSocket client;
+    client.open(QUrl(urlFor(port)));
+    QSignalSpy connected(&client, &QWebSocket::connected);
+    QVERIFY(connected.wait(15000));
+    QSignalSpy closed(&client, &QWebSocket::disconnected);
+    relay->terminate(); // SIGTERM
+    QVERIFY(closed.wait(15000));
+    QCOMPARE(client.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+    QVERIFY(relay->waitForFinished(15000));
+    QCOMPARE(relay->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(relay->exitCode(), 0);
+    // --log-format json: every log line on stderr is a JSON object.
+    const QList<QByteArray> lines = relay->readAllStandardError().trimmed().split('\n');
+    QVERIFY(lines.size() >= 2);
+    for (const QByteArray &line : lines) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        QVERIFY2(o.contains("level") && o.contains("category") && o.contains("message"),
+                 line.constData());
+    }
+}
+
+void TestCli::relayRefusesBadStarts_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("public without tokens")
+        << QStringList{"--host", "0.0.0.0", "--port", "0"} << 1
+        << "refusing to listen on 0.0.0.0 without authentication";
+    QTest::newRow("missing tokens file")
+        << QStringList{"--tokens", "/nonexistent.json", "--port", "0"} << 1
+        << "cannot read the tokens file";
+    QTest::newRow("bad host") << QStringList{"--host", "localhost.example"} << 2
+                              << "is not an IP address";
+    QTest::newRow("bad log format")
+        << QStringList{"--log-format", "xml"} << 2 << "--log-format must be text or json";
+    QTest::newRow("half tls") << QStringList{"--tls-cert", "a.pem"} << 2
+                              << "--tls-cert and --tls-key go together";
+}
+
+void TestCli::relayRefusesBadStarts()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, message);
+    const auto r = runProcess(kRelay, args, 30000);
+    QVERIFY(r.finished);
+    QCOMPARE(r.exitCode, code);
+    QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+    QVERIFY(r.out.isEmpty());
 }
 
 void TestCli::healthReportsRoundTrips()

@@ -2,6 +2,7 @@
 // trusted through an extra CA file, refused (with the reason named) without it.
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
+#include "relay/relay.h"
 
 #include <QFile>
 #include <QProcess>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void untrustedCertificateIsATlsError();
     void wrongHostNameIsNamed();
     void caFileMustHoldCertificates();
+    void relayServesWssWithItsOwnCertificate();
 
 private:
     bool openssl(const QStringList &args);
@@ -141,6 +143,31 @@ void TestTls::caFileMustHoldCertificates()
     QVERIFY(error.contains("holds no PEM certificate"));
     QVERIFY(vigil::loadCaFile(m_dir.filePath("ca.pem"), &certs, &error));
     QCOMPARE(certs.size(), 1);
+}
+
+void TestTls::relayServesWssWithItsOwnCertificate()
+{
+    vigil::RelayConfig config;
+    config.tlsCertFile = m_dir.filePath("server.pem");
+    config.tlsKeyFile = m_dir.filePath("server.key");
+    vigil::Relay relay(config);
+    QString error;
+    QVERIFY2(relay.start(&error), qPrintable(error));
+    QCOMPARE(relay.url().scheme(), QStringLiteral("wss"));
+    vigil::ConnectionConfig c;
+    c.urls = {relay.url()};
+    QVERIFY(vigil::loadCaFile(m_dir.filePath("ca.pem"), &c.extraCaCertificates, &error));
+    ConnectionManager manager(c);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Connected, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(manager.serverSentWelcome(), kWaitMs);
+
+    vigil::RelayConfig broken;
+    broken.tlsCertFile = m_dir.filePath("ext.cnf"); // not a certificate
+    broken.tlsKeyFile = m_dir.filePath("server.key");
+    vigil::Relay bad(broken);
+    QVERIFY(!bad.start(&error));
+    QVERIFY2(error.contains("cannot read a PEM certificate"), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestTls)

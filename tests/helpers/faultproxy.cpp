@@ -29,6 +29,21 @@ void FaultProxy::setBlackhole(Direction direction, bool on)
         m_blackhole &= ~direction;
 }
 
+void FaultProxy::setStall(Direction direction, bool on)
+{
+    if (on)
+        m_stall |= direction;
+    else
+        m_stall &= ~direction;
+    for (Link *link : std::as_const(m_links)) {
+        // A tiny read buffer makes Qt stop draining the kernel while we do not read.
+        if ((direction & ServerToClient) && link->upstream)
+            link->upstream->setReadBufferSize(on ? 1 : 0);
+        if ((direction & ClientToServer) && link->client)
+            link->client->setReadBufferSize(on ? 1 : 0);
+    }
+}
+
 void FaultProxy::setDelay(Direction direction, int ms)
 {
     if (direction & ClientToServer)
@@ -118,6 +133,8 @@ void FaultProxy::onNewConnection()
 
 void FaultProxy::forward(QTcpSocket *from, QTcpSocket *to, Direction direction)
 {
+    if (m_stall & direction)
+        return;
     const QByteArray bytes = from->readAll();
     if (bytes.isEmpty() || (m_blackhole & direction))
         return;

@@ -33,6 +33,9 @@ public:
     void setRefuse(bool refuse) { m_refuse = refuse; }
     void setBlackhole(Direction direction, bool on);
     void setDelay(Direction direction, int ms);
+    /// Stop reading in `direction`: bytes pile up in the kernel and then in the sender, like a
+    /// peer that no longer reads.
+    void setStall(Direction direction, bool on);
     void cutAll();
     [[nodiscard]] int accepted() const { return m_accepted; }
     [[nodiscard]] int activeLinks() const;
@@ -51,6 +54,7 @@ private:
     quint16 m_upstreamPort;
     bool m_refuse = false;
     int m_blackhole = 0;
+    int m_stall = 0;
     int m_delayToServer = 0;
     int m_delayToClient = 0;
     int m_accepted = 0;

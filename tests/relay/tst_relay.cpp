@@ -1,12 +1,17 @@
 // The relay over a real loopback socket, spoken to by a plain QWebSocket client that knows
 // only the protocol page: welcome, ping/pong, subscribe with replay, acks, de-duplication,
 // fan-out, malformed frames.
+#include "helpers/faultproxy.h"
 #include "protocol/envelope.h"
 #include "relay/relay.h"
+#include "relay/relaystore.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkRequest>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 
@@ -23,13 +28,26 @@ class RawClient : public QObject
 {
 public:
     explicit RawClient(const QUrl &url)
+        : RawClient(QNetworkRequest(url))
+    {}
+    explicit RawClient(const QNetworkRequest &request)
     {
         connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
             const auto parsed = vigil::parseEnvelope(text.toUtf8());
             if (parsed.ok())
                 received.append(parsed.envelope);
         });
-        socket.open(url);
+        socket.open(request);
+    }
+    /// Waits until the server closes the connection; returns the close code (-1: never).
+    int waitClosed()
+    {
+        if (socket.state() != QAbstractSocket::UnconnectedState) {
+            QSignalSpy spy(&socket, &QWebSocket::disconnected);
+            if (!spy.wait(kWaitMs))
+                return -1;
+        }
+        return int(socket.closeCode());
     }
     bool waitConnected()
     {
@@ -96,6 +114,18 @@ private Q_SLOTS:
     void wrongPathIsRefused();
     void demoDataArrivesOnEveryChannel();
     void stopClosesClientsWithGoingAway();
+    void tokensAuthenticateAndAuthorize();
+    void malformedTokensFileStopsTheStart_data();
+    void malformedTokensFileStopsTheStart();
+    void nonLoopbackWithoutTokensIsRefused();
+    void originAllowlist();
+    void oversizeMessageClosesWith1009();
+    void floodIsRateLimitedWhileOthersKeepReceiving();
+    void connectionLimit();
+    void slowReaderIsDroppedWhileOthersKeepReceiving();
+    void deadConnectionIsClosedWith4408();
+    void historyAndSeqSurviveARestart();
+    void crashMovesSeqAhead();
 
 private:
     std::unique_ptr<vigil::Relay> startRelay(vigil::RelayConfig config = {});
@@ -285,10 +315,11 @@ void TestRelay::wrongPathIsRefused()
     QUrl url = m_relay->url();
     url.setPath("/other");
     RawClient client(url);
-    QSignalSpy closed(&client.socket, &QWebSocket::disconnected);
-    QVERIFY(closed.wait(kWaitMs));
-    QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QSignalSpy failed(&client.socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error));
+    QVERIFY(failed.wait(kWaitMs));
+    QVERIFY2(client.socket.errorString().contains("404"), qPrintable(client.socket.errorString()));
     QCOMPARE(client.ofType("welcome").size(), 0);
+    QCOMPARE(m_relay->clientCount(), 0);
 }
 
 void TestRelay::demoDataArrivesOnEveryChannel()
@@ -326,6 +357,310 @@ void TestRelay::stopClosesClientsWithGoingAway()
     m_relay->stop();
     QVERIFY(closed.wait(kWaitMs));
     QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+}
+
+namespace {
+
+QString writeTokens(QTemporaryDir &dir)
+{
+    const QString path = dir.filePath("tokens.json");
+    QFile file(path);
+    file.open(QIODevice::WriteOnly);
+    file.write(R"({ "tokens": [
+      { "token": "s3cret-operator", "user": "alice", "role": "operator", "read": ["*"], "write": ["chat", "incidents"] },
+      { "token": "s3cret-viewer", "user": "bob", "role": "viewer", "read": ["incidents", "alerts"], "write": [] }
+    ] })");
+    return path;
+}
+
+QNetworkRequest withHeaders(const QUrl &url, const QByteArray &token, const QByteArray &origin = {})
+{
+    QNetworkRequest request(url);
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token);
+    if (!origin.isEmpty())
+        request.setRawHeader("Origin", origin);
+    return request;
+}
+
+} // namespace
+
+void TestRelay::tokensAuthenticateAndAuthorize()
+{
+    QTemporaryDir dir;
+    vigil::RelayConfig config;
+    config.tokensFile = writeTokens(dir);
+    m_relay = startRelay(config);
+
+    RawClient none(m_relay->url());
+    QCOMPARE(none.waitClosed(), 4401);
+    RawClient wrong(withHeaders(m_relay->url(), "not-a-token"));
+    QCOMPARE(wrong.waitClosed(), 4401);
+    QCOMPARE(wrong.ofType("welcome").size(), 0);
+
+    RawClient alice(withHeaders(m_relay->url(), "s3cret-operator"));
+    QTRY_COMPARE_WITH_TIMEOUT(alice.ofType("welcome").size(), 1, kWaitMs);
+    QCOMPARE(alice.ofType("welcome").first().payload.toObject().value("user").toString(),
+             QStringLiteral("alice"));
+    QUrl viaQuery = m_relay->url();
+    viaQuery.setQuery("token=s3cret-viewer");
+    RawClient bob(viaQuery); // browsers cannot set headers
+    QTRY_COMPARE_WITH_TIMEOUT(bob.ofType("welcome").size(), 1, kWaitMs);
+
+    // bob may not read chat: an error, and none of its messages.
+    bob.subscribe("chat");
+    bob.subscribe("incidents");
+    QTRY_COMPARE_WITH_TIMEOUT(bob.ofType("subscribed").size(), 1, kWaitMs);
+    QCOMPARE(bob.ofType("error").size(), 1);
+    QCOMPARE(bob.ofType("error").first().payload.toObject().value("code").toString(),
+             QStringLiteral("forbidden_channel"));
+    alice.subscribe("chat");
+    QTRY_COMPARE_WITH_TIMEOUT(alice.ofType("subscribed").size(), 1, kWaitMs);
+    alice.sendEnvelope(Envelope::create("chat.message", "chat", QJsonObject{{"c", "hi"}}));
+    QTRY_COMPARE_WITH_TIMEOUT(alice.onChannel("chat").size(), 1, kWaitMs);
+    QCOMPARE(bob.onChannel("chat").size(), 0);
+
+    // bob may not write at all: refused, nothing fanned out.
+    bob.sendEnvelope(Envelope::create("incident.updated", "incidents", QJsonObject{}));
+    QTRY_COMPARE_WITH_TIMEOUT(bob.ofType("error").size(), 2, kWaitMs);
+    QCOMPARE(bob.ofType("error").last().payload.toObject().value("code").toString(),
+             QStringLiteral("forbidden_channel"));
+    QCOMPARE(m_relay->head("incidents"), 0);
+}
+
+void TestRelay::malformedTokensFileStopsTheStart_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("not json") << QByteArray("{tokens:") << "is not valid JSON";
+    QTest::newRow("no array") << QByteArray(R"({"tokens": 5})")
+                              << "must be an object with a \"tokens\" array";
+    QTest::newRow("missing token")
+        << QByteArray(R"({"tokens": [{"user": "a"}]})") << "tokens[0] needs a non-empty \"token\"";
+    QTest::newRow("missing user") << QByteArray(R"({"tokens": [{"token": "t"}]})")
+                                  << "tokens[0] needs a non-empty \"user\"";
+    QTest::newRow("bad read") << QByteArray(
+                                     R"({"tokens": [{"token": "t", "user": "a", "read": "chat"}]})")
+                              << "tokens[0].read must be an array";
+    QTest::newRow("duplicate")
+        << QByteArray(R"({"tokens": [{"token": "t", "user": "a"}, {"token": "t", "user": "b"}]})")
+        << "tokens[1] repeats a token";
+    QTest::newRow("empty") << QByteArray(R"({"tokens": []})") << "lists no tokens";
+}
+
+void TestRelay::malformedTokensFileStopsTheStart()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    QFile file(dir.filePath("tokens.json"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+    file.close();
+    vigil::RelayConfig config;
+    config.tokensFile = file.fileName();
+    vigil::Relay relay(config);
+    QString error;
+    QVERIFY(!relay.start(&error));
+    QVERIFY2(error.contains(message), qPrintable(error));
+    QVERIFY(!error.contains("s3cret"));
+}
+
+void TestRelay::nonLoopbackWithoutTokensIsRefused()
+{
+    vigil::RelayConfig config;
+    config.host = QHostAddress::AnyIPv4;
+    vigil::Relay relay(config);
+    QString error;
+    QVERIFY(!relay.start(&error));
+    QVERIFY2(error.startsWith("refusing to listen on 0.0.0.0 without authentication"),
+             qPrintable(error));
+    QCOMPARE(relay.port(), 0);
+}
+
+void TestRelay::originAllowlist()
+{
+    vigil::RelayConfig config;
+    config.allowedOrigins = {"https://console.example"};
+    m_relay = startRelay(config);
+    RawClient allowed(withHeaders(m_relay->url(), {}, "https://console.example"));
+    QTRY_COMPARE_WITH_TIMEOUT(allowed.ofType("welcome").size(), 1, kWaitMs);
+    RawClient noOrigin(m_relay->url()); // not a browser
+    QTRY_COMPARE_WITH_TIMEOUT(noOrigin.ofType("welcome").size(), 1, kWaitMs);
+    RawClient evil(withHeaders(m_relay->url(), {}, "https://evil.example"));
+    QCOMPARE(evil.waitClosed(), 4403);
+    QCOMPARE(evil.ofType("welcome").size(), 0);
+}
+
+void TestRelay::oversizeMessageClosesWith1009()
+{
+    vigil::RelayConfig config;
+    config.maxMessageBytes = 1024;
+    m_relay = startRelay(config);
+    RawClient client(m_relay->url());
+    QVERIFY(client.waitConnected());
+    QTRY_COMPARE_WITH_TIMEOUT(client.ofType("welcome").size(), 1, kWaitMs);
+    QCOMPARE(client.ofType("welcome").first().payload.toObject().value("maxMessageBytes").toInt(),
+             1024);
+    client.sendEnvelope(Envelope::create("chat.message", "chat", QString(4096, 'x')));
+    QCOMPARE(client.waitClosed(), int(QWebSocketProtocol::CloseCodeTooMuchData));
+}
+
+void TestRelay::floodIsRateLimitedWhileOthersKeepReceiving()
+{
+    vigil::RelayConfig config;
+    config.rateLimit = 20;
+    config.rateBurst = 10;
+    m_relay = startRelay(config);
+    RawClient good(m_relay->url());
+    QVERIFY(good.waitConnected());
+    good.subscribe("chat");
+    QTRY_COMPARE_WITH_TIMEOUT(good.ofType("subscribed").size(), 1, kWaitMs);
+    RawClient flooder(m_relay->url());
+    QVERIFY(flooder.waitConnected());
+    for (int i = 0; i < 200; ++i)
+        flooder.sendJson({{"type", "ping"}, {"payload", QJsonObject{{"i", i}}}});
+    QCOMPARE(flooder.waitClosed(), 4429);
+    QVERIFY(!flooder.ofType("error").isEmpty());
+    QCOMPARE(flooder.ofType("error").first().payload.toObject().value("code").toString(),
+             QStringLiteral("rate_limited"));
+    QVERIFY(flooder.ofType("pong").size() <= 15); // the burst, and little more
+    for (int i = 0; i < 50; ++i)
+        m_relay->publish(Envelope::create("chat.message", "chat", QJsonObject{{"i", i}}));
+    QTRY_COMPARE_WITH_TIMEOUT(good.onChannel("chat").size(), 50, kWaitMs);
+}
+
+void TestRelay::connectionLimit()
+{
+    vigil::RelayConfig config;
+    config.maxConnections = 2;
+    m_relay = startRelay(config);
+    RawClient a(m_relay->url());
+    RawClient b(m_relay->url());
+    QTRY_COMPARE_WITH_TIMEOUT(m_relay->clientCount(), 2, kWaitMs);
+    RawClient c(m_relay->url());
+    QCOMPARE(c.waitClosed(), 4503);
+    QCOMPARE(m_relay->clientCount(), 2);
+}
+
+void TestRelay::slowReaderIsDroppedWhileOthersKeepReceiving()
+{
+    vigil::RelayConfig config;
+    config.maxBufferedBytes = 256 * 1024;
+    m_relay = startRelay(config);
+    vigil::test::FaultProxy proxy(m_relay->port());
+    QVERIFY(proxy.listen());
+    QUrl slowUrl = m_relay->url();
+    slowUrl.setPort(proxy.port());
+    RawClient slow(slowUrl);
+    RawClient good(m_relay->url());
+    QVERIFY(slow.waitConnected());
+    QVERIFY(good.waitConnected());
+    slow.subscribe("logs");
+    good.subscribe("logs");
+    QTRY_COMPARE_WITH_TIMEOUT(slow.ofType("subscribed").size(), 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(good.ofType("subscribed").size(), 1, kWaitMs);
+    proxy.setStall(vigil::test::FaultProxy::ServerToClient, true); // `slow` stops reading
+    const QString big(60 * 1024, 'l');
+    int published = 0;
+    // Publish until the relay gives up on the slow reader (its buffers fill up), within reason.
+    while (m_relay->clientCount() == 2 && published < 2000) {
+        m_relay->publish(Envelope::create("log.entry", "logs", QJsonObject{{"message", big}}));
+        ++published;
+        // `good` lives in this process too: let it read everything before the next message,
+        // so only the stalled client falls behind.
+        QTRY_COMPARE_WITH_TIMEOUT(good.onChannel("logs").size(), published, kWaitMs);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(m_relay->clientCount(), 1, kWaitMs);
+    QVERIFY2(published < 2000, "the slow reader was never dropped");
+    QTRY_COMPARE_WITH_TIMEOUT(good.onChannel("logs").size(), published, 60000);
+}
+
+void TestRelay::deadConnectionIsClosedWith4408()
+{
+    vigil::RelayConfig config;
+    config.heartbeatMs = 50;
+    config.cleanupIntervalMs = 50;
+    config.deadAfterMs = 300;
+    m_relay = startRelay(config);
+    vigil::test::FaultProxy proxy(m_relay->port());
+    QVERIFY(proxy.listen());
+    QUrl viaProxy = m_relay->url();
+    viaProxy.setPort(proxy.port());
+    RawClient vanishing(viaProxy);
+    RawClient alive(m_relay->url());
+    QVERIFY(vanishing.waitConnected());
+    QVERIFY(alive.waitConnected());
+    QTRY_COMPARE_WITH_TIMEOUT(m_relay->clientCount(), 2, kWaitMs);
+    proxy.setBlackhole(vigil::test::FaultProxy::Both, true); // gone without a trace
+    QTRY_COMPARE_WITH_TIMEOUT(m_relay->clientCount(), 1, kWaitMs);
+    // The live one answers pings and stays, with its health on record.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_relay->sessionsJson()
+                                  .value("sessions")
+                                  .toArray()
+                                  .first()
+                                  .toObject()
+                                  .value("latencyMs")
+                                  .toArray()
+                                  .isEmpty(),
+                             kWaitMs);
+    const QJsonObject s = m_relay->sessionsJson().value("sessions").toArray().first().toObject();
+    QCOMPARE(s.value("isAlive").toBool(), true);
+    QVERIFY(s.value("lastHeartbeat").toInteger() > 0);
+    QVERIFY(s.contains("missedHeartbeats") && s.contains("connectedAt") &&
+            s.contains("messagesIn"));
+    QCOMPARE(alive.socket.state(), QAbstractSocket::ConnectedState);
+}
+
+void TestRelay::historyAndSeqSurviveARestart()
+{
+    QTemporaryDir dir;
+    vigil::RelayConfig config;
+    config.dataDir = dir.path();
+    config.historySize = 3;
+    {
+        auto relay = startRelay(config);
+        for (int i = 1; i <= 5; ++i)
+            relay->publish(Envelope::create("chat.message", "chat", QJsonObject{{"n", i}}));
+    } // stopped cleanly: history flushed
+    m_relay = startRelay(config);
+    QCOMPARE(m_relay->head("chat"), 5);
+    RawClient client(m_relay->url());
+    QVERIFY(client.waitConnected());
+    client.subscribe("chat", 3);
+    QTRY_COMPARE_WITH_TIMEOUT(client.ofType("subscribed").size(), 1, kWaitMs);
+    QCOMPARE(client.onChannel("chat").size(), 2);
+    QCOMPARE(client.onChannel("chat").at(0).payload.toObject().value("n").toInt(), 4);
+    QCOMPARE(client.ofType("subscribed").first().payload.toObject().value("recovered").toBool(),
+             true);
+    QCOMPARE(m_relay->publish(Envelope::create("chat.message", "chat", QJsonObject{})).seq, 6);
+}
+
+void TestRelay::crashMovesSeqAhead()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("relay.sqlite");
+    {
+        vigil::RelayStore store;
+        QString error;
+        QVERIFY(store.open(path, &error));
+        QHash<QString, qint64> heads;
+        QHash<QString, std::deque<Envelope>> history;
+        QVERIFY(store.load(10, &heads, &history));
+        Envelope e = Envelope::create("t", "chat");
+        e.seq = 7;
+        store.append(e);
+        QVERIFY(store.flush(10));
+        // no close(): the process "crashed"
+    }
+    vigil::RelayStore store;
+    QString error;
+    QVERIFY(store.open(path, &error));
+    QHash<QString, qint64> heads;
+    QHash<QString, std::deque<Envelope>> history;
+    QVERIFY(store.load(10, &heads, &history));
+    QCOMPARE(heads.value("chat"), 7 + vigil::RelayStore::kCrashGap);
+    QCOMPARE(int(history.value("chat").size()), 1);
 }
 
 QTEST_GUILESS_MAIN(TestRelay)
