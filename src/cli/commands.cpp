@@ -71,6 +71,9 @@ int runTail(const Options &options)
     int received = 0;
     QObject::connect(&manager, &ConnectionManager::envelopeReceived, &manager,
                      [&](const Envelope &envelope) {
+                         // Several frames may be handled before the loop ends: stop at N.
+                         if (options.count > 0 && received >= options.count)
+                             return;
                          printResult(envelope.toJson());
                          ++received;
                          if (options.count > 0 && received >= options.count)

@@ -54,6 +54,7 @@ private Q_SLOTS:
     void ttlExpiredMessageIsShownAsDeadLetter();
     void tokenNeverPrinted();
     void relayStopsCleanlyOnSigterm();
+    void tokensWorkEndToEndAndAreNeverLogged();
     void relayRefusesBadStarts_data();
     void relayRefusesBadStarts();
     void healthReportsRoundTrips();
@@ -426,6 +427,49 @@ void TestCli::relayStopsCleanlyOnSigterm()
         const QJsonObject o = QJsonDocument::fromJson(line).object();
         QVERIFY2(o.contains("level") && o.contains("category") && o.contains("message"),
                  line.constData());
+    }
+}
+
+void TestCli::tokensWorkEndToEndAndAreNeverLogged()
+{
+    QTemporaryDir dir;
+    QFile tokens(dir.filePath("tokens.json"));
+    QVERIFY(tokens.open(QIODevice::WriteOnly));
+    tokens.write(
+        R"({"tokens":[{"token":"tok-9f8e7d-operator","user":"alice","read":["*"],"write":["chat"]}]})");
+    tokens.close();
+    QFile good(dir.filePath("good"));
+    QVERIFY(good.open(QIODevice::WriteOnly));
+    good.write("tok-9f8e7d-operator\n");
+    good.close();
+    QFile bad(dir.filePath("bad"));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("tok-wrong-000000\n");
+    bad.close();
+
+    quint16 port = 0;
+    auto relay = startRelayProcess({"--demo", "--tokens", tokens.fileName()}, &port);
+    QVERIFY(relay);
+    const QStringList debug = {"QT_LOGGING_RULES=vigil.*=true"};
+    const auto ok = runProcess(kCli,
+                               {"tail", "--url", urlFor(port), "--token-file", good.fileName(),
+                                "--count", "2", "--timeout-ms", "30000"},
+                               60000, debug);
+    QCOMPARE(ok.exitCode, 0);
+    QCOMPARE(ok.lines.size(), 2);
+    const auto refused = runProcess(kCli,
+                                    {"tail", "--url", urlFor(port), "--token-file", bad.fileName(),
+                                     "--count", "1", "--timeout-ms", "3000"},
+                                    60000, debug);
+    QCOMPARE(refused.exitCode, 3);
+    QVERIFY2(refused.err.contains("unauthorized"), refused.err.constData());
+    relay->terminate();
+    QVERIFY(relay->waitForFinished(15000));
+    const QByteArray relayLog = relay->readAllStandardError();
+    QVERIFY(relayLog.contains("as alice"));
+    for (const QByteArray &log : {ok.err, ok.out, refused.err, relayLog}) {
+        QVERIFY(!log.contains("tok-9f8e7d-operator"));
+        QVERIFY(!log.contains("tok-wrong-000000"));
     }
 }
 
