@@ -107,6 +107,10 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         {QStringLiteral("ca-file"),
          QStringLiteral("PEM file of extra CA certificates to trust for wss://."),
          QStringLiteral("FILE")},
+        {QStringLiteral("transport"),
+         QStringLiteral("auto (default: WebSocket, HTTP fallback when blocked), websocket, sse or "
+                        "poll."),
+         QStringLiteral("T")},
         {QStringLiteral("data-dir"),
          QStringLiteral("Where the outbox lives (default: $VIGIL_DATA_DIR or the per-user "
                         "data folder)."),
@@ -212,6 +216,15 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
             usageError(QStringLiteral("--ca-file: ") + error, exitCode);
             return std::nullopt;
         }
+    }
+    if (parser.isSet(QStringLiteral("transport"))) {
+        const auto t = transportPreferenceFromName(parser.value(QStringLiteral("transport")));
+        if (!t) {
+            usageError(QStringLiteral("--transport must be auto, websocket, sse or poll"),
+                       exitCode);
+            return std::nullopt;
+        }
+        o.connection.transport = *t;
     }
     o.dataDir = parser.value(QStringLiteral("data-dir"));
     if (!readInt(parser, QStringLiteral("heartbeat-ms"), 10, 3600000, &o.connection.heartbeatMs,

@@ -28,13 +28,22 @@ void reportStates(ConnectionManager *manager)
                          QJsonObject event{
                              {QStringLiteral("event"), QStringLiteral("state")},
                              {QStringLiteral("state"), ConnectionManager::stateName(state)},
-                             {QStringLiteral("transport"), QStringLiteral("websocket")},
+                             {QStringLiteral("transport"), manager->transportName()},
                              {QStringLiteral("attempt"), manager->attempt()},
                              {QStringLiteral("reason"), reason}};
                          if (state == ConnectionManager::State::Reconnecting)
                              event.insert(QStringLiteral("delayMs"), manager->nextDelayMs());
                          printEvent(event);
                      });
+    QObject::connect(
+        manager, &ConnectionManager::transportChanged, manager,
+        [manager](const QString &transport, const QString &reason) {
+            printEvent({{QStringLiteral("event"), QStringLiteral("state")},
+                        {QStringLiteral("state"), ConnectionManager::stateName(manager->state())},
+                        {QStringLiteral("transport"), transport},
+                        {QStringLiteral("attempt"), manager->attempt()},
+                        {QStringLiteral("reason"), reason}});
+        });
 }
 
 void fail(const QString &message)

@@ -71,6 +71,31 @@ QString errorCategoryName(ErrorCategory category)
     return QStringLiteral("network");
 }
 
+QString transportPreferenceName(TransportPreference preference)
+{
+    switch (preference) {
+    case TransportPreference::Auto:
+        return QStringLiteral("auto");
+    case TransportPreference::WebSocket:
+        return QStringLiteral("websocket");
+    case TransportPreference::Sse:
+        return QStringLiteral("sse");
+    case TransportPreference::Poll:
+        return QStringLiteral("poll");
+    }
+    return QStringLiteral("auto");
+}
+
+std::optional<TransportPreference> transportPreferenceFromName(const QString &name)
+{
+    for (auto p : {TransportPreference::Auto, TransportPreference::WebSocket,
+                   TransportPreference::Sse, TransportPreference::Poll}) {
+        if (name == transportPreferenceName(p))
+            return p;
+    }
+    return std::nullopt;
+}
+
 ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
@@ -99,6 +124,13 @@ ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
         m_attempt = 0;
     });
     connect(&m_clockTimer, &QTimer::timeout, this, &ConnectionManager::checkClock);
+    m_upgradeTimer.setSingleShot(true);
+    m_fallbackRetry.setSingleShot(true);
+    connect(&m_upgradeTimer, &QTimer::timeout, this, &ConnectionManager::probeWebSocket);
+    connect(&m_fallbackRetry, &QTimer::timeout, this, [this] {
+        if (m_state == State::Fallback && m_http)
+            m_http->start(m_http->mode(), m_config.channels, resumePositions());
+    });
 
     m_lastMono = m_clock.monotonicMs();
     m_lastWall = m_clock.wallMs();
@@ -220,11 +252,21 @@ void ConnectionManager::open()
     m_breakerTimer.stop();
     if (m_goodUrlIndex >= 0)
         m_urlIndex = m_goodUrlIndex;
+    if (m_config.transport == TransportPreference::Sse ||
+        m_config.transport == TransportPreference::Poll) {
+        setState(State::Connecting, QStringLiteral("connecting over HTTP"));
+        enterFallback(QStringLiteral("HTTP transport chosen (--transport %1)")
+                          .arg(transportPreferenceName(m_config.transport)),
+                      m_config.transport == TransportPreference::Sse ? HttpTransport::Mode::Sse
+                                                                     : HttpTransport::Mode::Poll);
+        return;
+    }
     startAttempt();
 }
 
 void ConnectionManager::close()
 {
+    leaveFallback();
     m_reconnectTimer.stop();
     m_breakerTimer.stop();
     m_stableTimer.stop();
@@ -234,6 +276,13 @@ void ConnectionManager::close()
 
 void ConnectionManager::reconnectNow()
 {
+    if (m_state == State::Fallback && m_config.transport != TransportPreference::Auto &&
+        m_config.transport != TransportPreference::WebSocket) {
+        m_http->start(m_http->mode(), m_config.channels, resumePositions());
+        return;
+    }
+    leaveFallback();
+    m_wsFailures = 0;
     m_reconnectTimer.stop();
     m_breakerTimer.stop();
     m_stableTimer.stop();
@@ -286,6 +335,14 @@ void ConnectionManager::checkClock()
 
 bool ConnectionManager::send(const Envelope &envelope)
 {
+    if (m_state == State::Fallback && m_http) {
+        if (envelope.channel == u"system")
+            return false; // control messages have no HTTP form; positions ride on the requests
+        m_http->post(envelope);
+        ++m_messagesOut;
+        m_rateMessagesOut.add(m_clock.monotonicMs());
+        return true;
+    }
     if (m_state != State::Connected || !m_socket)
         return false;
     const QByteArray frame = envelope.serialize();
@@ -404,6 +461,17 @@ void ConnectionManager::onSocketError()
                       ErrorCategory::Auth, 4401);
         return;
     }
+    if (text.contains(QStringLiteral("status code: ")) &&
+        !text.contains(QStringLiteral("status code: 429")) &&
+        m_config.transport == TransportPreference::Auto) {
+        // Something answered the upgrade with plain HTTP (a proxy that strips WebSocket):
+        // WebSocket will not work through it, HTTP may.
+        resetSocket(false);
+        countError(ErrorCategory::Network);
+        enterFallback(QStringLiteral("the WebSocket upgrade was refused (%1)").arg(text),
+                      HttpTransport::Mode::Sse);
+        return;
+    }
     if (text.contains(QStringLiteral("status code: 429"))) {
         handleFailure(QStringLiteral("the server is rate limiting (HTTP 429)"),
                       ErrorCategory::RateLimited, 4429);
@@ -450,6 +518,15 @@ void ConnectionManager::handleFailure(const QString &reason, ErrorCategory categ
         return;
     }
 
+    if (!wasConnected && m_config.transport == TransportPreference::Auto &&
+        ++m_wsFailures >= m_config.fallbackAfterFailures) {
+        enterFallback(QStringLiteral("WebSocket failed %1 times in a row (last: %2)")
+                          .arg(m_wsFailures)
+                          .arg(reason),
+                      HttpTransport::Mode::Sse);
+        return;
+    }
+
     // Failover: a failed attempt moves on to the next URL; a working link that dropped is
     // retried where it was (the last good URL) first.
     if (!wasConnected && m_config.urls.size() > 1)
@@ -485,6 +562,8 @@ void ConnectionManager::handleFailure(const QString &reason, ErrorCategory categ
 
 void ConnectionManager::onConnected()
 {
+    m_wsFailures = 0;
+    m_criticalSince = -1;
     m_connectTimer.stop();
     m_breaker.recordSuccess();
     m_breakerTimer.stop();
@@ -498,7 +577,11 @@ void ConnectionManager::onConnected()
         m_droppedAt = -1;
     }
     m_stableTimer.start(m_config.minStableMs);
+    const bool wasFallback = !m_fallbackReason.isEmpty();
+    m_fallbackReason.clear();
     setState(State::Connected, QStringLiteral("connected to %1").arg(redacted(currentUrl())));
+    if (wasFallback)
+        Q_EMIT transportChanged(transportName(), QStringLiteral("WebSocket works again"));
     sendSubscribe(m_config.channels);
     m_heartbeatTimer.start(m_config.heartbeatMs);
     // One heartbeat at once, so RTT and liveness are known without waiting a full interval.
@@ -524,6 +607,10 @@ void ConnectionManager::sendSubscribe(const QStringList &names)
 
 void ConnectionManager::sendHeartbeat()
 {
+    if (m_state == State::Fallback && m_http) {
+        m_http->probeHealth(); // the round trip of a small HTTP request
+        return;
+    }
     if (!m_socket || m_state != State::Connected || m_awaitingPong)
         return;
     m_awaitingPong = true;
@@ -548,6 +635,19 @@ void ConnectionManager::onPong(quint64 elapsedMs)
     const auto rtt = qint64(elapsedMs);
     m_health.recordRtt(rtt);
     Q_EMIT rttMeasured(rtt);
+    if (m_state == State::Connected && m_config.transport == TransportPreference::Auto) {
+        const qint64 now = m_clock.monotonicMs();
+        if (quality() != QualityGrade::Critical) {
+            m_criticalSince = -1;
+        } else if (m_criticalSince < 0) {
+            m_criticalSince = now;
+        } else if (now - m_criticalSince >= m_config.criticalFallbackMs) {
+            resetSocket(false);
+            enterFallback(QStringLiteral("the WebSocket link stayed critical for %1 s")
+                              .arg((now - m_criticalSince) / 1000),
+                          HttpTransport::Mode::Sse);
+        }
+    }
 }
 
 void ConnectionManager::onHeartbeatTimeout()
@@ -566,7 +666,11 @@ void ConnectionManager::onHeartbeatTimeout()
 
 void ConnectionManager::onTextMessage(const QString &message)
 {
-    const QByteArray frame = message.toUtf8();
+    processFrame(message.toUtf8());
+}
+
+void ConnectionManager::processFrame(const QByteArray &frame)
+{
     const qint64 now = m_clock.monotonicMs();
     ++m_messagesIn;
     m_bytesIn += quint64(frame.size());
@@ -593,7 +697,8 @@ void ConnectionManager::onTextMessage(const QString &message)
     }
     if (e.hasSeq() && !e.channel.isEmpty()) {
         const qint64 last = m_lastSeq.value(e.channel, -1);
-        if (last >= 0 && e.seq > last + 1 && !m_subscribePending.contains(e.channel)) {
+        if (last >= 0 && e.seq > last + 1 && !m_subscribePending.contains(e.channel) &&
+            m_state == State::Connected) {
             // A hole in the live stream: ask the server to replay from what we have.
             qCWarning(lcNet).noquote() << "gap on" << e.channel << "after seq" << last << "got"
                                        << e.seq << "- requesting replay";
@@ -601,6 +706,8 @@ void ConnectionManager::onTextMessage(const QString &message)
         }
         if (e.seq > last) {
             m_lastSeq.insert(e.channel, e.seq);
+            if (m_http)
+                m_http->notePosition(e.channel, e.seq);
             Q_EMIT positionAdvanced(e.channel, e.seq);
         }
     }
@@ -649,7 +756,9 @@ QJsonObject ConnectionManager::healthJson() const
     QJsonObject o = m_health.toJson();
     const QualityGrade grade = quality();
     o.insert(QStringLiteral("state"), stateName(m_state));
-    o.insert(QStringLiteral("transport"), QStringLiteral("websocket"));
+    o.insert(QStringLiteral("transport"), transportName());
+    if (!m_fallbackReason.isEmpty())
+        o.insert(QStringLiteral("fallbackReason"), m_fallbackReason);
     o.insert(QStringLiteral("url"), redacted(currentUrl()));
     o.insert(QStringLiteral("quality"), gradeName(grade));
     o.insert(QStringLiteral("recommendation"), gradeRecommendation(grade));
@@ -672,6 +781,182 @@ QJsonObject ConnectionManager::healthJson() const
         errors.insert(errorCategoryName(ErrorCategory(i)), qint64(m_errors[size_t(i)]));
     o.insert(QStringLiteral("errors"), errors);
     return o;
+}
+
+QString ConnectionManager::transportName() const
+{
+    if (m_http && m_http->isRunning())
+        return m_http->mode() == HttpTransport::Mode::Sse ? QStringLiteral("sse")
+                                                          : QStringLiteral("poll");
+    return QStringLiteral("websocket");
+}
+
+QHash<QString, qint64> ConnectionManager::resumePositions() const
+{
+    QHash<QString, qint64> since;
+    for (const QString &channel : m_config.channels) {
+        const qint64 seq = m_lastSeq.value(channel, m_config.replayHistory ? 0 : -1);
+        if (seq >= 0)
+            since.insert(channel, seq);
+    }
+    return since;
+}
+
+void ConnectionManager::enterFallback(const QString &reason, HttpTransport::Mode mode)
+{
+    m_reconnectTimer.stop();
+    m_stableTimer.stop();
+    m_connectTimer.stop();
+    resetSocket(false);
+    if (!m_http) {
+        HttpTransport::Settings settings;
+        settings.baseUrl = HttpTransport::httpBaseFor(currentUrl());
+        settings.token = m_config.token;
+        settings.extraCaCertificates = m_config.extraCaCertificates;
+        settings.pollBaseMs = m_config.pollBaseMs;
+        settings.sseSilenceMs = m_config.sseSilenceMs;
+        settings.requestTimeoutMs = m_config.connectTimeoutMs;
+        m_http = std::make_unique<HttpTransport>(settings, this);
+        connect(m_http.get(), &HttpTransport::envelopeReceived, this,
+                [this](const QByteArray &frame) {
+                    m_fallbackFailures = 0;
+                    processFrame(frame);
+                });
+        connect(m_http.get(), &HttpTransport::rttMeasured, this, [this](qint64 ms) {
+            m_health.recordRtt(ms);
+            Q_EMIT rttMeasured(ms);
+        });
+        connect(m_http.get(), &HttpTransport::streamOpened, this,
+                [this] { m_fallbackFailures = 0; });
+        connect(m_http.get(), &HttpTransport::streamSilent, this, [this] {
+            m_fallbackReason +=
+                QStringLiteral("; the event stream is buffered on the way, polling instead");
+            qCWarning(lcNet)
+                << "the event stream stays silent (a buffering proxy?): switching to long-polling";
+            m_http->start(HttpTransport::Mode::Poll, m_config.channels, resumePositions());
+            Q_EMIT transportChanged(transportName(), m_fallbackReason);
+        });
+        connect(m_http.get(), &HttpTransport::failed, this, &ConnectionManager::onHttpFailed);
+    }
+    m_fallbackReason = reason;
+    const bool already = m_state == State::Fallback;
+    m_http->start(mode, m_config.channels, resumePositions());
+    setState(State::Fallback,
+             QStringLiteral("using HTTP fallback (%1): %2").arg(transportName(), reason));
+    if (already)
+        Q_EMIT transportChanged(transportName(), reason);
+    m_heartbeatTimer.start(m_config.heartbeatMs);
+    sendHeartbeat();
+    if (m_config.transport == TransportPreference::Auto) {
+        m_upgradeAttempts = 0;
+        scheduleUpgradeProbe();
+    }
+}
+
+void ConnectionManager::leaveFallback()
+{
+    m_upgradeTimer.stop();
+    m_fallbackRetry.stop();
+    if (m_probe) {
+        m_probe->disconnect(this);
+        m_probe->abort();
+        m_probe->deleteLater();
+    }
+    if (m_http)
+        m_http->stop();
+}
+
+void ConnectionManager::onHttpFailed(const QString &reason, int httpStatus)
+{
+    if (m_state != State::Fallback)
+        return;
+    if (httpStatus == 401) {
+        leaveFallback();
+        m_unauthorized = true;
+        countError(ErrorCategory::Auth);
+        setState(State::Error, QStringLiteral("unauthorized: %1. Not retrying until the "
+                                              "credentials change.")
+                                   .arg(reason));
+        return;
+    }
+    countError(httpStatus >= 500 ? ErrorCategory::Server : ErrorCategory::Network);
+    const int delay = m_config.reconnect.delayMs(++m_fallbackFailures, m_uniform01);
+    qCWarning(lcNet).noquote() << "HTTP fallback:" << reason << "- again in" << delay << "ms";
+    m_http->stop();
+    m_fallbackRetry.start(delay);
+}
+
+void ConnectionManager::scheduleUpgradeProbe()
+{
+    m_upgradeTimer.start(m_config.upgradeProbe.delayMs(++m_upgradeAttempts, m_uniform01));
+}
+
+QNetworkRequest ConnectionManager::upgradeRequest(const QUrl &url) const
+{
+    QNetworkRequest request(url);
+    if (!m_config.token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_config.token.toUtf8());
+    return request;
+}
+
+void ConnectionManager::probeWebSocket()
+{
+    if (m_state != State::Fallback || m_config.transport != TransportPreference::Auto)
+        return;
+    if (m_probe)
+        m_probe->deleteLater();
+    auto *probe = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    m_probe = probe;
+    if (currentUrl().scheme() == u"wss") {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        if (!m_config.extraCaCertificates.isEmpty())
+            tls.addCaCertificates(m_config.extraCaCertificates);
+        probe->setSslConfiguration(tls);
+    }
+    connect(probe, &QWebSocket::connected, this, [this, probe] {
+        probe->disconnect(this);
+        probe->close();
+        probe->deleteLater();
+        qCInfo(lcNet) << "WebSocket works again: leaving the HTTP fallback";
+        leaveFallback();
+        m_attempt = 0;
+        startAttempt(); // resubscribes with since: no gap, duplicates dropped by id
+    });
+    connect(probe, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this, probe] {
+                qCDebug(lcNet).noquote() << "WebSocket probe failed:" << probe->errorString();
+                probe->disconnect(this);
+                probe->abort();
+                probe->deleteLater();
+                scheduleUpgradeProbe();
+            });
+    probe->open(upgradeRequest(currentUrl()));
+}
+
+void ConnectionManager::setTransportPreference(TransportPreference preference)
+{
+    if (preference == m_config.transport)
+        return;
+    m_config.transport = preference;
+    qCInfo(lcNet).noquote() << "transport preference:" << transportPreferenceName(preference);
+    if (m_state == State::Closed || m_state == State::Disconnected)
+        return;
+    if (preference == TransportPreference::Sse || preference == TransportPreference::Poll) {
+        const auto mode = preference == TransportPreference::Sse ? HttpTransport::Mode::Sse
+                                                                 : HttpTransport::Mode::Poll;
+        if (m_state == State::Fallback) {
+            m_upgradeTimer.stop();
+            m_http->start(mode, m_config.channels, resumePositions());
+            m_fallbackReason = QStringLiteral("chosen by the operator");
+            Q_EMIT transportChanged(transportName(), m_fallbackReason);
+        } else {
+            if (m_state == State::Error)
+                setState(State::Connecting, QStringLiteral("connecting over HTTP"));
+            enterFallback(QStringLiteral("chosen by the operator"), mode);
+        }
+        return;
+    }
+    reconnectNow(); // back to WebSocket (Auto may fall back again if it is still blocked)
 }
 
 } // namespace vigil

@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "dedupwindow.h"
 #include "healthstats.h"
+#include "httptransport.h"
 #include "protocol/envelope.h"
 #include "quality.h"
 #include "reconnectpolicy.h"
@@ -20,10 +21,18 @@
 
 #include <array>
 #include <functional>
+#include <memory>
+#include <optional>
 
 class QWebSocket;
+class QNetworkRequest;
 
 namespace vigil {
+
+/// \brief Which transport to use: WebSocket with HTTP fallback (Auto), or one of them only.
+enum class TransportPreference { Auto, WebSocket, Sse, Poll };
+[[nodiscard]] QString transportPreferenceName(TransportPreference preference);
+[[nodiscard]] std::optional<TransportPreference> transportPreferenceFromName(const QString &name);
 
 /// \brief Settings of one connection: where to, with which credentials, how to heartbeat and
 /// how to retry. Every interval is configurable so tests can scale time down.
@@ -51,6 +60,12 @@ struct ConnectionConfig
     int dedupMaxAgeMs = 10 * 60 * 1000;
     int clockCheckIntervalMs = 2000; ///< how often to compare the monotonic and wall clocks
     int clockJumpThresholdMs = 5000; ///< a larger disagreement means sleep/resume
+    TransportPreference transport = TransportPreference::Auto;
+    int fallbackAfterFailures = 3;  ///< failed WebSocket attempts in a row before HTTP fallback
+    int criticalFallbackMs = 60000; ///< quality Critical this long: fall back (Auto only)
+    ReconnectPolicy upgradeProbe{10000, 2.0, 300000, true}; ///< WebSocket probes while on fallback
+    int pollBaseMs = 5000;   ///< long-poll rhythm when nothing arrives (adapted 1-60 s)
+    int sseSilenceMs = 5000; ///< an event stream silent this long is buffered: switch to polling
 };
 
 /// \brief Why the connection failed, counted separately for the health page.
@@ -98,6 +113,14 @@ public:
     /// Compares the monotonic and wall clocks; a jump means the machine slept. Runs on a
     /// timer; public so tests with an injected clock can call it.
     void checkClock();
+
+    /// Switches the transport preference at run time (the operator's manual toggle).
+    void setTransportPreference(TransportPreference preference);
+    [[nodiscard]] TransportPreference transportPreference() const { return m_config.transport; }
+    /// "websocket", "sse" or "poll": what carries the messages now.
+    [[nodiscard]] QString transportName() const;
+    /// Why the HTTP fallback is in use (empty on WebSocket).
+    [[nodiscard]] QString fallbackReason() const { return m_fallbackReason; }
 
     /// Writes one envelope if connected. Returns false (and writes nothing) otherwise.
     bool send(const Envelope &envelope);
@@ -162,6 +185,8 @@ Q_SIGNALS:
     void rttMeasured(qint64 ms);
     void reconnectScheduled(int attempt, int delayMs);
     void probeRequested(const QString &reason);
+    /// The transport changed (websocket, sse, poll), with the reason.
+    void transportChanged(const QString &transport, const QString &reason);
 
 private:
     void setState(State state, const QString &reason);
@@ -172,6 +197,14 @@ private:
     void onDisconnected();
     void onSocketError();
     void onTextMessage(const QString &message);
+    void processFrame(const QByteArray &frame);
+    void enterFallback(const QString &reason, HttpTransport::Mode mode);
+    void leaveFallback();
+    void onHttpFailed(const QString &reason, int httpStatus);
+    void scheduleUpgradeProbe();
+    void probeWebSocket();
+    QHash<QString, qint64> resumePositions() const;
+    [[nodiscard]] QNetworkRequest upgradeRequest(const QUrl &url) const;
     void onPong(quint64 elapsedMs);
     void sendHeartbeat();
     void onHeartbeatTimeout();
@@ -226,6 +259,15 @@ private:
     qint64 m_lastWall = 0;
     std::function<double()> m_uniform01;
     Clock m_clock;
+    std::unique_ptr<HttpTransport> m_http;
+    QPointer<QWebSocket> m_probe;
+    QTimer m_upgradeTimer;
+    QTimer m_fallbackRetry;
+    int m_upgradeAttempts = 0;
+    int m_fallbackFailures = 0;
+    int m_wsFailures = 0;
+    qint64 m_criticalSince = -1;
+    QString m_fallbackReason;
 };
 
 } // namespace vigil

@@ -49,6 +49,8 @@ OutboxDrainer::OutboxDrainer(ConnectionManager *manager, Outbox *outbox, QString
     connect(manager, &ConnectionManager::serverError, this, &OutboxDrainer::onServerError);
     if (manager->state() == ConnectionManager::State::Connected)
         start(manager->serverSupports(QStringLiteral("ack")));
+    else if (manager->state() == ConnectionManager::State::Fallback)
+        start(true);
 }
 
 void OutboxDrainer::kick()
@@ -65,10 +67,11 @@ void OutboxDrainer::onStateChanged(ConnectionManager::State state)
     m_ackTimer.stop();
     m_pumpTimer.stop();
     m_ready = false;
+    m_welcomeGrace.stop();
     if (state == ConnectionManager::State::Connected)
         m_welcomeGrace.start(m_policy.welcomeGraceMs);
-    else
-        m_welcomeGrace.stop();
+    else if (state == ConnectionManager::State::Fallback)
+        start(true); // POST /api/messages answers with acks
 }
 
 void OutboxDrainer::start(bool acks)

@@ -186,13 +186,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "vigil-relay: %s\n", qPrintable(error));
         return 1;
     }
-    const QJsonObject ready{{QStringLiteral("event"), QStringLiteral("listening")},
-                            {QStringLiteral("url"), relay.url().toString()},
-                            {QStringLiteral("http"), relay.httpUrl().toString()},
-                            {QStringLiteral("port"), relay.port()}};
-    std::fprintf(stdout, "%s\n", QJsonDocument(ready).toJson(QJsonDocument::Compact).constData());
-    std::fflush(stdout);
-
+    // Handlers first: a supervisor may send SIGTERM as soon as it sees the line below.
     onSignals(&app, [&relay] {
         qCInfo(lcRelay) << "stopping: closing every client with 1001 and saving history";
         relay.stop();
@@ -200,6 +194,13 @@ int main(int argc, char *argv[])
         QMetaObject::invokeMethod(QCoreApplication::instance(), &QCoreApplication::quit,
                                   Qt::QueuedConnection);
     });
+    const QJsonObject ready{{QStringLiteral("event"), QStringLiteral("listening")},
+                            {QStringLiteral("url"), relay.url().toString()},
+                            {QStringLiteral("http"), relay.httpUrl().toString()},
+                            {QStringLiteral("port"), relay.port()}};
+    std::fprintf(stdout, "%s\n", QJsonDocument(ready).toJson(QJsonDocument::Compact).constData());
+    std::fflush(stdout);
+
     const int rc = QCoreApplication::exec();
     relay.stop();
     qCInfo(lcRelay) << "stopped";

@@ -53,6 +53,8 @@ vigil::ConnectionConfig fastConfig(const QList<QUrl> &urls)
     c.reconnect.capMs = 100;
     c.minStableMs = 50;
     c.connectTimeoutMs = 5000;
+    // These tests are about WebSocket reconnecting; the HTTP fallback has its own tests.
+    c.transport = vigil::TransportPreference::WebSocket;
     return c;
 }
 
