@@ -39,10 +39,25 @@ ApplicationWindow {
             Item { Layout.fillWidth: true }
             QueueIndicator {}
             ConnectionIndicator {}
+            TransportSelector {}
+            Button {
+                objectName: "reconnectButton"
+                text: qsTr("Reconnect")
+                font.pixelSize: Theme.fontSmall
+                onClicked: ConnectionStatus.reconnect()
+            }
         }
     }
 
-    OverviewPage {
+    ColumnLayout {
         anchors.fill: parent
+        spacing: 0
+        FallbackBanner {
+            Layout.fillWidth: true
+        }
+        OverviewPage {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+        }
     }
 }

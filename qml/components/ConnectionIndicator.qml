@@ -33,6 +33,12 @@ RowLayout {
         Layout.maximumWidth: 320
     }
     Label {
+        objectName: "transportLabel"
+        text: ConnectionStatus.transport
+        font.pixelSize: Theme.fontSmall
+        color: ConnectionStatus.transport === "websocket" ? Theme.textMuted : Theme.warning
+    }
+    Label {
         objectName: "rttLabel"
         visible: ConnectionStatus.rttMs >= 0
         text: qsTr("%1 ms").arg(ConnectionStatus.rttMs)

@@ -36,7 +36,8 @@ QtObject {
         switch (state) {
         case "connected": return ok
         case "connecting":
-        case "reconnecting": return warning
+        case "reconnecting":
+        case "fallback": return warning
         case "error": return danger
         default: return idle
         }

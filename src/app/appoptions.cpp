@@ -1,5 +1,6 @@
 #include "appoptions.h"
 
+#include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
 
 #include <QCommandLineParser>
@@ -38,6 +39,9 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
         {QStringLiteral("ca-file"),
          QStringLiteral("PEM file of extra CA certificates to trust for wss://."),
          QStringLiteral("FILE")},
+        {QStringLiteral("transport"),
+         QStringLiteral("auto (WebSocket, HTTP fallback when blocked), websocket, sse or poll."),
+         QStringLiteral("T")},
         {QStringLiteral("data-dir"),
          QStringLiteral("Where Vigil keeps its data (default: $VIGIL_DATA_DIR or the per-user "
                         "data folder)."),
@@ -107,6 +111,11 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
             usageError(QStringLiteral("--ca-file: ") + error, exitCode);
             return std::nullopt;
         }
+    }
+    o.transport = parser.value(QStringLiteral("transport"));
+    if (!o.transport.isEmpty() && !transportPreferenceFromName(o.transport)) {
+        usageError(QStringLiteral("--transport must be auto, websocket, sse or poll"), exitCode);
+        return std::nullopt;
     }
     o.dataDir = parser.value(QStringLiteral("data-dir"));
     o.screenshotPath = parser.value(QStringLiteral("screenshot"));

@@ -18,6 +18,7 @@ struct AppOptions
     QString token;
     QList<QSslCertificate> extraCaCertificates;
     QString dataDir;
+    QString transport;      ///< auto, websocket, sse or poll; empty: the saved preference
     QString screenshotPath; ///< save the window here once connected and showing data, then quit
     int screenshotTimeoutMs = 60000;
 };

@@ -81,6 +81,8 @@ int main(int argc, char *argv[])
         config.urls = preferences.serverUrls();
     if (config.urls.isEmpty())
         config.urls = {QUrl(QLatin1String(kDefaultUrl))};
+    if (!options->transport.isEmpty())
+        config.transport = *vigil::transportPreferenceFromName(options->transport);
 
     vigil::ConnectionManager manager(config);
 

@@ -37,7 +37,42 @@ void ConnectionStatus::attach(ConnectionManager *manager)
         m_rttMs = int(ms);
         Q_EMIT rttChanged();
     });
+    connect(manager, &ConnectionManager::transportChanged, this,
+            [this](const QString &, const QString &reason) { update(reason); });
     update(QString());
+}
+
+QString ConnectionStatus::transport() const
+{
+    return m_manager ? m_manager->transportName() : QStringLiteral("websocket");
+}
+
+QString ConnectionStatus::fallbackReason() const
+{
+    return m_manager ? m_manager->fallbackReason() : QString();
+}
+
+QString ConnectionStatus::transportPreference() const
+{
+    return m_manager ? transportPreferenceName(m_manager->transportPreference())
+                     : QStringLiteral("auto");
+}
+
+void ConnectionStatus::setTransportPreference(const QString &name)
+{
+    const auto preference = transportPreferenceFromName(name);
+    if (!m_manager || !preference) {
+        qCWarning(lcUi).noquote() << "unknown transport" << name;
+        return;
+    }
+    m_manager->setTransportPreference(*preference);
+    update(tr("transport set to %1").arg(name));
+}
+
+void ConnectionStatus::reconnect()
+{
+    if (m_manager)
+        m_manager->reconnectNow();
 }
 
 void ConnectionStatus::update(const QString &reason)
@@ -73,7 +108,7 @@ void ConnectionStatus::update(const QString &reason)
         m_summary = tr("Closed");
         break;
     case State::Fallback:
-        m_summary = tr("Connected over HTTP fallback");
+        m_summary = tr("Using HTTP fallback (%1)").arg(m_manager->transportName().toUpper());
         break;
     }
     if (state != State::Connected) {

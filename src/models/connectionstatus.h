@@ -25,7 +25,12 @@ class ConnectionStatus : public QObject
     /// Why the state last changed, e.g. "Connection refused"
     Q_PROPERTY(QString detail READ detail NOTIFY changed)
     Q_PROPERTY(QString url READ url NOTIFY changed)
-    Q_PROPERTY(QString transport READ transport CONSTANT)
+    /// websocket, sse or poll: what carries the messages now
+    Q_PROPERTY(QString transport READ transport NOTIFY changed)
+    /// Why the HTTP fallback is in use; empty on WebSocket
+    Q_PROPERTY(QString fallbackReason READ fallbackReason NOTIFY changed)
+    /// auto, websocket, sse or poll: the operator's choice
+    Q_PROPERTY(QString transportPreference READ transportPreference NOTIFY changed)
     /// Last heartbeat round trip in ms; -1 before the first
     Q_PROPERTY(int rttMs READ rttMs NOTIFY rttChanged)
 public:
@@ -40,11 +45,21 @@ public:
     void attach(ConnectionManager *manager);
 
     [[nodiscard]] QString state() const { return m_state; }
-    [[nodiscard]] bool connected() const { return m_state == u"connected"; }
+    /// Messages flow: over WebSocket, or over the HTTP fallback.
+    [[nodiscard]] bool connected() const
+    {
+        return m_state == u"connected" || m_state == u"fallback";
+    }
     [[nodiscard]] QString summary() const { return m_summary; }
     [[nodiscard]] QString detail() const { return m_detail; }
     [[nodiscard]] QString url() const { return m_url; }
-    [[nodiscard]] QString transport() const { return QStringLiteral("websocket"); }
+    [[nodiscard]] QString transport() const;
+    [[nodiscard]] QString fallbackReason() const;
+    [[nodiscard]] QString transportPreference() const;
+    /// The manual toggle: auto, websocket, sse or poll.
+    Q_INVOKABLE void setTransportPreference(const QString &name);
+    /// The operator's "Retry now".
+    Q_INVOKABLE void reconnect();
     [[nodiscard]] int rttMs() const { return m_rttMs; }
 
 Q_SIGNALS:

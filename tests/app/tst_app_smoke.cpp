@@ -12,6 +12,7 @@ class TestAppSmoke : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void demoWindowConnectsAndRenders();
+    void demoWindowWorksOverHttpFallback();
 };
 
 void TestAppSmoke::demoWindowConnectsAndRenders()
@@ -54,6 +55,29 @@ void TestAppSmoke::demoWindowConnectsAndRenders()
             green = image.pixel(x, y) == qRgb(0x2d, 0xa4, 0x4e);
     }
     QVERIFY2(green, "no connected-state indicator in the header");
+}
+
+void TestAppSmoke::demoWindowWorksOverHttpFallback()
+{
+    QTemporaryDir dir;
+    const QString shot = dir.filePath("fallback.png");
+    const auto r = vigil::test::runProcess(
+        QStringLiteral(VIGIL_APP_BIN), {"--demo", "--transport", "poll", "--screenshot", shot},
+        120000,
+        {"QT_QPA_PLATFORM=offscreen", "QT_QUICK_BACKEND=software",
+         "VIGIL_DATA_DIR=" + dir.filePath("data"), "XDG_CONFIG_HOME=" + dir.filePath("config")});
+    QVERIFY2(r.finished && r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.err.contains("state fallback - using HTTP fallback (poll)"), r.err.constData());
+    QImage image(shot);
+    QVERIFY(!image.isNull());
+    // The fallback banner (Theme.warning, #d29922) spans the window under the header.
+    int bannerPixels = 0;
+    for (int x = 0; x < image.width(); ++x)
+        bannerPixels += image.pixel(x, 60) == qRgb(0xd2, 0x99, 0x22) ||
+                                image.pixel(x, 45) == qRgb(0xd2, 0x99, 0x22)
+                            ? 1
+                            : 0;
+    QVERIFY2(bannerPixels > image.width() / 2, qPrintable(QString::number(bannerPixels)));
 }
 
 QTEST_GUILESS_MAIN(TestAppSmoke)
