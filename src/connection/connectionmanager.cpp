@@ -880,6 +880,13 @@ void ConnectionManager::onHttpFailed(const QString &reason, int httpStatus)
         return;
     }
     countError(httpStatus >= 500 ? ErrorCategory::Server : ErrorCategory::Network);
+    if (m_http->mode() == HttpTransport::Mode::Sse && httpStatus >= 400) {
+        // The event stream itself is refused on the way: long-polling is plain requests.
+        m_fallbackReason += QStringLiteral("; the event stream was refused, polling instead");
+        m_http->start(HttpTransport::Mode::Poll, m_config.channels, resumePositions());
+        Q_EMIT transportChanged(transportName(), m_fallbackReason);
+        return;
+    }
     const int delay = m_config.reconnect.delayMs(++m_fallbackFailures, m_uniform01);
     qCWarning(lcNet).noquote() << "HTTP fallback:" << reason << "- again in" << delay << "ms";
     m_http->stop();

@@ -3,6 +3,7 @@
 // counts of messages sent, received, lost (0) and duplicated (0).
 #include "connection/connectionmanager.h"
 #include "helpers/childprocess.h"
+#include "helpers/faultproxy.h"
 #include "helpers/httpproxy.h"
 #include "models/outboxdrainer.h"
 #include "relay/relay.h"
@@ -81,8 +82,10 @@ private Q_SLOTS:
     void refusedUpgradeSwitchesToSseAndBackWithoutLossOrDuplicates();
     void bufferingProxyMovesToLongPolling();
     void failedAttemptsLeadToFallback();
+    void refusedStreamMovesToLongPolling();
     void sameMessagesOverAllThreeTransports();
     void forcedWebSocketNeverFallsBack();
+    void sustainedCriticalQualityFallsBack();
     void cliTailThroughABlockingProxy();
 
 private:
@@ -204,6 +207,25 @@ void TestFallback::bufferingProxyMovesToLongPolling()
     QCOMPARE(got.duplicates(), 0);
 }
 
+void TestFallback::refusedStreamMovesToLongPolling()
+{
+    HttpProxy proxy(m_relay->port());
+    proxy.setUpgrade(HttpProxy::Upgrade::Refuse);
+    proxy.setRefusePath("/api/stream");
+    QVERIFY(proxy.listen());
+    auto config = configFor(viaProxy(proxy), TransportPreference::Auto);
+    config.replayHistory = true;
+    config.upgradeProbe = {600000, 2.0, 600000, false};
+    ConnectionManager manager(config);
+    Received got;
+    got.attach(&manager);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(manager.transportName(), QStringLiteral("poll"), kWaitMs);
+    QVERIFY(manager.fallbackReason().contains("event stream was refused"));
+    m_relay->publish(Envelope::create("chat.message", "chat", QJsonObject{}));
+    QTRY_COMPARE_WITH_TIMEOUT(got.seqs.size(), 1, kWaitMs);
+}
+
 void TestFallback::failedAttemptsLeadToFallback()
 {
     HttpProxy proxy(m_relay->port());
@@ -261,6 +283,26 @@ void TestFallback::forcedWebSocketNeverFallsBack()
     manager.setTransportPreference(TransportPreference::Poll);
     QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Fallback, kWaitMs);
     QCOMPARE(manager.transportName(), QStringLiteral("poll"));
+}
+
+void TestFallback::sustainedCriticalQualityFallsBack()
+{
+    // Every answer takes 600 ms to come back: round trips far above 500 ms, grade Critical.
+    vigil::test::FaultProxy slow(m_relay->port());
+    QVERIFY(slow.listen());
+    slow.setDelay(vigil::test::FaultProxy::ServerToClient, 600);
+    auto config = configFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(slow.port())),
+                            TransportPreference::Auto);
+    config.heartbeatMs = 100;
+    config.heartbeatTimeoutMs = 5000;
+    config.criticalFallbackMs = 500;
+    config.upgradeProbe = {600000, 2.0, 600000, false};
+    ConnectionManager manager(config);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Connected, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Fallback, kWaitMs);
+    QVERIFY2(manager.fallbackReason().contains("stayed critical"),
+             qPrintable(manager.fallbackReason()));
 }
 
 void TestFallback::cliTailThroughABlockingProxy()

@@ -50,6 +50,13 @@ void HttpProxy::decide(Link *link)
         link->client->disconnectFromHost();
         return;
     }
+    const QByteArray requestLine = link->head.left(link->head.indexOf("\r\n"));
+    if (!m_refusePath.isEmpty() && requestLine.contains(" " + m_refusePath)) {
+        link->client->write(
+            "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        link->client->disconnectFromHost();
+        return;
+    }
     if (upgrade && m_upgrade == Upgrade::Drop) {
         ++m_refused;
         link->client->abort();

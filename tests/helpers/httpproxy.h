@@ -23,6 +23,8 @@ public:
     [[nodiscard]] quint16 port() const { return m_server.serverPort(); }
     void setUpgrade(Upgrade mode) { m_upgrade = mode; }
     void setBufferStreams(bool on) { m_bufferStreams = on; }
+    /// Requests whose path starts with `prefix` get 403 (a proxy policy against a URL).
+    void setRefusePath(const QByteArray &prefix) { m_refusePath = prefix; }
     [[nodiscard]] int refusedUpgrades() const { return m_refused; }
 
 private:
@@ -43,6 +45,7 @@ private:
     quint16 m_upstreamPort;
     Upgrade m_upgrade = Upgrade::Allow;
     bool m_bufferStreams = false;
+    QByteArray m_refusePath;
     int m_refused = 0;
 };
 
