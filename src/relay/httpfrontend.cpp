@@ -257,17 +257,14 @@ void HttpFrontend::setUpRoutes()
                 for (const Envelope &old : m_relay->replay(it.key(), it.value(), &recovered))
                     first += sseEvent(old);
                 if (!recovered) {
-                    // The same signal a WebSocket client gets from `subscribed`.
-                    Envelope notice = Envelope::create(
-                        QStringLiteral("subscribed"), QStringLiteral("system"),
-                        QJsonObject{{QStringLiteral("channel"), it.key()},
-                                    {QStringLiteral("head"), m_relay->head(it.key())},
-                                    {QStringLiteral("recovered"), false}});
-                    first += "event: system\ndata: " + notice.serialize() + "\n\n";
+                    first += "event: system\ndata: " + lostNotice(it.key()).serialize() + "\n\n";
                 }
             }
             stream->responder->writeBody(first);
             m_streams.append(stream);
+            // Forget a stream as soon as its client goes, not at the next write.
+            connect(stream->socket, &QTcpSocket::disconnected, this,
+                    [this, stream] { dropStream(stream); });
         });
 
     m_server->route(
@@ -302,11 +299,7 @@ void HttpFrontend::setUpRoutes()
                 bool recovered = true;
                 ready += m_relay->replay(it.key(), it.value(), &recovered);
                 if (!recovered) {
-                    ready.append(Envelope::create(
-                        QStringLiteral("subscribed"), QStringLiteral("system"),
-                        QJsonObject{{QStringLiteral("channel"), it.key()},
-                                    {QStringLiteral("head"), m_relay->head(it.key())},
-                                    {QStringLiteral("recovered"), false}}));
+                    ready.append(lostNotice(it.key()));
                 }
             }
             if (!ready.isEmpty()) {
@@ -371,6 +364,21 @@ void HttpFrontend::setUpRoutes()
             }
             writeJson(responder, answers);
         });
+}
+
+// What a WebSocket client learns from `subscribed`: the gap since its position is gone.
+Envelope HttpFrontend::lostNotice(const QString &channel) const
+{
+    return Envelope::create(QStringLiteral("subscribed"), QStringLiteral("system"),
+                            QJsonObject{{QStringLiteral("channel"), channel},
+                                        {QStringLiteral("head"), m_relay->head(channel)},
+                                        {QStringLiteral("recovered"), false}});
+}
+
+void HttpFrontend::dropStream(Stream *stream)
+{
+    if (m_streams.removeOne(stream))
+        delete stream;
 }
 
 void HttpFrontend::onPublished(const Envelope &envelope)

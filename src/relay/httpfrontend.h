@@ -51,6 +51,8 @@ private:
     void onPublished(const Envelope &envelope);
     void keepAlive();
     void answerPoll(Poll *poll, const QList<Envelope> &envelopes);
+    void dropStream(Stream *stream);
+    [[nodiscard]] Envelope lostNotice(const QString &channel) const;
 
     Relay *m_relay;
     std::unique_ptr<QHttpServer> m_server;
