@@ -52,6 +52,9 @@ ApplicationWindow {
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
+        StatusBanner {
+            Layout.fillWidth: true
+        }
         FallbackBanner {
             Layout.fillWidth: true
         }

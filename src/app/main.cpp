@@ -129,6 +129,10 @@ int main(int argc, char *argv[])
     QObject::connect(&manager, &vigil::ConnectionManager::envelopeReceived, &counts,
                      &vigil::ChannelCountsModel::record);
 
+    status.setQueuedCount([&queue] { return queue.depth(); });
+    QObject::connect(&queue, &vigil::QueueStatus::changed, &status,
+                     &vigil::ConnectionStatus::refreshBanner);
+
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Vigil/Main.qml")));

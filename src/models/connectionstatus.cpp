@@ -14,7 +14,12 @@ QPointer<ConnectionStatus> s_instance;
 ConnectionStatus::ConnectionStatus(QObject *parent)
     : QObject(parent)
     , m_summary(tr("Not connected"))
-{}
+{
+    m_clock.start();
+    // A countdown on screen must move: one tick a second, only while one is shown.
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, &ConnectionStatus::refreshBanner);
+}
 
 void ConnectionStatus::setInstance(ConnectionStatus *instance)
 {
@@ -39,6 +44,15 @@ void ConnectionStatus::attach(ConnectionManager *manager)
     });
     connect(manager, &ConnectionManager::transportChanged, this,
             [this](const QString &, const QString &reason) { update(reason); });
+    connect(manager, &ConnectionManager::reconnectScheduled, this, [this](int, int delayMs) {
+        m_retryAt = m_clock.elapsed() + delayMs;
+        refreshBanner();
+    });
+    connect(manager, &ConnectionManager::recoveryFailed, this, [this](const QString &channel) {
+        if (!m_missedChannels.contains(channel))
+            m_missedChannels.append(channel);
+        refreshBanner();
+    });
     update(QString());
 }
 
@@ -73,6 +87,80 @@ void ConnectionStatus::reconnect()
 {
     if (m_manager)
         m_manager->reconnectNow();
+}
+
+void ConnectionStatus::triggerBannerAction()
+{
+    if (m_banner == u"missed") {
+        // Reload: subscribe afresh; what the server still has is replayed.
+        m_missedChannels.clear();
+        reconnect();
+    } else if (!m_bannerAction.isEmpty()) {
+        reconnect();
+    }
+    refreshBanner();
+}
+
+void ConnectionStatus::setQueuedCount(std::function<int()> queued)
+{
+    m_queued = std::move(queued);
+    refreshBanner();
+}
+
+void ConnectionStatus::refreshBanner()
+{
+    using State = ConnectionManager::State;
+    QString banner;
+    QString text;
+    QString action;
+    const int queued = m_queued ? m_queued() : 0;
+    const QString offline = queued > 0
+                                ? tr("Offline - %n action(s) queued, they will be sent when the "
+                                     "connection returns",
+                                     nullptr, queued)
+                                : QString();
+    const State state = m_manager ? m_manager->state() : State::Disconnected;
+    if (m_manager && m_manager->unauthorized()) {
+        banner = QStringLiteral("unauthorized");
+        text = tr("Unauthorized - check your token");
+    } else if (m_manager && state == State::Error && m_manager->breaker().isOpen()) {
+        banner = QStringLiteral("gave-up");
+        text = tr("Gave up after %n attempt(s)", nullptr, m_manager->breaker().failures());
+        action = tr("Retry");
+    } else if (state == State::Reconnecting) {
+        banner = QStringLiteral("reconnecting");
+        const qint64 left = std::max<qint64>(0, m_retryAt - m_clock.elapsed());
+        text = tr("Reconnecting in %1 s (attempt %2)")
+                   .arg((left + 999) / 1000)
+                   .arg(m_manager->attempt());
+        if (!offline.isEmpty())
+            text = offline + QStringLiteral(". ") + text;
+        action = tr("Retry now");
+    } else if (state != State::Connected && state != State::Fallback && !offline.isEmpty()) {
+        banner = QStringLiteral("offline");
+        text = offline;
+        action = tr("Retry now");
+    } else if (!m_missedChannels.isEmpty()) {
+        banner = QStringLiteral("missed");
+        text = tr("Missed messages could not be recovered (%1)")
+                   .arg(m_missedChannels.join(QStringLiteral(", ")));
+        action = tr("Reload");
+    } else if (state == State::Fallback) {
+        banner = QStringLiteral("fallback");
+        text = tr("Using HTTP fallback");
+    }
+    if (banner == u"reconnecting") {
+        if (!m_tick.isActive())
+            m_tick.start();
+    } else {
+        m_tick.stop();
+    }
+    if (banner == m_banner && text == m_bannerText && action == m_bannerAction)
+        return;
+    m_banner = banner;
+    m_bannerText = text;
+    m_bannerAction = action;
+    Q_EMIT bannerChanged();
 }
 
 void ConnectionStatus::update(const QString &reason)
@@ -117,6 +205,7 @@ void ConnectionStatus::update(const QString &reason)
     }
     qCDebug(lcUi).noquote() << "status" << m_state << m_summary;
     Q_EMIT changed();
+    refreshBanner();
 }
 
 } // namespace vigil

@@ -1,8 +1,13 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <QStringList>
+#include <QTimer>
+
 #include <QtQml/qqmlregistration.h>
+#include <functional>
 
 class QQmlEngine;
 class QJSEngine;
@@ -31,6 +36,13 @@ class ConnectionStatus : public QObject
     Q_PROPERTY(QString fallbackReason READ fallbackReason NOTIFY changed)
     /// auto, websocket, sse or poll: the operator's choice
     Q_PROPERTY(QString transportPreference READ transportPreference NOTIFY changed)
+    /// The banner to show: "", "offline", "reconnecting", "gave-up", "unauthorized",
+    /// "missed" or "fallback" (most urgent first when several apply)
+    Q_PROPERTY(QString banner READ banner NOTIFY bannerChanged)
+    /// The banner's sentence, e.g. "Reconnecting in 8 s (attempt 4)"
+    Q_PROPERTY(QString bannerText READ bannerText NOTIFY bannerChanged)
+    /// The banner's action: "Retry now", "Retry", "Reload" or ""
+    Q_PROPERTY(QString bannerAction READ bannerAction NOTIFY bannerChanged)
     /// Last heartbeat round trip in ms; -1 before the first
     Q_PROPERTY(int rttMs READ rttMs NOTIFY rttChanged)
 public:
@@ -60,16 +72,35 @@ public:
     Q_INVOKABLE void setTransportPreference(const QString &name);
     /// The operator's "Retry now".
     Q_INVOKABLE void reconnect();
+    /// The banner's action button: retry, or reload after missed messages.
+    Q_INVOKABLE void triggerBannerAction();
+
+    /// Where the banner learns how many actions wait (not owned; optional).
+    void setQueuedCount(std::function<int()> queued);
+    [[nodiscard]] QString banner() const { return m_banner; }
+    [[nodiscard]] QString bannerText() const { return m_bannerText; }
+    [[nodiscard]] QString bannerAction() const { return m_bannerAction; }
+    /// Recomputes the banner (also on a 1 s tick while a countdown runs).
+    void refreshBanner();
     [[nodiscard]] int rttMs() const { return m_rttMs; }
 
 Q_SIGNALS:
     void changed();
     void rttChanged();
+    void bannerChanged();
 
 private:
     void update(const QString &reason);
 
     QPointer<ConnectionManager> m_manager;
+    std::function<int()> m_queued;
+    QStringList m_missedChannels;
+    QString m_banner;
+    QString m_bannerText;
+    QString m_bannerAction;
+    QTimer m_tick;
+    qint64 m_retryAt = 0; ///< monotonic ms of the next attempt while reconnecting
+    QElapsedTimer m_clock;
     QString m_state = QStringLiteral("disconnected");
     QString m_summary;
     QString m_detail;
