@@ -30,6 +30,15 @@ Page {
             wrapMode: Text.Wrap
             Layout.fillWidth: true
         }
+        Label {
+            objectName: "outboxNotice"
+            visible: QueueStatus.notice.length > 0
+            text: QueueStatus.notice
+            font.pixelSize: Theme.fontNormal
+            color: Theme.danger
+            wrapMode: Text.Wrap
+            Layout.fillWidth: true
+        }
         GridView {
             id: grid
             objectName: "channelGrid"

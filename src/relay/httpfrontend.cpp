@@ -235,14 +235,8 @@ void HttpFrontend::setUpRoutes()
                     QStringLiteral("name the channels: /api/stream?channels=incidents,chat"));
                 return;
             }
-            for (const QString &c : std::as_const(channels)) {
-                if (!isValidChannelName(c) || !principal->canRead(c)) {
-                    writeError(responder, Status::Forbidden, QStringLiteral("forbidden_channel"),
-                               QStringLiteral("%1 may not read channel \"%2\"")
-                                   .arg(principal->user, c.left(64)));
-                    return;
-                }
-            }
+            if (!mayRead(*principal, channels, responder))
+                return;
             auto *stream = new Stream;
             stream->socket = responder.socket();
             stream->channels = QSet<QString>(channels.begin(), channels.end());
@@ -288,14 +282,10 @@ void HttpFrontend::setUpRoutes()
                     QStringLiteral("name the positions: /api/poll?since=incidents:41,chat:7"));
                 return;
             }
+            if (!mayRead(*principal, since.keys(), responder))
+                return;
             QList<Envelope> ready;
             for (auto it = since.begin(); it != since.end(); ++it) {
-                if (!isValidChannelName(it.key()) || !principal->canRead(it.key())) {
-                    writeError(responder, Status::Forbidden, QStringLiteral("forbidden_channel"),
-                               QStringLiteral("%1 may not read channel \"%2\"")
-                                   .arg(principal->user, it.key().left(64)));
-                    return;
-                }
                 bool recovered = true;
                 ready += m_relay->replay(it.key(), it.value(), &recovered);
                 if (!recovered) {
@@ -373,6 +363,19 @@ Envelope HttpFrontend::lostNotice(const QString &channel) const
                             QJsonObject{{QStringLiteral("channel"), channel},
                                         {QStringLiteral("head"), m_relay->head(channel)},
                                         {QStringLiteral("recovered"), false}});
+}
+
+bool HttpFrontend::mayRead(const Principal &who, const QStringList &channels,
+                           QHttpServerResponder &responder)
+{
+    for (const QString &c : channels) {
+        if (!isValidChannelName(c) || !who.canRead(c)) {
+            writeError(responder, Status::Forbidden, QStringLiteral("forbidden_channel"),
+                       QStringLiteral("%1 may not read channel \"%2\"").arg(who.user, c.left(64)));
+            return false;
+        }
+    }
+    return true;
 }
 
 void HttpFrontend::dropStream(Stream *stream)
