@@ -37,6 +37,15 @@ ApplicationWindow {
                 color: Theme.accent
             }
             Item { Layout.fillWidth: true }
+            Label {
+                objectName: "unreadBadge"
+                visible: NotificationsModel.unreadCount > 0
+                text: qsTr("%1 unread").arg(NotificationsModel.unreadCount)
+                color: Theme.accent
+                font.pixelSize: Theme.fontSmall
+                font.bold: true
+                Accessible.name: qsTr("%1 unread notifications").arg(NotificationsModel.unreadCount)
+            }
             QueueIndicator {}
             ConnectionIndicator {}
             TransportSelector {}

@@ -4,6 +4,7 @@
 #include "connection/connectionoptions.h"
 #include "models/channelcountsmodel.h"
 #include "models/connectionstatus.h"
+#include "models/notificationsmodel.h"
 #include "models/outboxdrainer.h"
 #include "models/positionkeeper.h"
 #include "models/preferences.h"
@@ -128,6 +129,10 @@ int main(int argc, char *argv[])
     status.attach(&manager);
     QObject::connect(&manager, &vigil::ConnectionManager::envelopeReceived, &counts,
                      &vigil::ChannelCountsModel::record);
+    vigil::NotificationsModel notifications(nullptr);
+    vigil::NotificationsModel::setInstance(&notifications);
+    QObject::connect(&manager, &vigil::ConnectionManager::envelopeReceived, &notifications,
+                     &vigil::NotificationsModel::record);
 
     status.setQueuedCount([&queue] { return queue.depth(); });
     QObject::connect(&queue, &vigil::QueueStatus::changed, &status,

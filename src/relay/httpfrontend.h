@@ -53,7 +53,8 @@ private:
     void answerPoll(Poll *poll, const QList<Envelope> &envelopes);
     void dropStream(Stream *stream);
     /// Answers 403 and returns false unless `who` may read every one of `channels`.
-    bool mayRead(const Principal &who, const QStringList &channels, QHttpServerResponder &responder);
+    bool mayRead(const Principal &who, const QStringList &channels,
+                 QHttpServerResponder &responder);
     [[nodiscard]] Envelope lostNotice(const QString &channel) const;
 
     Relay *m_relay;
