@@ -50,6 +50,14 @@ ApplicationWindow {
             ConnectionIndicator {}
             TransportSelector {}
             Button {
+                objectName: "themeButton"
+                text: qsTr("Theme: %1").arg(Appearance.theme)
+                font.pixelSize: Theme.fontSmall
+                Accessible.name: qsTr("Switch between system, light and dark theme")
+                onClicked: Appearance.setTheme(Appearance.theme === "system" ? "light"
+                                               : Appearance.theme === "light" ? "dark" : "system")
+            }
+            Button {
                 objectName: "reconnectButton"
                 text: qsTr("Reconnect")
                 font.pixelSize: Theme.fontSmall

@@ -1,11 +1,12 @@
 pragma Singleton
 import QtQuick
+import Vigil.Models
 
 // Design tokens: every colour, spacing and font size the views use. Views never hard-code them.
 QtObject {
     id: theme
 
-    property bool dark: false
+    readonly property bool dark: Appearance.dark
 
     readonly property color window: dark ? "#15181d" : "#f4f5f7"
     readonly property color surface: dark ? "#1f242b" : "#ffffff"

@@ -2,6 +2,7 @@
 #include "appoptions.h"
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
+#include "models/appearance.h"
 #include "models/channelcountsmodel.h"
 #include "models/connectionstatus.h"
 #include "models/notificationsmodel.h"
@@ -137,6 +138,9 @@ int main(int argc, char *argv[])
     status.setQueuedCount([&queue] { return queue.depth(); });
     QObject::connect(&queue, &vigil::QueueStatus::changed, &status,
                      &vigil::ConnectionStatus::refreshBanner);
+
+    vigil::Appearance appearance(&preferences, nullptr);
+    vigil::Appearance::setInstance(&appearance);
 
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/qt/qml"));

@@ -84,6 +84,17 @@ void Preferences::storeFrom(const ConnectionConfig &config)
     m_settings->setValue(kAttempts, config.maxAttempts);
 }
 
+QString Preferences::theme() const
+{
+    const QString value = m_settings->value(QStringLiteral("ui/theme")).toString();
+    return value == u"light" || value == u"dark" ? value : QStringLiteral("system");
+}
+
+void Preferences::setTheme(const QString &theme)
+{
+    m_settings->setValue(QStringLiteral("ui/theme"), theme);
+}
+
 void Preferences::sync()
 {
     m_settings->sync();

@@ -31,6 +31,10 @@ public:
     /// Stores the heartbeat and reconnect fields of `config`.
     void storeFrom(const ConnectionConfig &config);
 
+    /// "system" (default), "light" or "dark".
+    [[nodiscard]] QString theme() const;
+    void setTheme(const QString &theme);
+
     void sync();
 
 private:

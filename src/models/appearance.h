@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QObject>
+#include <QtQml/qqmlregistration.h>
+
+class QQmlEngine;
+class QJSEngine;
+
+namespace vigil {
+
+class Preferences;
+
+/// \brief Light or dark: follows the system palette unless the operator chose one; the
+/// choice is kept in the preferences.
+class Appearance : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    /// "system", "light" or "dark"
+    Q_PROPERTY(QString theme READ theme NOTIFY changed)
+    /// What the views use
+    Q_PROPERTY(bool dark READ dark NOTIFY changed)
+public:
+    // No default argument: see ConnectionStatus.
+    Appearance(Preferences *preferences, QObject *parent);
+
+    static void setInstance(Appearance *instance);
+    static Appearance *create(QQmlEngine *, QJSEngine *);
+
+    [[nodiscard]] QString theme() const { return m_theme; }
+    [[nodiscard]] bool dark() const;
+    Q_INVOKABLE void setTheme(const QString &theme);
+
+Q_SIGNALS:
+    void changed();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    Preferences *m_preferences;
+    QString m_theme;
+};
+
+} // namespace vigil
