@@ -5,15 +5,9 @@
 
 #include <QEvent>
 #include <QGuiApplication>
-#include <QJSEngine>
 #include <QPalette>
-#include <QPointer>
 
 namespace vigil {
-
-namespace {
-QPointer<Appearance> s_instance;
-}
 
 Appearance::Appearance(Preferences *preferences, QObject *parent)
     : QObject(parent)
@@ -24,18 +18,6 @@ Appearance::Appearance(Preferences *preferences, QObject *parent)
     // palette change means the system switched.
     if (qApp)
         qApp->installEventFilter(this);
-}
-
-void Appearance::setInstance(Appearance *instance)
-{
-    s_instance = instance;
-}
-
-Appearance *Appearance::create(QQmlEngine *, QJSEngine *)
-{
-    Q_ASSERT(s_instance);
-    QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
-    return s_instance;
 }
 
 bool Appearance::dark() const

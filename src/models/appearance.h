@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cppownedsingleton.h"
+
 #include <QObject>
 #include <QtQml/qqmlregistration.h>
 
@@ -12,7 +14,7 @@ class Preferences;
 
 /// \brief Light or dark: follows the system palette unless the operator chose one; the
 /// choice is kept in the preferences.
-class Appearance : public QObject
+class Appearance : public QObject, public CppOwnedSingleton<Appearance>
 {
     Q_OBJECT
     QML_ELEMENT
@@ -24,9 +26,6 @@ class Appearance : public QObject
 public:
     // No default argument: see ConnectionStatus.
     Appearance(Preferences *preferences, QObject *parent);
-
-    static void setInstance(Appearance *instance);
-    static Appearance *create(QQmlEngine *, QJSEngine *);
 
     [[nodiscard]] QString theme() const { return m_theme; }
     [[nodiscard]] bool dark() const;

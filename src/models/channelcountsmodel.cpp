@@ -1,8 +1,6 @@
 #include "channelcountsmodel.h"
 
 #include <QDateTime>
-#include <QJSEngine>
-#include <QPointer>
 
 namespace vigil {
 
@@ -10,7 +8,6 @@ namespace {
 
 // About one frame at 60 Hz: a flood of envelopes costs the view one update per frame.
 constexpr int kFlushIntervalMs = 16;
-QPointer<ChannelCountsModel> s_instance;
 
 } // namespace
 
@@ -24,18 +21,6 @@ ChannelCountsModel::ChannelCountsModel(QObject *parent)
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(kFlushIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &ChannelCountsModel::flush);
-}
-
-void ChannelCountsModel::setInstance(ChannelCountsModel *instance)
-{
-    s_instance = instance;
-}
-
-ChannelCountsModel *ChannelCountsModel::create(QQmlEngine *, QJSEngine *)
-{
-    Q_ASSERT(s_instance);
-    QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
-    return s_instance;
 }
 
 int ChannelCountsModel::rowCount(const QModelIndex &parent) const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cppownedsingleton.h"
+
 #include "protocol/envelope.h"
 
 #include <QAbstractListModel>
@@ -16,7 +18,7 @@ namespace vigil {
 ///
 /// Roles: `name` (channel name), `count` (envelopes received), `lastType` (type of the latest
 /// envelope), `lastSeen` (its arrival time, ms since the epoch; 0 before the first).
-class ChannelCountsModel : public QAbstractListModel
+class ChannelCountsModel : public QAbstractListModel, public CppOwnedSingleton<ChannelCountsModel>
 {
     Q_OBJECT
     QML_ELEMENT
@@ -31,8 +33,6 @@ public:
     explicit ChannelCountsModel(QObject *parent);
 
     /// The instance QML sees; set by the application before it loads QML.
-    static void setInstance(ChannelCountsModel *instance);
-    static ChannelCountsModel *create(QQmlEngine *, QJSEngine *);
 
     [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;

@@ -3,13 +3,7 @@
 #include "connection/connectionmanager.h"
 #include "protocol/logging.h"
 
-#include <QJSEngine>
-
 namespace vigil {
-
-namespace {
-QPointer<ConnectionStatus> s_instance;
-} // namespace
 
 ConnectionStatus::ConnectionStatus(QObject *parent)
     : QObject(parent)
@@ -19,18 +13,6 @@ ConnectionStatus::ConnectionStatus(QObject *parent)
     // A countdown on screen must move: one tick a second, only while one is shown.
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &ConnectionStatus::refreshBanner);
-}
-
-void ConnectionStatus::setInstance(ConnectionStatus *instance)
-{
-    s_instance = instance;
-}
-
-ConnectionStatus *ConnectionStatus::create(QQmlEngine *, QJSEngine *)
-{
-    Q_ASSERT(s_instance);
-    QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
-    return s_instance;
 }
 
 void ConnectionStatus::attach(ConnectionManager *manager)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cppownedsingleton.h"
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -17,7 +19,7 @@ namespace vigil {
 class ConnectionManager;
 
 /// \brief What the UI shows about the connection: a read-only view of a ConnectionManager.
-class ConnectionStatus : public QObject
+class ConnectionStatus : public QObject, public CppOwnedSingleton<ConnectionStatus>
 {
     Q_OBJECT
     QML_ELEMENT
@@ -49,9 +51,6 @@ public:
     // No default argument on purpose: Qt 6.4 prefers a default constructor over create() for
     // QML_SINGLETON, and QML would then build a second, unconnected instance.
     explicit ConnectionStatus(QObject *parent);
-
-    static void setInstance(ConnectionStatus *instance);
-    static ConnectionStatus *create(QQmlEngine *, QJSEngine *);
 
     /// Starts following `manager` (not owned).
     void attach(ConnectionManager *manager);

@@ -1,15 +1,12 @@
 #include "notificationsmodel.h"
 
 #include <QDateTime>
-#include <QJSEngine>
-#include <QPointer>
 
 #include <algorithm>
 
 namespace vigil {
 
 namespace {
-QPointer<NotificationsModel> s_instance;
 constexpr int kFlushIntervalMs = 16;
 } // namespace
 
@@ -20,18 +17,6 @@ NotificationsModel::NotificationsModel(QObject *parent, int capacity)
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(kFlushIntervalMs);
     connect(&m_flushTimer, &QTimer::timeout, this, &NotificationsModel::flush);
-}
-
-void NotificationsModel::setInstance(NotificationsModel *instance)
-{
-    s_instance = instance;
-}
-
-NotificationsModel *NotificationsModel::create(QQmlEngine *, QJSEngine *)
-{
-    Q_ASSERT(s_instance);
-    QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
-    return s_instance;
 }
 
 int NotificationsModel::rowCount(const QModelIndex &parent) const

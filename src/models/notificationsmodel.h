@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cppownedsingleton.h"
+
 #include "protocol/envelope.h"
 
 #include <QAbstractListModel>
@@ -17,7 +19,7 @@ namespace vigil {
 /// Roles: `notificationId`, `title`, `message`, `severity` (info, low, medium, high,
 /// critical, ...), `timestamp` (ms), `read` (bool). New items are inserted in one batch per
 /// frame; the list keeps at most `capacity` items, dropping the oldest.
-class NotificationsModel : public QAbstractListModel
+class NotificationsModel : public QAbstractListModel, public CppOwnedSingleton<NotificationsModel>
 {
     Q_OBJECT
     QML_ELEMENT
@@ -36,9 +38,6 @@ public:
 
     // No default argument: see ConnectionStatus.
     explicit NotificationsModel(QObject *parent, int capacity = 500);
-
-    static void setInstance(NotificationsModel *instance);
-    static NotificationsModel *create(QQmlEngine *, QJSEngine *);
 
     [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;

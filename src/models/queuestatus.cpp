@@ -2,13 +2,9 @@
 
 #include "outboxdrainer.h"
 
-#include <QJSEngine>
-#include <QPointer>
-
 namespace vigil {
 
 namespace {
-QPointer<QueueStatus> s_instance;
 constexpr int kRefreshDelayMs = 100;
 } // namespace
 
@@ -18,18 +14,6 @@ QueueStatus::QueueStatus(QObject *parent)
     m_refresh.setSingleShot(true);
     m_refresh.setInterval(kRefreshDelayMs);
     connect(&m_refresh, &QTimer::timeout, this, &QueueStatus::refresh);
-}
-
-void QueueStatus::setInstance(QueueStatus *instance)
-{
-    s_instance = instance;
-}
-
-QueueStatus *QueueStatus::create(QQmlEngine *, QJSEngine *)
-{
-    Q_ASSERT(s_instance);
-    QJSEngine::setObjectOwnership(s_instance, QJSEngine::CppOwnership);
-    return s_instance;
 }
 
 void QueueStatus::attach(Outbox *outbox, const QString &profile, OutboxDrainer *drainer)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "cppownedsingleton.h"
+
 #include "storage/outbox.h"
 
 #include <QObject>
@@ -16,7 +18,7 @@ class OutboxDrainer;
 
 /// \brief The outbox as the UI sees it: depth per priority, lifetime counters, dead letters,
 /// and a notice when the outbox had to be recreated or cannot be written.
-class QueueStatus : public QObject
+class QueueStatus : public QObject, public CppOwnedSingleton<QueueStatus>
 {
     Q_OBJECT
     QML_ELEMENT
@@ -40,9 +42,6 @@ class QueueStatus : public QObject
 public:
     // No default argument: see ConnectionStatus.
     explicit QueueStatus(QObject *parent);
-
-    static void setInstance(QueueStatus *instance);
-    static QueueStatus *create(QQmlEngine *, QJSEngine *);
 
     /// Follows `outbox` for `profile`; `drainer` (optional) tells when it changed.
     void attach(Outbox *outbox, const QString &profile, OutboxDrainer *drainer);
