@@ -7,16 +7,53 @@ import Vigil.Models
 ApplicationWindow {
     id: window
     objectName: "mainWindow"
-    width: 1000
-    height: 640
-    minimumWidth: 640
-    minimumHeight: 400
+    width: 1200
+    height: 760
+    minimumWidth: 720
+    minimumHeight: 480
     visible: true
-    title: qsTr("Vigil")
+    title: Workspace.demo ? qsTr("Vigil - demo") : qsTr("Vigil")
     color: Theme.window
+
+    // The sidebar's pages, in order; Ctrl+1..8 reach them, Ctrl+, opens the settings.
+    readonly property var pages: [
+        { key: "dashboard", title: qsTr("Dashboard"), shortcut: "Ctrl+1" },
+        { key: "incidents", title: qsTr("Incidents"), shortcut: "Ctrl+2" },
+        { key: "agents", title: qsTr("Agents"), shortcut: "Ctrl+3" },
+        { key: "chat", title: qsTr("Chat"), shortcut: "Ctrl+4" },
+        { key: "activity", title: qsTr("Activity"), shortcut: "Ctrl+5" },
+        { key: "logs", title: qsTr("Logs"), shortcut: "Ctrl+6" },
+        { key: "health", title: qsTr("Health"), shortcut: "Ctrl+7" },
+        { key: "notifications", title: qsTr("Notifications"), shortcut: "Ctrl+8" },
+        { key: "settings", title: qsTr("Settings"), shortcut: "Ctrl+," }
+    ]
+    readonly property var pageKeys: pages.map(p => p.key)
+
+    Component.onCompleted: {
+        const g = Workspace.windowGeometry
+        if (g.width > 0 && g.height > 0) {
+            x = g.x
+            y = g.y
+            width = g.width
+            height = g.height
+        }
+    }
+    onClosing: Workspace.saveWindowGeometry(x, y, width, height)
+
+    Shortcut { sequence: "Ctrl+1"; onActivated: Workspace.page = "dashboard" }
+    Shortcut { sequence: "Ctrl+2"; onActivated: Workspace.page = "incidents" }
+    Shortcut { sequence: "Ctrl+3"; onActivated: Workspace.page = "agents" }
+    Shortcut { sequence: "Ctrl+4"; onActivated: Workspace.page = "chat" }
+    Shortcut { sequence: "Ctrl+5"; onActivated: Workspace.page = "activity" }
+    Shortcut { sequence: "Ctrl+6"; onActivated: Workspace.page = "logs" }
+    Shortcut { sequence: "Ctrl+7"; onActivated: Workspace.page = "health" }
+    Shortcut { sequence: "Ctrl+8"; onActivated: Workspace.page = "notifications" }
+    Shortcut { sequence: "Ctrl+,"; onActivated: Workspace.page = "settings" }
+    Shortcut { sequences: ["F5", "Ctrl+R"]; onActivated: ConnectionStatus.reconnect() }
 
     header: ToolBar {
         objectName: "header"
+        visible: !Workspace.welcomeNeeded
         background: Rectangle {
             color: Theme.surface
             Rectangle {
@@ -35,6 +72,12 @@ ApplicationWindow {
                 font.pixelSize: Theme.fontLarge
                 font.bold: true
                 color: Theme.accent
+            }
+            Label {
+                objectName: "profileLabel"
+                text: Workspace.profile
+                font.pixelSize: Theme.fontSmall
+                color: Theme.textMuted
             }
             Item { Layout.fillWidth: true }
             Label {
@@ -61,6 +104,7 @@ ApplicationWindow {
                 objectName: "reconnectButton"
                 text: qsTr("Reconnect")
                 font.pixelSize: Theme.fontSmall
+                Accessible.description: qsTr("Reconnect now (F5)")
                 onClicked: ConnectionStatus.reconnect()
             }
         }
@@ -69,15 +113,45 @@ ApplicationWindow {
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
+        ErrorBanner {
+            Layout.fillWidth: true
+        }
         StatusBanner {
             Layout.fillWidth: true
+            visible: !Workspace.welcomeNeeded && kind.length > 0 && kind !== "fallback"
         }
         FallbackBanner {
             Layout.fillWidth: true
         }
-        OverviewPage {
+        WelcomePage {
+            visible: Workspace.welcomeNeeded
             Layout.fillWidth: true
             Layout.fillHeight: true
+        }
+        RowLayout {
+            visible: !Workspace.welcomeNeeded
+            spacing: 0
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            Sidebar {
+                pages: window.pages
+                Layout.fillHeight: true
+            }
+            StackLayout {
+                objectName: "pageStack"
+                currentIndex: Math.max(0, window.pageKeys.indexOf(Workspace.page))
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                DashboardPage {}
+                IncidentsPage {}
+                AgentsPage {}
+                ChatPage {}
+                ActivityPage {}
+                LogsPage {}
+                HealthPage {}
+                NotificationsPage {}
+                SettingsPage {}
+            }
         }
     }
 }

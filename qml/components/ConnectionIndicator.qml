@@ -39,6 +39,17 @@ RowLayout {
         color: ConnectionStatus.transport === "websocket" ? Theme.textMuted : Theme.warning
     }
     Label {
+        objectName: "qualityLabel"
+        readonly property string grade: HealthMonitor.figures.quality ?? ""
+        visible: ConnectionStatus.connected && grade.length > 0 && grade !== "unknown"
+        text: grade
+        font.pixelSize: Theme.fontSmall
+        font.bold: true
+        color: grade === "excellent" || grade === "good" ? Theme.ok
+             : grade === "fair" ? Theme.warning : Theme.danger
+        Accessible.name: qsTr("Connection quality: %1").arg(grade)
+    }
+    Label {
         objectName: "rttLabel"
         visible: ConnectionStatus.rttMs >= 0
         text: qsTr("%1 ms").arg(ConnectionStatus.rttMs)

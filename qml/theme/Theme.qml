@@ -20,12 +20,22 @@ QtObject {
     readonly property color danger: "#cf222e"
     readonly property color idle: "#8c959f"
 
+    readonly property color severe: "#e36209"
+    readonly property color selection: dark ? "#26374d" : "#dde9fb"
+    readonly property color chartIn: accent
+    readonly property color chartOut: "#8957e5"
+
     readonly property int spacing: 8
     readonly property int padding: 16
     readonly property int radius: 6
     readonly property int tileWidth: 200
     readonly property int tileHeight: 96
     readonly property int dotSize: 12
+    readonly property int sidebarWidth: 184
+    readonly property int rowHeight: 40
+    readonly property int chartHeight: 220
+    readonly property int panelMinWidth: 280
+    readonly property int buttonWidth: 220
 
     readonly property int fontSmall: 11
     readonly property int fontNormal: 13
@@ -42,5 +52,25 @@ QtObject {
         case "error": return danger
         default: return idle
         }
+    }
+
+    // Colour of a severity or log level (critical, high, error, medium, warning, low, info...).
+    function severityColor(severity) {
+        switch (severity) {
+        case "critical":
+        case "error": return danger
+        case "high": return severe
+        case "medium":
+        case "warning":
+        case "warn": return warning
+        case "low":
+        case "info": return accent
+        default: return idle
+        }
+    }
+
+    // Local wall-clock time of a timestamp in ms since the epoch.
+    function time(ms) {
+        return ms > 0 ? Qt.formatTime(new Date(ms), "hh:mm:ss") : ""
     }
 }

@@ -2,6 +2,7 @@
 
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
+#include "models/workspace.h"
 
 #include <QCommandLineParser>
 
@@ -46,6 +47,14 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
          QStringLiteral("Where Vigil keeps its data (default: $VIGIL_DATA_DIR or the per-user "
                         "data folder)."),
          QStringLiteral("DIR")},
+        {QStringLiteral("page"),
+         QStringLiteral("Open on this page: dashboard, incidents, agents, chat, activity, logs, "
+                        "health, notifications or settings."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("screenshot-delay-ms"),
+         QStringLiteral("With --screenshot: wait this long after the data arrived, so charts "
+                        "have a history (default 0)."),
+         QStringLiteral("MS")},
         {QStringLiteral("screenshot"),
          QStringLiteral("Save the window to FILE (PNG) once connected and showing data, then "
                         "quit. For bug reports and smoke tests."),
@@ -119,6 +128,23 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
     }
     o.dataDir = parser.value(QStringLiteral("data-dir"));
     o.screenshotPath = parser.value(QStringLiteral("screenshot"));
+    if (parser.isSet(QStringLiteral("page"))) {
+        o.page = parser.value(QStringLiteral("page"));
+        if (!Workspace::pageNames().contains(o.page)) {
+            usageError(QStringLiteral("--page must be one of: ") +
+                           Workspace::pageNames().join(QStringLiteral(", ")),
+                       exitCode);
+            return std::nullopt;
+        }
+    }
+    if (parser.isSet(QStringLiteral("screenshot-delay-ms"))) {
+        bool ok = false;
+        o.screenshotDelayMs = parser.value(QStringLiteral("screenshot-delay-ms")).toInt(&ok);
+        if (!ok || o.screenshotDelayMs < 0 || o.screenshotDelayMs > 600000) {
+            usageError(QStringLiteral("--screenshot-delay-ms must be 0 to 600000"), exitCode);
+            return std::nullopt;
+        }
+    }
     return o;
 }
 

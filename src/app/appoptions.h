@@ -21,6 +21,8 @@ struct AppOptions
     QString transport;      ///< auto, websocket, sse or poll; empty: the saved preference
     QString screenshotPath; ///< save the window here once connected and showing data, then quit
     int screenshotTimeoutMs = 60000;
+    int screenshotDelayMs = 0; ///< extra wait before the capture (charts need a history)
+    QString page;              ///< the page to open on; empty: the one shown last
 };
 
 /// Parses argv; on a usage error prints it and returns nullopt with `exitCode` set (2, or 0

@@ -18,12 +18,13 @@ constexpr qint64 kMinimumMessages = 10;
 
 ScreenshotOnConnect::ScreenshotOnConnect(QQuickWindow *window, ConnectionStatus *status,
                                          ChannelCountsModel *counts, QString path, int timeoutMs,
-                                         QObject *parent)
+                                         int delayMs, QObject *parent)
     : QObject(parent)
     , m_window(window)
     , m_status(status)
     , m_counts(counts)
     , m_path(std::move(path))
+    , m_delayMs(delayMs)
 {
     connect(status, &ConnectionStatus::changed, this, &ScreenshotOnConnect::check);
     connect(counts, &ChannelCountsModel::totalChanged, this, &ScreenshotOnConnect::check);
@@ -39,10 +40,12 @@ void ScreenshotOnConnect::check()
     if (m_capturing || !m_status->connected() || m_counts->total() < kMinimumMessages)
         return;
     m_capturing = true;
-    // Let the scene graph render the latest counts before grabbing.
-    connect(m_window, &QQuickWindow::frameSwapped, this, &ScreenshotOnConnect::capture,
-            Qt::SingleShotConnection);
-    m_window->update();
+    QTimer::singleShot(m_delayMs, this, [this] {
+        // Let the scene graph render the latest data before grabbing.
+        connect(m_window, &QQuickWindow::frameSwapped, this, &ScreenshotOnConnect::capture,
+                Qt::SingleShotConnection);
+        m_window->update();
+    });
 }
 
 void ScreenshotOnConnect::capture()

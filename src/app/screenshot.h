@@ -20,7 +20,7 @@ class ScreenshotOnConnect : public QObject
     Q_OBJECT
 public:
     ScreenshotOnConnect(QQuickWindow *window, ConnectionStatus *status, ChannelCountsModel *counts,
-                        QString path, int timeoutMs, QObject *parent = nullptr);
+                        QString path, int timeoutMs, int delayMs = 0, QObject *parent = nullptr);
 
 private:
     void check();
@@ -30,6 +30,7 @@ private:
     ConnectionStatus *m_status;
     ChannelCountsModel *m_counts;
     QString m_path;
+    int m_delayMs = 0;
     bool m_capturing = false;
 };
 

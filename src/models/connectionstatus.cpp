@@ -17,7 +17,16 @@ ConnectionStatus::ConnectionStatus(QObject *parent)
 
 void ConnectionStatus::attach(ConnectionManager *manager)
 {
+    if (m_manager)
+        disconnect(m_manager, nullptr, this, nullptr);
     m_manager = manager;
+    m_missedChannels.clear();
+    m_rttMs = -1;
+    Q_EMIT rttChanged();
+    if (!manager) {
+        update(QString());
+        return;
+    }
     connect(manager, &ConnectionManager::stateChanged, this,
             [this](ConnectionManager::State, const QString &reason) { update(reason); });
     connect(manager, &ConnectionManager::rttMeasured, this, [this](qint64 ms) {

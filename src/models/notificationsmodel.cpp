@@ -107,6 +107,17 @@ void NotificationsModel::flush()
     setUnread(unread);
 }
 
+void NotificationsModel::clear()
+{
+    m_pending.clear();
+    if (!m_items.isEmpty()) {
+        beginResetModel();
+        m_items.clear();
+        endResetModel();
+    }
+    setUnread(0);
+}
+
 int NotificationsModel::rowOf(const QString &id) const
 {
     for (int i = 0; i < m_items.size(); ++i) {

@@ -48,6 +48,8 @@ public:
     void record(const Envelope &envelope);
     /// Publishes pending items now (the timer does it about once a frame).
     void flush();
+    /// Empties the centre (a new session).
+    void clear();
 
     Q_INVOKABLE void markRead(const QString &notificationId);
     Q_INVOKABLE void markAllRead();

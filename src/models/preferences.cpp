@@ -8,7 +8,40 @@
 namespace vigil {
 
 namespace {
-const QString kUrls = QStringLiteral("server/urls");
+const QString kUrls = QStringLiteral("server/urls"); // the "default" profile, kept where it was
+const QString kDefaultProfile = QStringLiteral("default");
+const QString kLastProfile = QStringLiteral("ui/lastProfile");
+const QString kLastPage = QStringLiteral("ui/page");
+const QString kGeometry = QStringLiteral("ui/geometry");
+
+// Profile names are free text; QSettings keys are not, so names are percent-encoded.
+QString profileKey(const QString &name)
+{
+    return QStringLiteral("profiles/%1/urls")
+        .arg(QString::fromLatin1(QUrl::toPercentEncoding(name)));
+}
+
+QList<QUrl> parseStoredUrls(const QStringList &stored)
+{
+    QList<QUrl> out;
+    for (const QString &text : stored) {
+        QUrl url;
+        QString error;
+        if (vigil::parseServerUrl(text, &url, &error))
+            out.append(url);
+        else
+            qCWarning(lcUi).noquote() << "ignoring a stored server URL:" << error;
+    }
+    return out;
+}
+
+QStringList storableUrls(const QList<QUrl> &urls)
+{
+    QStringList texts;
+    for (const QUrl &url : urls) // never a token in a query string on disk
+        texts.append(url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery).toString());
+    return texts;
+}
 const QString kHeartbeat = QStringLiteral("connection/heartbeatMs");
 const QString kHeartbeatTimeout = QStringLiteral("connection/heartbeatTimeoutMs");
 const QString kMissed = QStringLiteral("connection/maxMissedHeartbeats");
@@ -26,25 +59,87 @@ Preferences::~Preferences() = default;
 
 QList<QUrl> Preferences::serverUrls() const
 {
-    QList<QUrl> out;
-    const QStringList stored = m_settings->value(kUrls).toStringList();
-    for (const QString &text : stored) {
-        QUrl url;
-        QString error;
-        if (parseServerUrl(text, &url, &error))
-            out.append(url);
-        else
-            qCWarning(lcUi).noquote() << "ignoring a stored server URL:" << error;
-    }
-    return out;
+    return profileUrls(kDefaultProfile);
 }
 
 void Preferences::setServerUrls(const QList<QUrl> &urls)
 {
-    QStringList texts;
-    for (const QUrl &url : urls) // never a token in a query string on disk
-        texts.append(url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery).toString());
-    m_settings->setValue(kUrls, texts);
+    setProfileUrls(kDefaultProfile, urls);
+}
+
+QStringList Preferences::profileNames() const
+{
+    QStringList names;
+    if (m_settings->contains(kUrls))
+        names.append(kDefaultProfile);
+    m_settings->beginGroup(QStringLiteral("profiles"));
+    const QStringList groups = m_settings->childGroups();
+    m_settings->endGroup();
+    for (const QString &group : groups) {
+        const QString name = QUrl::fromPercentEncoding(group.toLatin1());
+        if (!name.isEmpty() && !names.contains(name))
+            names.append(name);
+    }
+    return names;
+}
+
+QList<QUrl> Preferences::profileUrls(const QString &name) const
+{
+    const QString key = name == kDefaultProfile ? kUrls : profileKey(name);
+    return parseStoredUrls(m_settings->value(key).toStringList());
+}
+
+void Preferences::setProfileUrls(const QString &name, const QList<QUrl> &urls)
+{
+    if (name.isEmpty())
+        return;
+    m_settings->setValue(name == kDefaultProfile ? kUrls : profileKey(name), storableUrls(urls));
+}
+
+void Preferences::removeProfile(const QString &name)
+{
+    if (name == kDefaultProfile)
+        m_settings->remove(kUrls);
+    else
+        m_settings->remove(QStringLiteral("profiles/%1").arg(
+            QString::fromLatin1(QUrl::toPercentEncoding(name))));
+    if (lastProfile() == name)
+        m_settings->remove(kLastProfile);
+}
+
+QString Preferences::lastProfile() const
+{
+    return m_settings->value(kLastProfile).toString();
+}
+
+void Preferences::setLastProfile(const QString &name)
+{
+    m_settings->setValue(kLastProfile, name);
+}
+
+QString Preferences::lastPage() const
+{
+    return m_settings->value(kLastPage).toString();
+}
+
+void Preferences::setLastPage(const QString &page)
+{
+    m_settings->setValue(kLastPage, page);
+}
+
+QRect Preferences::windowGeometry() const
+{
+    const QRect r = m_settings->value(kGeometry).toRect();
+    // A hand-edited or foreign value: ignore anything that cannot be a window.
+    if (!r.isValid() || r.width() < 200 || r.height() < 150 || r.width() > 20000 ||
+        r.height() > 20000)
+        return {};
+    return r;
+}
+
+void Preferences::setWindowGeometry(const QRect &geometry)
+{
+    m_settings->setValue(kGeometry, geometry);
 }
 
 int Preferences::readInt(const QString &key, int min, int max, int fallback) const

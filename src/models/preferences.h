@@ -3,6 +3,8 @@
 #include "connection/connectionmanager.h"
 
 #include <QList>
+#include <QRect>
+#include <QStringList>
 #include <QUrl>
 
 #include <memory>
@@ -23,8 +25,26 @@ public:
     explicit Preferences(QSettings *settings = nullptr);
     ~Preferences();
 
+    /// The URLs of the profile "default" (the one `vigil --url` remembers).
     [[nodiscard]] QList<QUrl> serverUrls() const;
     void setServerUrls(const QList<QUrl> &urls);
+
+    /// Server profiles: a name and one or more URLs (failover order). Tokens live in the
+    /// SecretStore under the profile's name, never here.
+    [[nodiscard]] QStringList profileNames() const;
+    [[nodiscard]] QList<QUrl> profileUrls(const QString &name) const;
+    void setProfileUrls(const QString &name, const QList<QUrl> &urls);
+    void removeProfile(const QString &name);
+    /// The profile used last: a profile name, "demo" for the embedded demo, or empty on the
+    /// very first run (the welcome screen).
+    [[nodiscard]] QString lastProfile() const;
+    void setLastProfile(const QString &name);
+
+    /// The page the window showed last, and its geometry (empty when never saved).
+    [[nodiscard]] QString lastPage() const;
+    void setLastPage(const QString &page);
+    [[nodiscard]] QRect windowGeometry() const;
+    void setWindowGeometry(const QRect &geometry);
 
     /// Overrides the heartbeat and reconnect fields of `config` with the stored ones.
     void applyTo(ConnectionConfig *config) const;

@@ -18,6 +18,9 @@ QueueStatus::QueueStatus(QObject *parent)
 
 void QueueStatus::attach(Outbox *outbox, const QString &profile, OutboxDrainer *drainer)
 {
+    if (m_drainer)
+        disconnect(m_drainer, nullptr, this, nullptr);
+    m_drainer = drainer;
     m_outbox = outbox;
     m_profile = profile;
     if (drainer)

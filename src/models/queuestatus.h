@@ -75,6 +75,7 @@ private:
     void refresh();
 
     Outbox *m_outbox = nullptr;
+    QPointer<OutboxDrainer> m_drainer;
     QString m_profile;
     OutboxStats m_stats;
     QString m_notice;

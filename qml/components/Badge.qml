@@ -1,0 +1,24 @@
+import QtQuick
+import QtQuick.Controls
+import Vigil
+
+// A small coloured label: a severity, a status, a level.
+Rectangle {
+    id: badge
+    property string text
+    property color tint: Theme.severityColor(text)
+
+    implicitWidth: label.implicitWidth + Theme.spacing
+    implicitHeight: label.implicitHeight + 2
+    radius: Theme.radius / 2
+    color: "transparent"
+    border.color: tint
+    Label {
+        id: label
+        anchors.centerIn: parent
+        text: badge.text
+        color: badge.tint
+        font.pixelSize: Theme.fontSmall
+        font.bold: true
+    }
+}

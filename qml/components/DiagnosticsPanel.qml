@@ -1,0 +1,50 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Vigil
+import Vigil.Models
+
+// "Diagnose": DNS, TCP, TLS, WebSocket upgrade, a ping burst and the HTTP fallback endpoints,
+// each with its result and time.
+Panel {
+    id: panel
+    objectName: "diagnosticsPanel"
+    title: qsTr("Diagnostics")
+    subtitle: DiagnosticsModel.summary
+
+    ListView {
+        id: steps
+        objectName: "diagnosticsSteps"
+        anchors.fill: parent
+        anchors.bottomMargin: runButton.height + Theme.spacing
+        clip: true
+        model: DiagnosticsModel
+        delegate: FeedRow {
+            required property string title
+            required property string status
+            required property string result
+            required property var elapsedMs
+            width: ListView.view.width
+            implicitHeight: Theme.rowHeight
+            badge: status
+            badgeTint: status === "passed" ? Theme.ok : status === "failed" ? Theme.danger
+                     : status === "running" ? Theme.warning : Theme.idle
+            text: elapsedMs >= 0 ? qsTr("%1 (%2 ms)").arg(title).arg(elapsedMs) : title
+            detail: result
+        }
+        EmptyHint {
+            shown: steps.count === 0
+            text: qsTr("Checks name resolution, TCP, TLS, the WebSocket upgrade, round trips and the HTTP fallback endpoints of the current server.")
+        }
+    }
+    Button {
+        id: runButton
+        objectName: "diagnoseButton"
+        anchors.bottom: parent.bottom
+        anchors.right: parent.right
+        text: DiagnosticsModel.running ? qsTr("Running...") : qsTr("Run diagnostics")
+        enabled: !DiagnosticsModel.running
+        onClicked: DiagnosticsModel.run()
+    }
+}

@@ -1,0 +1,42 @@
+import QtQuick
+import QtCharts
+import Vigil
+
+// A time chart whose series the HealthMonitor feeds (QXYSeries::replace, no animation).
+ChartView {
+    id: chart
+    property alias axisX: timeAxis
+    property alias axisY: valueAxis
+    property real maximum: 10
+
+    antialiasing: true
+    animationOptions: ChartView.NoAnimation
+    legend.alignment: Qt.AlignBottom
+    legend.labelColor: Theme.text
+    backgroundColor: Theme.surface
+    titleColor: Theme.text
+    margins.top: 0
+    margins.bottom: 0
+    margins.left: 0
+    margins.right: 0
+
+    DateTimeAxis {
+        id: timeAxis
+        format: "hh:mm:ss"
+        tickCount: 5
+        min: HealthMonitor.windowStart
+        max: HealthMonitor.windowEnd
+        labelsColor: Theme.textMuted
+        gridLineColor: Theme.border
+        labelsFont.pixelSize: Theme.fontSmall
+    }
+    ValueAxis {
+        id: valueAxis
+        min: 0
+        max: chart.maximum
+        labelFormat: "%.0f"
+        labelsColor: Theme.textMuted
+        gridLineColor: Theme.border
+        labelsFont.pixelSize: Theme.fontSmall
+    }
+}

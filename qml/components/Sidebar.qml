@@ -1,0 +1,67 @@
+pragma ComponentBehavior: Bound
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Vigil
+import Vigil.Models
+
+// The page list. Each entry shows its keyboard shortcut; the current page is highlighted.
+Rectangle {
+    id: sidebar
+    objectName: "sidebar"
+    property var pages: []
+    implicitWidth: Theme.sidebarWidth
+    color: Theme.surface
+
+    Rectangle {
+        anchors.right: parent.right
+        width: 1
+        height: parent.height
+        color: Theme.border
+    }
+
+    ListView {
+        id: list
+        anchors.fill: parent
+        anchors.topMargin: Theme.spacing
+        model: sidebar.pages
+        keyNavigationEnabled: true
+        currentIndex: sidebar.pages.findIndex(p => p.key === Workspace.page)
+        delegate: ItemDelegate {
+            id: entry
+            required property var modelData
+            required property int index
+            objectName: "nav_" + modelData.key
+            width: ListView.view.width - 1
+            highlighted: Workspace.page === modelData.key
+            Accessible.name: modelData.title
+            onClicked: Workspace.page = modelData.key
+            background: Rectangle {
+                color: entry.highlighted ? Theme.selection : "transparent"
+            }
+            contentItem: RowLayout {
+                spacing: Theme.spacing
+                Label {
+                    text: entry.modelData.title
+                    color: entry.highlighted ? Theme.accent : Theme.text
+                    font.pixelSize: Theme.fontNormal
+                    font.bold: entry.highlighted
+                    Layout.fillWidth: true
+                }
+                Label {
+                    objectName: "navBadge_" + entry.modelData.key
+                    visible: entry.modelData.key === "notifications" && NotificationsModel.unreadCount > 0
+                    text: NotificationsModel.unreadCount
+                    color: Theme.accent
+                    font.pixelSize: Theme.fontSmall
+                    font.bold: true
+                }
+                Label {
+                    text: entry.modelData.shortcut
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontSmall
+                }
+            }
+        }
+    }
+}

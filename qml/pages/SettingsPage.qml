@@ -1,0 +1,167 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Vigil
+import Vigil.Models
+
+// Server profiles, reconnect and heartbeat settings, theme.
+Page {
+    id: page
+    objectName: "settingsPage"
+    background: Rectangle { color: Theme.window }
+
+    ScrollView {
+        id: scroll
+        anchors.fill: parent
+        contentWidth: availableWidth
+
+        ColumnLayout {
+            x: Theme.padding
+            width: Math.min(scroll.availableWidth - Theme.padding * 2, Theme.tileWidth * 4)
+            spacing: Theme.padding
+
+            Item { Layout.preferredHeight: 1 }
+            Label {
+                text: qsTr("Settings")
+                font.pixelSize: Theme.fontLarge
+                font.bold: true
+                color: Theme.text
+            }
+
+            Label {
+                text: qsTr("Server profile")
+                font.bold: true
+                color: Theme.text
+            }
+            RowLayout {
+                spacing: Theme.spacing
+                ComboBox {
+                    id: profiles
+                    objectName: "profileSelector"
+                    Layout.preferredWidth: Theme.buttonWidth
+                    model: SettingsController.profiles
+                    Accessible.name: qsTr("Saved profiles")
+                    onActivated: editor.load(currentText)
+                }
+                Button {
+                    text: qsTr("New")
+                    onClicked: editor.load("")
+                }
+                Button {
+                    objectName: "connectProfileButton"
+                    text: qsTr("Connect")
+                    enabled: profiles.currentText.length > 0
+                    onClicked: Workspace.connectProfile(profiles.currentText)
+                }
+                Button {
+                    text: qsTr("Remove")
+                    enabled: profiles.currentText.length > 0
+                    onClicked: SettingsController.removeProfile(profiles.currentText)
+                }
+                Button {
+                    objectName: "startDemoButton"
+                    text: qsTr("Use the demo")
+                    onClicked: Workspace.startDemo()
+                }
+            }
+            Label {
+                text: Workspace.profile.length > 0 ? qsTr("In use: %1").arg(Workspace.profile)
+                                                   : qsTr("No profile in use")
+                color: Theme.textMuted
+            }
+            ProfileEditor {
+                id: editor
+                profileName: Workspace.profile === "demo" ? "" : Workspace.profile
+                Layout.fillWidth: true
+            }
+
+            Label {
+                text: qsTr("Connection")
+                font.bold: true
+                color: Theme.text
+            }
+            GridLayout {
+                columns: 2
+                columnSpacing: Theme.padding
+                rowSpacing: Theme.spacing
+                Label { text: qsTr("Heartbeat every (ms)"); color: Theme.text }
+                SpinBox {
+                    id: heartbeat
+                    objectName: "heartbeatField"
+                    from: 100; to: 3600000; stepSize: 1000; editable: true
+                    value: SettingsController.heartbeatMs
+                    Accessible.name: qsTr("Heartbeat interval in milliseconds")
+                }
+                Label { text: qsTr("Heartbeat answer within (ms)"); color: Theme.text }
+                SpinBox {
+                    id: heartbeatTimeout
+                    from: 100; to: 3600000; stepSize: 1000; editable: true
+                    value: SettingsController.heartbeatTimeoutMs
+                    Accessible.name: qsTr("Heartbeat timeout in milliseconds")
+                }
+                Label { text: qsTr("First retry after (ms)"); color: Theme.text }
+                SpinBox {
+                    id: reconnectBase
+                    from: 10; to: 600000; stepSize: 500; editable: true
+                    value: SettingsController.reconnectBaseMs
+                    Accessible.name: qsTr("First reconnect delay in milliseconds")
+                }
+                Label { text: qsTr("Longest wait between retries (ms)"); color: Theme.text }
+                SpinBox {
+                    id: reconnectCap
+                    from: 10; to: 3600000; stepSize: 1000; editable: true
+                    value: SettingsController.reconnectCapMs
+                    Accessible.name: qsTr("Longest reconnect delay in milliseconds")
+                }
+                Label { text: qsTr("Give up after attempts (0: never)"); color: Theme.text }
+                SpinBox {
+                    id: maxAttempts
+                    from: 0; to: 1000000; editable: true
+                    value: SettingsController.maxAttempts
+                    Accessible.name: qsTr("Attempts before giving up, 0 for never")
+                }
+            }
+            readonly property string connectionProblem: SettingsController.validateConnection(
+                heartbeat.value, heartbeatTimeout.value, reconnectBase.value, reconnectCap.value,
+                maxAttempts.value)
+            Label {
+                objectName: "connectionProblem"
+                visible: text.length > 0
+                text: parent.connectionProblem
+                color: Theme.danger
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+            }
+            Button {
+                objectName: "saveConnectionButton"
+                text: qsTr("Apply and reconnect")
+                enabled: parent.connectionProblem.length === 0
+                onClicked: SettingsController.saveConnection(heartbeat.value, heartbeatTimeout.value,
+                                                             reconnectBase.value, reconnectCap.value,
+                                                             maxAttempts.value)
+            }
+
+            Label {
+                text: qsTr("Appearance")
+                font.bold: true
+                color: Theme.text
+            }
+            RowLayout {
+                spacing: Theme.spacing
+                Repeater {
+                    model: [{ key: "system", label: qsTr("Follow the system") },
+                            { key: "light", label: qsTr("Light") },
+                            { key: "dark", label: qsTr("Dark") }]
+                    RadioButton {
+                        required property var modelData
+                        objectName: "theme_" + modelData.key
+                        text: modelData.label
+                        checked: Appearance.theme === modelData.key
+                        onClicked: Appearance.setTheme(modelData.key)
+                    }
+                }
+            }
+            Item { Layout.preferredHeight: Theme.padding }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+#include "appcontext.h"
+
+#include "trayicon.h"
+
+#include "connection/connectionmanager.h"
+#include "connection/connectionoptions.h"
+#include "models/appearance.h"
+#include "models/channelcountsmodel.h"
+#include "models/connectionstatus.h"
+#include "models/feedmodels.h"
+#include "models/healthmonitor.h"
+#include "models/notificationsmodel.h"
+#include "models/outboxdrainer.h"
+#include "models/preferences.h"
+#include "models/queuestatus.h"
+#include "models/settingscontroller.h"
+#include "models/workspace.h"
+#include "protocol/logging.h"
+#include "relay/relay.h"
+#include "storage/datadir.h"
+#include "storage/outbox.h"
+#include "storage/positionstore.h"
+
+#include <QApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QStandardPaths>
+
+namespace vigil::app {
+
+namespace {
+// With nothing configured and no choice made, the welcome screen asks; the command line's
+// --url skips it, and so does a profile used before.
+constexpr auto kDemoProfile = "demo";
+} // namespace
+
+// Declaration order is construction order: storage first, then models, the session, the
+// tray and the window; destruction runs the other way round.
+struct AppContext::Parts
+{
+    Preferences preferences;
+    std::unique_ptr<Relay> relay;
+    Outbox outbox;
+    bool outboxOpen = false;
+    PositionStore positions;
+    bool positionsOpen = false;
+    QueueStatus queue{nullptr};
+    ChannelCountsModel counts{nullptr};
+    ConnectionStatus status{nullptr};
+    NotificationsModel notifications{nullptr};
+    IncidentsModel incidents{nullptr};
+    AgentsModel agents{nullptr};
+    AlertsModel alerts{nullptr};
+    ActivityModel activity{nullptr};
+    ChatModel chat{nullptr};
+    LogModel logs{nullptr};
+    HealthMonitor health{nullptr};
+    std::unique_ptr<Appearance> appearance;
+    std::unique_ptr<Workspace> workspace;
+    std::unique_ptr<SettingsController> settings;
+    std::unique_ptr<TrayIcon> tray;
+    std::unique_ptr<QQmlApplicationEngine> engine;
+};
+
+AppContext::AppContext(AppOptions options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_parts(std::make_unique<Parts>())
+{}
+
+AppContext::~AppContext()
+{
+    // The window goes first so no binding reads a model being destroyed.
+    m_parts->engine.reset();
+    m_parts->tray.reset();
+    m_parts->settings.reset();
+    m_parts->workspace.reset();
+}
+
+bool AppContext::start(QString *error)
+{
+    Parts &p = *m_parts;
+
+    // Storage: the outbox and the channel positions live in the data directory.
+    const QString dataDir = resolveDataDir(m_options.dataDir);
+    QString dataDirError;
+    const bool haveDataDir = ensureDataDir(dataDir, &dataDirError);
+    QStringList problems;
+    {
+        QString why = dataDirError;
+        p.outboxOpen = haveDataDir && p.outbox.open(dataDir + QStringLiteral("/outbox.sqlite"), &why);
+        if (!p.outboxOpen) {
+            qCCritical(lcUi).noquote() << "the outbox cannot be used:" << why;
+            p.queue.setNotice(tr("Actions cannot be stored, so none can be sent: %1").arg(why));
+        }
+    }
+    {
+        QString why = dataDirError;
+        p.positionsOpen = haveDataDir &&
+                          p.positions.open(dataDir + QStringLiteral("/positions.sqlite"), &why);
+        if (!p.positionsOpen)
+            problems.append(tr("Channel positions will not be kept: %1").arg(why));
+    }
+
+    // QML reaches these C++-owned singletons; they must be registered before the load.
+    QueueStatus::setInstance(&p.queue);
+    ChannelCountsModel::setInstance(&p.counts);
+    ConnectionStatus::setInstance(&p.status);
+    NotificationsModel::setInstance(&p.notifications);
+    IncidentsModel::setInstance(&p.incidents);
+    AgentsModel::setInstance(&p.agents);
+    AlertsModel::setInstance(&p.alerts);
+    ActivityModel::setInstance(&p.activity);
+    ChatModel::setInstance(&p.chat);
+    LogModel::setInstance(&p.logs);
+    HealthMonitor::setInstance(&p.health);
+    p.appearance = std::make_unique<Appearance>(&p.preferences, nullptr);
+    Appearance::setInstance(p.appearance.get());
+
+    ConnectionConfig base;
+    base.extraCaCertificates = m_options.extraCaCertificates;
+    base.channels = knownChannels();
+    base.replayHistory = true;
+    if (!m_options.transport.isEmpty())
+        base.transport = *transportPreferenceFromName(m_options.transport);
+
+    Workspace::Parts parts;
+    parts.preferences = &p.preferences;
+    parts.outbox = p.outboxOpen ? &p.outbox : nullptr;
+    parts.positions = p.positionsOpen ? &p.positions : nullptr;
+    parts.feeds = {&p.incidents, &p.agents, &p.alerts, &p.activity, &p.chat, &p.logs};
+    parts.notifications = &p.notifications;
+    p.workspace = std::make_unique<Workspace>(nullptr, base, parts);
+    Workspace::setInstance(p.workspace.get());
+    const quint32 seed = m_options.demoSeed;
+    p.workspace->setDemoStarter([&p, seed](QString *why) -> QUrl {
+        RelayConfig config;
+        config.port = 0;
+        config.demo = true;
+        config.demoSeed = seed;
+        auto relay = std::make_unique<Relay>(config);
+        if (!relay->start(why))
+            return {};
+        p.relay = std::move(relay);
+        qCInfo(lcUi).noquote() << "demo relay running at" << p.relay->url().toString();
+        return p.relay->url();
+    });
+
+    p.settings = std::make_unique<SettingsController>(nullptr, &p.preferences, p.workspace.get());
+    SettingsController::setInstance(p.settings.get());
+
+    p.health.setExportDirectory(
+        QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation));
+    p.status.setQueuedCount([&p] { return p.queue.depth(); });
+    connect(&p.queue, &QueueStatus::changed, &p.status, &ConnectionStatus::refreshBanner);
+    // Every new session: the views follow its manager, the queue its profile.
+    connect(p.workspace.get(), &Workspace::managerChanged, this, [&p](ConnectionManager *manager) {
+        p.status.attach(manager);
+        p.health.attach(manager, [&p] { return p.queue.depth(); });
+        connect(manager, &ConnectionManager::envelopeReceived, &p.counts,
+                &ChannelCountsModel::record);
+        if (p.outboxOpen)
+            p.queue.attach(&p.outbox, p.workspace->queueProfile(), p.workspace->drainer());
+    });
+
+    p.tray = std::make_unique<TrayIcon>(&p.status, &p.notifications);
+    connect(p.tray.get(), &TrayIcon::quitRequested, qApp, &QApplication::quit);
+
+    p.engine = std::make_unique<QQmlApplicationEngine>();
+    p.engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+    p.engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Vigil/Main.qml")));
+    if (p.engine->rootObjects().isEmpty()) {
+        *error = tr("the user interface failed to load (see the messages above; a missing "
+                    "qml6-module-* package is the usual cause)");
+        return false;
+    }
+    p.tray->setWindow(window());
+    if (!m_options.page.isEmpty())
+        p.workspace->setPage(m_options.page);
+
+    // Which session to start: the command line first, then the last profile used, else the
+    // welcome screen decides.
+    if (!problems.isEmpty())
+        p.workspace->reportError(problems.join(QLatin1Char('\n')));
+    if (m_options.demo) {
+        p.workspace->startDemo();
+    } else if (!m_options.urls.isEmpty()) {
+        p.preferences.setServerUrls(m_options.urls); // the "default" profile, for next time
+        p.workspace->connectTo(QStringLiteral("default"), m_options.urls, m_options.token);
+    } else if (const QString last = p.preferences.lastProfile(); !last.isEmpty()) {
+        if (last == QLatin1String(kDemoProfile) || !p.preferences.profileUrls(last).isEmpty())
+            p.workspace->connectProfile(last);
+    } else if (!p.preferences.serverUrls().isEmpty()) {
+        p.workspace->connectProfile(QStringLiteral("default")); // saved by an older version
+    }
+    return true;
+}
+
+QQuickWindow *AppContext::window() const
+{
+    if (!m_parts->engine || m_parts->engine->rootObjects().isEmpty())
+        return nullptr;
+    return qobject_cast<QQuickWindow *>(m_parts->engine->rootObjects().constFirst());
+}
+
+QQmlApplicationEngine *AppContext::engine() const
+{
+    return m_parts->engine.get();
+}
+
+Workspace *AppContext::workspace() const
+{
+    return m_parts->workspace.get();
+}
+
+ConnectionStatus *AppContext::status() const
+{
+    return &m_parts->status;
+}
+
+ChannelCountsModel *AppContext::counts() const
+{
+    return &m_parts->counts;
+}
+
+HealthMonitor *AppContext::health() const
+{
+    return &m_parts->health;
+}
+
+IncidentsModel *AppContext::incidents() const
+{
+    return &m_parts->incidents;
+}
+
+NotificationsModel *AppContext::notifications() const
+{
+    return &m_parts->notifications;
+}
+
+TrayIcon *AppContext::tray() const
+{
+    return m_parts->tray.get();
+}
+
+} // namespace vigil::app
