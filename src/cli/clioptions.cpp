@@ -17,9 +17,9 @@ namespace {
 
 constexpr auto kDefaultUrl = "ws://127.0.0.1:8765/ws";
 
-const QStringList kCommands = {QStringLiteral("tail"), QStringLiteral("send"),
-                               QStringLiteral("flush"), QStringLiteral("queue"),
-                               QStringLiteral("health")};
+const QStringList kCommands = {QStringLiteral("tail"),   QStringLiteral("send"),
+                               QStringLiteral("flush"),  QStringLiteral("queue"),
+                               QStringLiteral("health"), QStringLiteral("diagnose")};
 
 // Which command-specific options each command takes; global options are always allowed.
 const QHash<QString, QSet<QString>> &commandOptions()
@@ -33,6 +33,8 @@ const QHash<QString, QSet<QString>> &commandOptions()
         {QStringLiteral("flush"), {QStringLiteral("timeout-ms")}},
         {QStringLiteral("queue"), {QStringLiteral("retry-dead"), QStringLiteral("purge-dead")}},
         {QStringLiteral("health"), {QStringLiteral("duration-ms")}},
+        {QStringLiteral("diagnose"),
+         {QStringLiteral("channel"), QStringLiteral("count"), QStringLiteral("timeout-ms")}},
     };
     return map;
 }
@@ -91,12 +93,15 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         "  flush  [--timeout-ms N]   deliver everything queued for this server\n"
         "  queue  [--retry-dead ID|all] [--purge-dead ID|all]\n"
         "         show the outbox for this server: depth, counters, entries, dead letters\n"
-        "  health [--duration-ms N]  connect, measure round trips, print the figures\n\n"
+        "  health [--duration-ms N]  connect, measure round trips, print the figures\n"
+        "  diagnose [--channel C] [--count N] [--timeout-ms N]\n"
+        "         check the first --url step by step (DNS, TCP, TLS, WebSocket upgrade, N pings,\n"
+        "         HTTP endpoints reading C); one line per step; exit 0 if none failed\n\n"
         "Exit codes: 0 ok, 1 failure, 2 usage error, 3 timeout."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("tail, send, flush, queue or health"));
+                                 QStringLiteral("tail, send, flush, queue, health or diagnose"));
     parser.addOptions({
         {QStringLiteral("url"),
          QStringLiteral("Server URL; repeat for a failover list (default %1).")
@@ -118,13 +123,18 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         {QStringLiteral("heartbeat-ms"), QStringLiteral("Heartbeat interval (default 30000)."),
          QStringLiteral("N")},
         {QStringLiteral("heartbeat-timeout-ms"),
-         QStringLiteral("Time to wait for a heartbeat answer (default 10000)."),
+         QStringLiteral("Time to wait for a heartbeat answer (default 10000; diagnose: per ping, "
+                        "default 2000)."),
          QStringLiteral("N")},
-        {QStringLiteral("channel"), QStringLiteral("Channel (tail: repeatable; send: one)."),
+        {QStringLiteral("channel"),
+         QStringLiteral("Channel (tail: repeatable; send: one; diagnose: the one the HTTP checks "
+                        "read, default incidents)."),
          QStringLiteral("C")},
-        {QStringLiteral("count"), QStringLiteral("tail: stop after N envelopes."),
+        {QStringLiteral("count"),
+         QStringLiteral("tail: stop after N envelopes; diagnose: pings in the burst (default 5)."),
          QStringLiteral("N")},
-        {QStringLiteral("timeout-ms"), QStringLiteral("Give up after N milliseconds."),
+        {QStringLiteral("timeout-ms"),
+         QStringLiteral("Give up after N milliseconds (diagnose: per step, default 10000)."),
          QStringLiteral("N")},
         {QStringLiteral("type"), QStringLiteral("send: message type, e.g. chat.message."),
          QStringLiteral("T")},
@@ -162,8 +172,9 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
 
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty()) {
-        usageError(QStringLiteral("no command given (tail, send, flush, queue or health)"),
-                   exitCode);
+        usageError(
+            QStringLiteral("no command given (tail, send, flush, queue, health or diagnose)"),
+            exitCode);
         return std::nullopt;
     }
     if (positional.size() > 1) {
@@ -173,8 +184,8 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
     Options o;
     o.command = positional.first();
     if (!kCommands.contains(o.command)) {
-        usageError(QStringLiteral("unknown command '%1' (expected tail, send, flush, queue or "
-                                  "health)")
+        usageError(QStringLiteral("unknown command '%1' (expected tail, send, flush, queue, "
+                                  "health or diagnose)")
                        .arg(o.command.left(40)),
                    exitCode);
         return std::nullopt;
@@ -238,6 +249,9 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
     // health measures round trips, so without an explicit interval it heartbeats often.
     if (o.command == u"health" && !parser.isSet(QStringLiteral("heartbeat-ms")))
         o.connection.heartbeatMs = 500;
+    // diagnose waits this long for each pong of its burst: seconds, not the client's 10 s.
+    if (o.command == u"diagnose" && !parser.isSet(QStringLiteral("heartbeat-timeout-ms")))
+        o.connection.heartbeatTimeoutMs = 2000;
 
     // Command arguments.
     const QStringList channels = parser.values(QStringLiteral("channel"));
@@ -311,6 +325,21 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
     } else if (o.command == u"flush") {
         if (o.timeoutMs == 0)
             o.timeoutMs = 30000;
+    } else if (o.command == u"diagnose") {
+        if (channels.size() > 1) {
+            usageError(QStringLiteral("diagnose takes at most one --channel"), exitCode);
+            return std::nullopt;
+        }
+        o.channels = channels;
+        if (o.count == 0)
+            o.count = 5;
+        if (o.count > 1000) {
+            usageError(QStringLiteral("--count for diagnose must be from 1 to 1000 pings"),
+                       exitCode);
+            return std::nullopt;
+        }
+        if (o.timeoutMs == 0)
+            o.timeoutMs = 10000;
     }
     return o;
 }

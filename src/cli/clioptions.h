@@ -14,9 +14,9 @@ struct Options
     QString command;
     ConnectionConfig connection;
     QString dataDir;
-    // tail
+    // tail (diagnose: channels holds at most the one its HTTP checks read)
     QStringList channels;
-    int count = 0;     ///< 0: no limit
+    int count = 0;     ///< 0: no limit (diagnose: pings in the burst)
     int timeoutMs = 0; ///< 0: no limit (tail); commands that need one set their default
     // send
     QString channel;

@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "connection/diagnostics.h"
 #include "jsonout.h"
 #include "models/outboxdrainer.h"
 #include "protocol/logging.h"
@@ -339,6 +340,37 @@ int runHealth(const Options &options)
                      });
     QTimer::singleShot(options.durationMs, &manager, finish);
     manager.open();
+    return QCoreApplication::exec();
+}
+
+int runDiagnose(const Options &options)
+{
+    // One server at a time: a failover list would mix the answers of several.
+    DiagnosticsConfig config;
+    config.url = options.connection.urls.first();
+    config.token = options.connection.token;
+    config.extraCaCertificates = options.connection.extraCaCertificates;
+    config.stepTimeoutMs = options.timeoutMs;
+    config.pingCount = options.count;
+    config.pingTimeoutMs = options.connection.heartbeatTimeoutMs;
+    if (!options.channels.isEmpty())
+        config.httpChannel = options.channels.first();
+    Diagnostics diagnostics(config);
+    QObject::connect(&diagnostics, &Diagnostics::stepFinished, &diagnostics, [&](int index) {
+        QJsonObject line = diagnostics.steps().at(index).toJson();
+        line.insert(QStringLiteral("event"), QStringLiteral("step"));
+        printResult(line);
+    });
+    QObject::connect(&diagnostics, &Diagnostics::finished, &diagnostics, [&](bool allPassed) {
+        const QJsonObject report = diagnostics.toJson();
+        printEvent({{QStringLiteral("event"), QStringLiteral("diagnose")},
+                    {QStringLiteral("url"), report.value(QStringLiteral("url"))},
+                    {QStringLiteral("allPassed"), allPassed},
+                    {QStringLiteral("elapsedMs"), report.value(QStringLiteral("elapsedMs"))}});
+        // Skipped steps do not count: only a failed one makes the check fail.
+        QCoreApplication::exit(allPassed ? Ok : Failure);
+    });
+    diagnostics.start();
     return QCoreApplication::exec();
 }
 

@@ -10,5 +10,6 @@ int runSend(const Options &options);
 int runFlush(const Options &options);
 int runQueue(const Options &options);
 int runHealth(const Options &options);
+int runDiagnose(const Options &options);
 
 } // namespace vigil::cli

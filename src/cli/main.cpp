@@ -27,5 +27,7 @@ int main(int argc, char *argv[])
         return vigil::cli::runFlush(*options);
     if (command == u"queue")
         return vigil::cli::runQueue(*options);
+    if (command == u"diagnose")
+        return vigil::cli::runDiagnose(*options);
     return vigil::cli::runHealth(*options);
 }

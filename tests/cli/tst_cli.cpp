@@ -59,6 +59,7 @@ private Q_SLOTS:
     void relayRefusesBadStarts();
     void healthReportsRoundTrips();
     void healthOfUnreachableServerFails();
+    void diagnoseExitCodes();
 };
 
 void TestCli::versionAndHelp_data()
@@ -113,6 +114,14 @@ void TestCli::wrongFlagsExitTwo_data()
         << kCli << QStringList{"tail", "--channel", "no spaces"} << "not a valid channel name";
     QTest::newRow("cli heartbeat zero") << kCli << QStringList{"health", "--heartbeat-ms", "0"}
                                         << "--heartbeat-ms must be a whole number";
+    QTest::newRow("cli diagnose option of another command")
+        << kCli << QStringList{"diagnose", "--type", "x"} << "--type does not apply to 'diagnose'";
+    QTest::newRow("cli diagnose two channels")
+        << kCli << QStringList{"diagnose", "--channel", "a", "--channel", "b"}
+        << "diagnose takes at most one --channel";
+    QTest::newRow("cli diagnose too many pings")
+        << kCli << QStringList{"diagnose", "--count", "5000"}
+        << "--count for diagnose must be from 1 to 1000 pings";
     QTest::newRow("relay port out of range") << kRelay << QStringList{"--port", "70000"}
                                              << "--port must be a whole number from 0 to 65535";
     QTest::newRow("relay unknown option")
@@ -534,6 +543,54 @@ void TestCli::healthOfUnreachableServerFails()
     QCOMPARE(r.lines.size(), 1);
     QVERIFY(r.lines.first().value("state").toString() != QStringLiteral("connected"));
     QCOMPARE(r.lines.first().value("samples").toInt(), 0);
+}
+
+void TestCli::diagnoseExitCodes()
+{
+    const QStringList ids = {"dns",  "tcp",         "tls",         "websocket",
+                             "ping", "http-health", "http-stream", "http-poll"};
+    const auto help = runProcess(kCli, {"--help"});
+    QVERIFY(help.out.contains("diagnose [--channel C] [--count N] [--timeout-ms N]"));
+
+    // 0: the relay is up; every step passes but TLS, which ws:// does not use.
+    {
+        quint16 port = 0;
+        auto relay = startRelayProcess({}, &port);
+        QVERIFY(relay);
+        const auto r = runProcess(kCli, {"diagnose", "--url", urlFor(port), "--count", "3"});
+        QVERIFY2(r.exitCode == 0, r.out.constData());
+        QVERIFY(r.allLinesJson);
+        QCOMPARE(r.lines.size(), ids.size());
+        for (int i = 0; i < ids.size(); ++i) {
+            const QJsonObject step = r.lines.at(i);
+            QCOMPARE(step.value("event").toString(), QStringLiteral("step"));
+            QCOMPARE(step.value("id").toString(), ids.at(i));
+            QCOMPARE(step.value("status").toString(),
+                     ids.at(i) == "tls" ? QStringLiteral("skipped") : QStringLiteral("passed"));
+            QVERIFY(step.contains("elapsedMs"));
+        }
+        QCOMPARE(r.lines.at(4).value("data").toObject().value("received").toInt(), 3);
+        QVERIFY(r.err.contains(R"("event":"diagnose")"));
+    }
+
+    // 1: nothing listens; TCP fails and everything after it is skipped.
+    {
+        const auto r = runProcess(kCli, {"diagnose", "--url", urlFor(closedPort())});
+        QCOMPARE(r.exitCode, 1);
+        QCOMPARE(r.lines.size(), ids.size());
+        QCOMPARE(r.lines.at(1).value("status").toString(), QStringLiteral("failed"));
+        QVERIFY(r.lines.at(1).value("detail").toString().contains("refused"));
+        for (int i = 2; i < ids.size(); ++i)
+            QCOMPARE(r.lines.at(i).value("status").toString(), QStringLiteral("skipped"));
+    }
+
+    // 2: a usage error, and nothing on stdout.
+    {
+        const auto r = runProcess(kCli, {"diagnose", "--bogus"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(r.err.contains("Unknown option 'bogus'"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)
