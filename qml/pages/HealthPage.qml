@@ -96,6 +96,7 @@ Page {
                     title: qsTr("Round trip and jitter (ms)")
                     maximum: HealthMonitor.rttAxisMax
                     Layout.fillWidth: true
+                    Layout.preferredWidth: Theme.panelMinWidth
                     Layout.preferredHeight: Theme.chartHeight
                     LineSeries {
                         id: rttSeries
@@ -129,6 +130,7 @@ Page {
                     title: qsTr("Throughput (messages/s)")
                     maximum: HealthMonitor.throughputAxisMax
                     Layout.fillWidth: true
+                    Layout.preferredWidth: Theme.panelMinWidth
                     Layout.preferredHeight: Theme.chartHeight
                     LineSeries {
                         id: inSeries
@@ -153,6 +155,7 @@ Page {
                     title: qsTr("Queue depth")
                     maximum: HealthMonitor.queueAxisMax
                     Layout.fillWidth: true
+                    Layout.preferredWidth: Theme.panelMinWidth
                     Layout.preferredHeight: Theme.chartHeight
                     LineSeries {
                         id: queueSeries
@@ -163,7 +166,11 @@ Page {
                         Component.onCompleted: HealthMonitor.attachSeries("queue", queueSeries)
                     }
                 }
-                //DIAG
+                DiagnosticsPanel {
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: Theme.panelMinWidth
+                    Layout.preferredHeight: Theme.chartHeight
+                }
             }
 
             Panel {

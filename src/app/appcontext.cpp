@@ -7,6 +7,7 @@
 #include "models/appearance.h"
 #include "models/channelcountsmodel.h"
 #include "models/connectionstatus.h"
+#include "models/diagnosticsmodel.h"
 #include "models/feedmodels.h"
 #include "models/healthmonitor.h"
 #include "models/notificationsmodel.h"
@@ -20,10 +21,12 @@
 #include "storage/datadir.h"
 #include "storage/outbox.h"
 #include "storage/positionstore.h"
+#include "storage/secretstore.h"
 
 #include <QApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
+#include <QQueue>
 #include <QStandardPaths>
 
 namespace vigil::app {
@@ -44,6 +47,10 @@ struct AppContext::Parts
     bool outboxOpen = false;
     PositionStore positions;
     bool positionsOpen = false;
+    std::unique_ptr<SecretStore> secrets;
+    // The store answers in call order; these hold who is waiting for each kind of answer.
+    QQueue<std::function<void(const QString &token, const QString &error)>> pendingReads;
+    QQueue<std::function<void(const QString &error)>> pendingWrites;
     QueueStatus queue{nullptr};
     ChannelCountsModel counts{nullptr};
     ConnectionStatus status{nullptr};
@@ -55,6 +62,7 @@ struct AppContext::Parts
     ChatModel chat{nullptr};
     LogModel logs{nullptr};
     HealthMonitor health{nullptr};
+    DiagnosticsModel diagnostics{nullptr};
     std::unique_ptr<Appearance> appearance;
     std::unique_ptr<Workspace> workspace;
     std::unique_ptr<SettingsController> settings;
@@ -114,6 +122,7 @@ bool AppContext::start(QString *error)
     ChatModel::setInstance(&p.chat);
     LogModel::setInstance(&p.logs);
     HealthMonitor::setInstance(&p.health);
+    DiagnosticsModel::setInstance(&p.diagnostics);
     p.appearance = std::make_unique<Appearance>(&p.preferences, nullptr);
     Appearance::setInstance(p.appearance.get());
 
@@ -148,6 +157,7 @@ bool AppContext::start(QString *error)
 
     p.settings = std::make_unique<SettingsController>(nullptr, &p.preferences, p.workspace.get());
     SettingsController::setInstance(p.settings.get());
+    connectSecrets();
 
     p.health.setExportDirectory(
         QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation));
@@ -157,6 +167,7 @@ bool AppContext::start(QString *error)
     connect(p.workspace.get(), &Workspace::managerChanged, this, [&p](ConnectionManager *manager) {
         p.status.attach(manager);
         p.health.attach(manager, [&p] { return p.queue.depth(); });
+        p.diagnostics.setManager(manager);
         connect(manager, &ConnectionManager::envelopeReceived, &p.counts,
                 &ChannelCountsModel::record);
         if (p.outboxOpen)
@@ -165,18 +176,6 @@ bool AppContext::start(QString *error)
 
     p.tray = std::make_unique<TrayIcon>(&p.status, &p.notifications);
     connect(p.tray.get(), &TrayIcon::quitRequested, qApp, &QApplication::quit);
-
-    p.engine = std::make_unique<QQmlApplicationEngine>();
-    p.engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
-    p.engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Vigil/Main.qml")));
-    if (p.engine->rootObjects().isEmpty()) {
-        *error = tr("the user interface failed to load (see the messages above; a missing "
-                    "qml6-module-* package is the usual cause)");
-        return false;
-    }
-    p.tray->setWindow(window());
-    if (!m_options.page.isEmpty())
-        p.workspace->setPage(m_options.page);
 
     // Which session to start: the command line first, then the last profile used, else the
     // welcome screen decides.
@@ -193,7 +192,68 @@ bool AppContext::start(QString *error)
     } else if (!p.preferences.serverUrls().isEmpty()) {
         p.workspace->connectProfile(QStringLiteral("default")); // saved by an older version
     }
+    if (p.pendingReads.isEmpty()) {
+        // Nothing asked the store yet: find out now whether a keychain is there, so Settings
+        // shows the right storage (and its warning) before the operator types a token.
+        p.pendingReads.enqueue([](const QString &, const QString &) {});
+        p.secrets->readToken(QStringLiteral("default"));
+    }
+
+    p.engine = std::make_unique<QQmlApplicationEngine>();
+    p.engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+    p.engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Vigil/Main.qml")));
+    if (p.engine->rootObjects().isEmpty()) {
+        *error = tr("the user interface failed to load (see the messages above; a missing "
+                    "qml6-module-* package is the usual cause)");
+        return false;
+    }
+    p.tray->setWindow(window());
+    if (!m_options.page.isEmpty())
+        p.workspace->setPage(m_options.page);
+
     return true;
+}
+
+void AppContext::connectSecrets()
+{
+    Parts &p = *m_parts;
+    // Tokens live in the desktop keychain; without one, in files only the user can read, with a
+    // warning on the Settings page.
+    p.secrets = std::make_unique<SecretStore>(
+        QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+            QStringLiteral("/vigil/tokens"),
+        createSystemKeychain());
+    auto publish = [&p] {
+        p.settings->setTokenStorage(p.secrets->backend(), p.secrets->warning());
+    };
+    connect(p.secrets.get(), &SecretStore::backendChanged, this, publish);
+    publish();
+    connect(p.secrets.get(), &SecretStore::tokenRead, this,
+            [&p](const QString &profile, const QString &token, bool ok, const QString &error) {
+                if (p.pendingReads.isEmpty())
+                    return;
+                const auto done = p.pendingReads.dequeue();
+                done(token, ok ? QString()
+                               : tr("The token of \"%1\" could not be read: %2").arg(profile, error));
+            });
+    connect(p.secrets.get(), &SecretStore::tokenWritten, this,
+            [&p](const QString &, bool ok, const QString &error) {
+                if (!p.pendingWrites.isEmpty())
+                    p.pendingWrites.dequeue()(ok ? QString() : error);
+            });
+    p.workspace->setTokenReader([&p](const QString &profile, auto done) {
+        p.pendingReads.enqueue([&p, done](const QString &token, const QString &error) {
+            if (!error.isEmpty())
+                p.workspace->reportError(error); // connect anyway: the server will say 4401
+            done(token);
+        });
+        p.secrets->readToken(profile);
+    });
+    p.settings->setTokenWriter([&p](const QString &profile, const QString &token, auto done) {
+        p.pendingWrites.enqueue(std::move(done));
+        p.secrets->writeToken(profile, token);
+    });
+    p.settings->setTokenRemover([&p](const QString &profile) { p.secrets->removeToken(profile); });
 }
 
 QQuickWindow *AppContext::window() const
@@ -226,6 +286,11 @@ ChannelCountsModel *AppContext::counts() const
 HealthMonitor *AppContext::health() const
 {
     return &m_parts->health;
+}
+
+DiagnosticsModel *AppContext::diagnostics() const
+{
+    return &m_parts->diagnostics;
 }
 
 IncidentsModel *AppContext::incidents() const

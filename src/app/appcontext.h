@@ -17,6 +17,7 @@ class AlertsModel;
 class ChannelCountsModel;
 class ChatModel;
 class ConnectionStatus;
+class DiagnosticsModel;
 class HealthMonitor;
 class IncidentsModel;
 class LogModel;
@@ -48,11 +49,13 @@ public:
     [[nodiscard]] ConnectionStatus *status() const;
     [[nodiscard]] ChannelCountsModel *counts() const;
     [[nodiscard]] HealthMonitor *health() const;
+    [[nodiscard]] DiagnosticsModel *diagnostics() const;
     [[nodiscard]] IncidentsModel *incidents() const;
     [[nodiscard]] NotificationsModel *notifications() const;
     [[nodiscard]] TrayIcon *tray() const;
 
 private:
+    void connectSecrets();
     struct Parts;
     AppOptions m_options;
     std::unique_ptr<Parts> m_parts;

@@ -84,6 +84,7 @@ void HealthMonitor::attach(ConnectionManager *manager, std::function<int()> queu
                                reason.isEmpty() ? name : QStringLiteral("%1: %2").arg(name, reason));
                 if (state == State::Reconnecting)
                     m_reconnectMarks.push_back(m_now());
+                sample(); // the page shows the new state now, not at the next tick
             });
     connect(manager, &ConnectionManager::transportChanged, this,
             [this](const QString &transport, const QString &reason) {

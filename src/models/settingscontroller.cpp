@@ -35,7 +35,11 @@ SettingsController::SettingsController(QObject *parent, Preferences *preferences
     : QObject(parent)
     , m_preferences(preferences)
     , m_workspace(workspace)
-{}
+{
+    // A session started from the command line may have added a profile.
+    if (workspace)
+        connect(workspace, &Workspace::sessionChanged, this, &SettingsController::profilesChanged);
+}
 
 void SettingsController::setTokenStorage(const QString &backend, const QString &warning)
 {

@@ -1,0 +1,130 @@
+#include "diagnosticsmodel.h"
+
+#include "connection/connectionmanager.h"
+
+namespace vigil {
+
+DiagnosticsModel::DiagnosticsModel(QObject *parent)
+    : QAbstractListModel(parent)
+    , m_diagnostics(DiagnosticsConfig{})
+{
+    connect(&m_diagnostics, &Diagnostics::stepStarted, this, &DiagnosticsModel::stepChanged);
+    connect(&m_diagnostics, &Diagnostics::stepFinished, this, [this](int index) {
+        stepChanged(index);
+        updateSummary(false);
+    });
+    connect(&m_diagnostics, &Diagnostics::finished, this, [this](bool allPassed) {
+        updateSummary(true);
+        Q_EMIT runningChanged();
+        Q_EMIT finished(allPassed);
+    });
+}
+
+void DiagnosticsModel::setManager(ConnectionManager *manager)
+{
+    m_manager = manager;
+}
+
+int DiagnosticsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_diagnostics.steps().size());
+}
+
+QVariant DiagnosticsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const DiagnosticStep &step = m_diagnostics.steps().at(index.row());
+    switch (role) {
+    case IdRole:
+        return step.id;
+    case Qt::DisplayRole:
+    case TitleRole:
+        return step.title;
+    case StatusRole:
+        return DiagnosticStep::statusName(step.status);
+    case ResultRole:
+        return step.detail;
+    case ElapsedRole:
+        return step.status == DiagnosticStep::Pending || step.status == DiagnosticStep::Skipped
+                   ? qint64(-1)
+                   : step.elapsedMs;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> DiagnosticsModel::roleNames() const
+{
+    return {{IdRole, "stepId"},
+            {TitleRole, "title"},
+            {StatusRole, "status"},
+            {ResultRole, "result"},
+            {ElapsedRole, "elapsedMs"}};
+}
+
+bool DiagnosticsModel::running() const
+{
+    return m_diagnostics.running();
+}
+
+QJsonObject DiagnosticsModel::report() const
+{
+    return m_ran ? m_diagnostics.toJson() : QJsonObject();
+}
+
+void DiagnosticsModel::run()
+{
+    if (m_diagnostics.running() || !m_manager)
+        return;
+    DiagnosticsConfig config;
+    config.url = m_manager->currentUrl();
+    config.token = m_manager->config().token;
+    config.extraCaCertificates = m_manager->config().extraCaCertificates;
+    config.stepTimeoutMs = m_stepTimeoutMs;
+    m_diagnostics.setConfig(config);
+    // The step list is rebuilt by start(): a reset, once per run.
+    beginResetModel();
+    m_ran = true;
+    m_diagnostics.start();
+    endResetModel();
+    updateSummary(false);
+    Q_EMIT runningChanged();
+}
+
+void DiagnosticsModel::cancel()
+{
+    m_diagnostics.cancel();
+}
+
+void DiagnosticsModel::stepChanged(int index)
+{
+    if (index < 0 || index >= rowCount())
+        return;
+    Q_EMIT dataChanged(this->index(index), this->index(index),
+                       {StatusRole, ResultRole, ElapsedRole});
+}
+
+void DiagnosticsModel::updateSummary(bool done)
+{
+    int passed = 0, failed = 0, skipped = 0;
+    for (const DiagnosticStep &step : m_diagnostics.steps()) {
+        passed += step.status == DiagnosticStep::Passed;
+        failed += step.status == DiagnosticStep::Failed;
+        skipped += step.status == DiagnosticStep::Skipped;
+    }
+    const int total = rowCount();
+    QString summary;
+    if (!done)
+        summary = tr("Running: %1 of %2 steps done").arg(passed + failed + skipped).arg(total);
+    else if (failed == 0)
+        summary = tr("All %1 checks passed (%2 skipped)").arg(passed).arg(skipped);
+    else
+        summary = tr("%1 of %2 checks failed").arg(failed).arg(total - skipped);
+    if (summary == m_summary)
+        return;
+    m_summary = summary;
+    Q_EMIT summaryChanged();
+}
+
+} // namespace vigil

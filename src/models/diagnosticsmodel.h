@@ -1,0 +1,73 @@
+#pragma once
+
+#include "cppownedsingleton.h"
+
+#include "connection/diagnostics.h"
+
+#include <QAbstractListModel>
+#include <QPointer>
+#include <QtQml/qqmlregistration.h>
+
+class QQmlEngine;
+class QJSEngine;
+
+namespace vigil {
+
+class ConnectionManager;
+
+/// \brief The Health page's "Run diagnostics": the steps of a Diagnostics check of the
+/// current server, as a list the page shows while it runs.
+///
+/// Roles: `stepId` (dns, tcp, tls, websocket, ping, http-...), `title`, `status` (pending,
+/// running, passed, failed, skipped), `result` (one sentence), `elapsedMs` (-1 before the
+/// step ran). Eight rows at most and a handful of changes per run, so each change is
+/// published at once.
+class DiagnosticsModel : public QAbstractListModel, public CppOwnedSingleton<DiagnosticsModel>
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    Q_PROPERTY(bool running READ running NOTIFY runningChanged)
+    /// "3 of 8 steps passed, 1 failed" after a run; empty before the first.
+    Q_PROPERTY(QString summary READ summary NOTIFY summaryChanged)
+public:
+    enum Role { IdRole = Qt::UserRole + 1, TitleRole, StatusRole, ResultRole, ElapsedRole };
+    Q_ENUM(Role)
+
+    // No default argument: see ConnectionStatus.
+    explicit DiagnosticsModel(QObject *parent);
+
+    /// The session whose server is checked (not owned; may change with every session).
+    void setManager(ConnectionManager *manager);
+    /// Overrides the per-step timeouts (tests keep them short).
+    void setStepTimeoutMs(int ms) { m_stepTimeoutMs = ms; }
+
+    [[nodiscard]] int rowCount(const QModelIndex &parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex &index, int role) const override;
+    [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
+    [[nodiscard]] bool running() const;
+    [[nodiscard]] QString summary() const { return m_summary; }
+    /// The last report as JSON (empty before the first run).
+    [[nodiscard]] QJsonObject report() const;
+
+    /// Checks the current server now; a no-op while a check runs or without a session.
+    Q_INVOKABLE void run();
+    Q_INVOKABLE void cancel();
+
+Q_SIGNALS:
+    void runningChanged();
+    void summaryChanged();
+    void finished(bool allPassed);
+
+private:
+    void stepChanged(int index);
+    void updateSummary(bool done);
+
+    QPointer<ConnectionManager> m_manager;
+    Diagnostics m_diagnostics;
+    int m_stepTimeoutMs = 10000;
+    QString m_summary;
+    bool m_ran = false;
+};
+
+} // namespace vigil
