@@ -11,6 +11,7 @@ private Q_SLOTS:
     void roundTrip();
     void badValuesFallBackToDefaults();
     void urlsAreStoredWithoutSecrets();
+    void profilesWithAnyName();
 };
 
 void TestPreferences::roundTrip()
@@ -70,6 +71,32 @@ void TestPreferences::urlsAreStoredWithoutSecrets()
     QVERIFY(!content.contains("s3cret"));
     QVERIFY(!content.contains("pw@"));
     QCOMPARE(prefs.serverUrls(), QList<QUrl>{QUrl("wss://a.example/ws")});
+}
+
+void TestPreferences::profilesWithAnyName()
+{
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath("vigil.conf"), QSettings::IniFormat);
+    vigil::Preferences prefs(&settings);
+    QVERIFY(prefs.profileNames().isEmpty());
+    QCOMPARE(prefs.lastProfile(), QString());
+    // Names that are not valid settings keys survive the round trip.
+    const QString odd = QStringLiteral("prod/eu west #1 = ü");
+    prefs.setProfileUrls(odd, {QUrl("wss://eu.example/ws"), QUrl("wss://eu2.example/ws")});
+    prefs.setServerUrls({QUrl("ws://local.example/ws")}); // the "default" profile
+    prefs.setLastProfile(odd);
+    prefs.sync();
+    QCOMPARE(prefs.profileNames(), (QStringList{"default", odd}));
+    QCOMPARE(prefs.profileUrls(odd).size(), 2);
+    QCOMPARE(prefs.profileUrls("default"), QList<QUrl>{QUrl("ws://local.example/ws")});
+    prefs.removeProfile(odd);
+    QCOMPARE(prefs.profileNames(), QStringList{"default"});
+    QCOMPARE(prefs.lastProfile(), QString()); // it pointed at the removed profile
+    QVERIFY(prefs.profileUrls(odd).isEmpty());
+    prefs.setLastPage("health");
+    prefs.setWindowGeometry(QRect(1, 2, 800, 600));
+    QCOMPARE(prefs.lastPage(), QStringLiteral("health"));
+    QCOMPARE(prefs.windowGeometry(), QRect(1, 2, 800, 600));
 }
 
 QTEST_GUILESS_MAIN(TestPreferences)

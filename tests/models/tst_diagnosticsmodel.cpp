@@ -1,0 +1,101 @@
+// "Run diagnostics" on the Health page: the steps of a real check of the session's server.
+#include "connection/connectionmanager.h"
+#include "models/diagnosticsmodel.h"
+#include "relay/relay.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+using vigil::DiagnosticsModel;
+
+namespace {
+constexpr int kWaitMs = 30000;
+
+QString statusOf(const DiagnosticsModel &m, const QString &id)
+{
+    for (int row = 0; row < m.rowCount(); ++row) {
+        const QModelIndex i = m.index(row);
+        if (m.data(i, DiagnosticsModel::IdRole).toString() == id)
+            return m.data(i, DiagnosticsModel::StatusRole).toString();
+    }
+    return QStringLiteral("(no step %1)").arg(id);
+}
+} // namespace
+
+class TestDiagnosticsModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void checksTheSessionsServer();
+    void unreachableServerFailsWithReasons();
+    void withoutSessionNothingRuns();
+};
+
+void TestDiagnosticsModel::checksTheSessionsServer()
+{
+    vigil::Relay relay{vigil::RelayConfig{}};
+    QString error;
+    QVERIFY(relay.start(&error));
+    vigil::ConnectionConfig config;
+    config.urls = {relay.url()};
+    vigil::ConnectionManager manager(config);
+    DiagnosticsModel model(nullptr);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setManager(&manager);
+    QVERIFY(model.report().isEmpty());
+    QSignalSpy finished(&model, &DiagnosticsModel::finished);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.run();
+    QVERIFY(model.running());
+    QVERIFY(model.summary().startsWith("Running"));
+    QVERIFY(finished.wait(kWaitMs));
+    QCOMPARE(finished.at(0).at(0).toBool(), true);
+    QVERIFY(!model.running());
+    QVERIFY(changed.count() >= 8);
+    QCOMPARE(statusOf(model, "dns"), QStringLiteral("passed"));
+    QCOMPARE(statusOf(model, "tcp"), QStringLiteral("passed"));
+    QCOMPARE(statusOf(model, "tls"), QStringLiteral("skipped")); // ws://, no TLS
+    QCOMPARE(statusOf(model, "websocket"), QStringLiteral("passed"));
+    QCOMPARE(statusOf(model, "ping"), QStringLiteral("passed"));
+    QVERIFY2(model.summary().startsWith("All "), qPrintable(model.summary()));
+    const QModelIndex first = model.index(0);
+    QVERIFY(model.data(first, DiagnosticsModel::ElapsedRole).toLongLong() >= 0);
+    QVERIFY(!model.data(first, DiagnosticsModel::ResultRole).toString().isEmpty());
+    QVERIFY(!model.report().isEmpty());
+}
+
+void TestDiagnosticsModel::unreachableServerFailsWithReasons()
+{
+    quint16 port = 0;
+    {
+        QTcpServer probe; // a port that was free a moment ago: connections are refused
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        port = probe.serverPort();
+    }
+    vigil::ConnectionConfig config;
+    config.urls = {QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port))};
+    vigil::ConnectionManager manager(config);
+    DiagnosticsModel model(nullptr);
+    model.setStepTimeoutMs(3000);
+    model.setManager(&manager);
+    QSignalSpy finished(&model, &DiagnosticsModel::finished);
+    model.run();
+    QVERIFY(finished.wait(kWaitMs));
+    QCOMPARE(finished.at(0).at(0).toBool(), false);
+    QCOMPARE(statusOf(model, "tcp"), QStringLiteral("failed"));
+    QCOMPARE(statusOf(model, "websocket"), QStringLiteral("skipped"));
+    QVERIFY2(model.summary().contains("failed"), qPrintable(model.summary()));
+}
+
+void TestDiagnosticsModel::withoutSessionNothingRuns()
+{
+    DiagnosticsModel model(nullptr);
+    model.run();
+    QVERIFY(!model.running());
+    QCOMPARE(model.summary(), QString());
+}
+
+QTEST_GUILESS_MAIN(TestDiagnosticsModel)
+#include "tst_diagnosticsmodel.moc"

@@ -1,0 +1,119 @@
+import QtQuick
+import QtTest
+import Vigil
+import Vigil.Models
+import Vigil.Testing
+
+// The connection indicator and the two banners, with ConnectionStatus attached to nothing:
+// nothing to warn about, so no banner takes room, until the C++ side reports an error.
+// (TestCase is an invisible Item: what is tested lives in this visible one.)
+Item {
+    id: root
+    width: 600
+    height: 300
+
+    TestCase {
+        name: "Banners"
+        when: windowShown
+
+        Component {
+            id: indicatorComponent
+            ConnectionIndicator {}
+        }
+        Component {
+            id: statusBannerComponent
+            StatusBanner {
+                width: 600
+            }
+        }
+        Component {
+            id: errorBannerComponent
+            ErrorBanner {
+                width: 600
+            }
+        }
+
+        function withText(item, text) {
+            for (let i = 0; i < item.children.length; ++i) {
+                const child = item.children[i]
+                if (child.text === text)
+                    return child
+                const found = withText(child, text)
+                if (found)
+                    return found
+            }
+            return null
+        }
+
+        function init() {
+            Workspace.dismissError()
+        }
+
+        function cleanup() {
+            Workspace.dismissError()
+        }
+
+        function test_indicatorUnattached() {
+            const indicator = createTemporaryObject(indicatorComponent, root)
+            verify(indicator)
+            compare(ConnectionStatus.state, "disconnected")
+            const dot = findChild(indicator, "stateDot")
+            compare(String(dot.color), String(Theme.idle))
+            compare(dot.Accessible.name, "Connection state: " + ConnectionStatus.summary)
+            compare(findChild(indicator, "stateLabel").text, ConnectionStatus.summary)
+            verify(ConnectionStatus.summary.length > 0)
+            compare(findChild(indicator, "urlLabel").text, "")
+            compare(findChild(indicator, "transportLabel").text, "websocket")
+            compare(String(findChild(indicator, "transportLabel").color), String(Theme.textMuted))
+            // No round trip measured and no quality graded: nothing shown for either.
+            compare(findChild(indicator, "rttLabel").visible, false)
+            compare(findChild(indicator, "qualityLabel").visible, false)
+        }
+
+        function test_statusBannerHiddenWhenUnattached() {
+            const banner = createTemporaryObject(statusBannerComponent, root)
+            verify(banner)
+            compare(ConnectionStatus.banner, "")
+            compare(banner.visible, false)
+            compare(banner.implicitHeight, 0)
+            compare(banner.height, 0)
+        }
+
+        function test_errorBannerHiddenWithoutError() {
+            const banner = createTemporaryObject(errorBannerComponent, root)
+            verify(banner)
+            compare(Workspace.errorMessage, "")
+            compare(banner.visible, false)
+            compare(banner.implicitHeight, 0)
+            compare(banner.height, 0)
+        }
+
+        function test_errorBannerShowsReportedErrorUntilDismissed() {
+            const banner = createTemporaryObject(errorBannerComponent, root)
+            const message = "Actions cannot be stored: the disk is full"
+            ignoreWarning(message) // Workspace logs what it reports
+            TestHelper.reportError(message)
+            tryCompare(banner, "visible", true)
+            compare(findChild(banner, "errorBannerText").text, message)
+            verify(banner.implicitHeight > 0)
+
+            const dismiss = withText(banner, "Dismiss")
+            verify(dismiss)
+            tryVerify(() => dismiss.width > 0 && dismiss.height > 0)
+            mouseClick(dismiss)
+            tryCompare(banner, "visible", false, 5000)
+            compare(Workspace.errorMessage, "")
+            compare(banner.implicitHeight, 0)
+        }
+
+        function test_errorBannerFollowsTheLatestError() {
+            const banner = createTemporaryObject(errorBannerComponent, root)
+            ignoreWarning("first problem")
+            ignoreWarning("second problem")
+            TestHelper.reportError("first problem")
+            tryCompare(findChild(banner, "errorBannerText"), "text", "first problem")
+            TestHelper.reportError("second problem")
+            tryCompare(findChild(banner, "errorBannerText"), "text", "second problem")
+        }
+    }
+}

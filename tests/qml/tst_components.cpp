@@ -1,0 +1,133 @@
+// Qt Quick Test runner for the components of the QML module Vigil (the tst_*.qml files next to
+// this one). The C++-owned singletons the components read are real instances, built and
+// registered the way AppContext does it, but never attached to a connection.
+#include "connection/connectionmanager.h"
+#include "models/appearance.h"
+#include "models/channelcountsmodel.h"
+#include "models/connectionstatus.h"
+#include "models/feedmodels.h"
+#include "models/healthmonitor.h"
+#include "models/notificationsmodel.h"
+#include "models/preferences.h"
+#include "models/queuestatus.h"
+#include "models/settingscontroller.h"
+#include "models/workspace.h"
+
+#include <QQmlEngine>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtQml/qqmlextensionplugin.h>
+#include <QtQuickTest/quicktest.h>
+
+#include <memory>
+
+Q_IMPORT_QML_PLUGIN(Vigil_ModelsPlugin)
+Q_IMPORT_QML_PLUGIN(VigilPlugin)
+
+namespace {
+
+/// \brief What the QML tests need to trigger on the C++ side and QML itself may not do.
+/// Available to the tests as the singleton TestHelper of the module Vigil.Testing.
+class TestHelper : public QObject
+{
+    Q_OBJECT
+public:
+    explicit TestHelper(vigil::Workspace *workspace)
+        : m_workspace(workspace)
+    {}
+
+    /// What a service does when, say, the outbox cannot open.
+    Q_INVOKABLE void reportError(const QString &message) { m_workspace->reportError(message); }
+
+private:
+    vigil::Workspace *m_workspace;
+};
+
+// Declaration order is construction order, as in AppContext: settings first, the services
+// that read them last.
+struct Services
+{
+    QTemporaryDir dir;
+    QSettings settings{dir.filePath(QStringLiteral("vigil.conf")), QSettings::IniFormat};
+    vigil::Preferences preferences{&settings};
+    vigil::QueueStatus queue{nullptr};
+    vigil::ChannelCountsModel counts{nullptr};
+    vigil::ConnectionStatus status{nullptr};
+    vigil::NotificationsModel notifications{nullptr};
+    vigil::IncidentsModel incidents{nullptr};
+    vigil::AgentsModel agents{nullptr};
+    vigil::AlertsModel alerts{nullptr};
+    vigil::ActivityModel activity{nullptr};
+    vigil::ChatModel chat{nullptr};
+    vigil::LogModel logs{nullptr};
+    vigil::HealthMonitor health{nullptr};
+    vigil::Appearance appearance{&preferences, nullptr};
+    std::unique_ptr<vigil::Workspace> workspace;
+    std::unique_ptr<vigil::SettingsController> settingsController;
+    std::unique_ptr<TestHelper> helper;
+};
+
+class Setup : public QObject
+{
+    Q_OBJECT
+public Q_SLOTS:
+    // The services need the application object (Appearance watches its palette).
+    void applicationAvailable()
+    {
+        m_services = std::make_unique<Services>();
+        Services &s = *m_services;
+        // Every test file starts from the same look, whatever the machine's palette.
+        s.appearance.setTheme(QStringLiteral("light"));
+
+        vigil::Workspace::Parts parts;
+        parts.preferences = &s.preferences;
+        parts.feeds = {&s.incidents, &s.agents, &s.alerts, &s.activity, &s.chat, &s.logs};
+        parts.notifications = &s.notifications;
+        s.workspace = std::make_unique<vigil::Workspace>(nullptr, vigil::ConnectionConfig{}, parts);
+        s.settingsController =
+            std::make_unique<vigil::SettingsController>(nullptr, &s.preferences, s.workspace.get());
+        s.helper = std::make_unique<TestHelper>(s.workspace.get());
+
+        vigil::QueueStatus::setInstance(&s.queue);
+        vigil::ChannelCountsModel::setInstance(&s.counts);
+        vigil::ConnectionStatus::setInstance(&s.status);
+        vigil::NotificationsModel::setInstance(&s.notifications);
+        vigil::IncidentsModel::setInstance(&s.incidents);
+        vigil::AgentsModel::setInstance(&s.agents);
+        vigil::AlertsModel::setInstance(&s.alerts);
+        vigil::ActivityModel::setInstance(&s.activity);
+        vigil::ChatModel::setInstance(&s.chat);
+        vigil::LogModel::setInstance(&s.logs);
+        vigil::HealthMonitor::setInstance(&s.health);
+        vigil::Appearance::setInstance(&s.appearance);
+        vigil::Workspace::setInstance(s.workspace.get());
+        vigil::SettingsController::setInstance(s.settingsController.get());
+
+        // Not qmlRegisterSingletonInstance(): that binds the object to the first engine that
+        // asks for it, and Qt Quick Test builds a new engine for every tst_*.qml file.
+        TestHelper *helper = s.helper.get();
+        qmlRegisterSingletonType<TestHelper>(
+            "Vigil.Testing", 1, 0, "TestHelper", [helper](QQmlEngine *, QJSEngine *) -> QObject * {
+                QJSEngine::setObjectOwnership(helper, QJSEngine::CppOwnership);
+                return helper;
+            });
+    }
+
+    // The modules are linked in statically; their qmldir files live in the resources.
+    void qmlEngineAvailable(QQmlEngine *engine)
+    {
+        engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
+    }
+
+    // Runs after the last engine is gone and before the application object is.
+    void cleanupTestCase() { m_services.reset(); }
+
+private:
+    std::unique_ptr<Services> m_services;
+};
+
+} // namespace
+
+QUICK_TEST_MAIN_WITH_SETUP(tst_components, Setup)
+
+#include "tst_components.moc"
