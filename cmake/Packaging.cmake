@@ -127,6 +127,9 @@ foreach(line IN LISTS vigil_runtime_lines)
     endif()
 endforeach()
 list(JOIN vigil_runtime_deps ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
+# A keychain service keeps server tokens out of files; without one Vigil still works and says
+# where the tokens are (docs/console.md).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gnome-keyring | libkf5wallet-bin")
 
 set(CPACK_DEBIAN_PACKAGE_NAME "vigil")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
