@@ -56,7 +56,7 @@ QtObject {
 
     // Colour of a severity or log level (critical, high, error, medium, warning, low, info...).
     function severityColor(severity) {
-        switch (severity) {
+        switch (String(severity).toLowerCase()) { // servers may send "CRITICAL" or "Warn"
         case "critical":
         case "error": return danger
         case "high": return severe

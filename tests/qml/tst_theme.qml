@@ -24,6 +24,8 @@ TestCase {
             { tag: "info", severity: "info", token: "accent" },
             { tag: "debug", severity: "debug", token: "idle" },
             { tag: "empty", severity: "", token: "idle" },
+            { tag: "upper case", severity: "CRITICAL", token: "danger" },
+            { tag: "mixed case", severity: "Warn", token: "warning" },
             { tag: "unknown", severity: "purple", token: "idle" }
         ]
     }
