@@ -45,10 +45,8 @@ int main(int argc, char *argv[])
     // launch (a double-click on an already running Vigil) raises this one and exits.
     vigil::app::SingleInstance instance(
         vigil::app::SingleInstance::serverNameFor(vigil::resolveDataDir(options->dataDir)));
-    if (!instance.tryBecomePrimary(arguments)) {
-        qCInfo(lcUi) << "Vigil is already running for this data directory: showing it";
-        return 0;
-    }
+    if (!instance.tryBecomePrimary(arguments))
+        return 0; // it logged that the running one was asked to come forward
 
     vigil::app::AppContext context(*options);
     QString error;
