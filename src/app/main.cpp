@@ -68,6 +68,7 @@ int main(int argc, char *argv[])
                              const qsizetype page = args.indexOf(QStringLiteral("--page"));
                              if (page >= 0 && page + 1 < args.size())
                                  workspace->setPage(args.at(page + 1));
+                             qCInfo(lcUi) << "a second launch asked for this window: raising it";
                              window->show();
                              window->raise();
                              window->requestActivate();

@@ -3,6 +3,9 @@
 #include "helpers/childprocess.h"
 
 #include <QImage>
+#include <QSignalSpy>
+#include <QDir>
+#include <QFile>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -13,6 +16,7 @@ class TestAppSmoke : public QObject
 private Q_SLOTS:
     void demoWindowConnectsAndRenders();
     void demoWindowWorksOverHttpFallback();
+    void secondLaunchRaisesTheFirst();
 };
 
 void TestAppSmoke::demoWindowConnectsAndRenders()
@@ -78,6 +82,50 @@ void TestAppSmoke::demoWindowWorksOverHttpFallback()
                             ? 1
                             : 0;
     QVERIFY2(bannerPixels > image.width() / 2, qPrintable(QString::number(bannerPixels)));
+}
+
+void TestAppSmoke::secondLaunchRaisesTheFirst()
+{
+    QTemporaryDir dir;
+    QVERIFY(QDir().mkpath(dir.filePath("run")));
+    QFile::setPermissions(dir.filePath("run"), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                   QFileDevice::ExeOwner);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    env.insert("QT_QUICK_BACKEND", "software");
+    env.insert("XDG_CONFIG_HOME", dir.filePath("config"));
+    env.insert("XDG_RUNTIME_DIR", dir.filePath("run"));
+    const QStringList args = {"--demo", "--data-dir", dir.filePath("data")};
+
+    vigil::test::ChildProcess first;
+    first.setProcessEnvironment(env);
+    first.start(QStringLiteral(VIGIL_APP_BIN), args);
+    QVERIFY(first.waitForStarted());
+    QByteArray log;
+    QTRY_VERIFY_WITH_TIMEOUT((log += first.readAllStandardError()).contains("state connected"),
+                             60000);
+
+    // The same user and data directory: the second process hands over and exits at once.
+    vigil::test::ChildProcess second;
+    second.setProcessEnvironment(env);
+    second.start(QStringLiteral(VIGIL_APP_BIN), args + QStringList{"--page", "chat"});
+    QVERIFY(second.waitForFinished(30000));
+    QCOMPARE(second.exitCode(), 0);
+    QVERIFY(second.readAllStandardError().contains("asked it to come forward"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (log += first.readAllStandardError()).contains("a second launch asked for this window"),
+        30000);
+    QCOMPARE(first.state(), QProcess::Running);
+
+    // Another data directory is another client: it starts (and is stopped by its destructor).
+    vigil::test::ChildProcess other;
+    other.setProcessEnvironment(env);
+    other.start(QStringLiteral(VIGIL_APP_BIN),
+                {"--demo", "--data-dir", dir.filePath("other")});
+    QVERIFY(other.waitForStarted());
+    QByteArray otherLog;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (otherLog += other.readAllStandardError()).contains("state connected"), 60000);
 }
 
 QTEST_GUILESS_MAIN(TestAppSmoke)
