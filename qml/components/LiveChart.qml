@@ -34,6 +34,8 @@ ChartView {
         id: valueAxis
         min: 0
         max: chart.maximum
+        // The maximum is a 1-2-5 step of at least 10: six ticks are always whole numbers.
+        tickCount: 6
         labelFormat: "%.0f"
         labelsColor: Theme.textMuted
         gridLineColor: Theme.border
