@@ -1,5 +1,6 @@
 // The step-by-step link check against a real relay on loopback (ws:// and wss://), a refused
 // port, a server that never answers, a wrong token, a wrong path and a link that drops pongs.
+#include "helpers/testcertificates.h"
 #include "connection/connectionoptions.h"
 #include "connection/diagnostics.h"
 #include "helpers/faultproxy.h"
@@ -85,40 +86,16 @@ private Q_SLOTS:
     void cancelStopsAndTheCheckCanRunAgain();
 
 private:
-    bool openssl(const QStringList &args);
     std::unique_ptr<vigil::Relay> startTlsRelay();
 
     QTemporaryDir m_dir;
 };
 
-bool TestDiagnostics::openssl(const QStringList &args)
-{
-    QProcess p;
-    p.setWorkingDirectory(m_dir.path());
-    p.start("openssl", args);
-    if (!p.waitForFinished(60000) || p.exitCode() != 0) {
-        qWarning("openssl %s failed: %s", qPrintable(args.join(' ')),
-                 p.readAllStandardError().constData());
-        return false;
-    }
-    return true;
-}
-
 void TestDiagnostics::initTestCase()
 {
     // A CA of our own and a server certificate for 127.0.0.1 signed by it.
     QVERIFY(m_dir.isValid());
-    QVERIFY(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-                     "ca.pem", "-days", "2", "-subj", "/CN=Diagnostics Test CA"}));
-    QVERIFY(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out",
-                     "server.csr", "-subj", "/CN=127.0.0.1"}));
-    QFile ext(m_dir.filePath("ext.cnf"));
-    QVERIFY(ext.open(QIODevice::WriteOnly));
-    ext.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
-    ext.close();
-    QVERIFY(
-        openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                 "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf"}));
+    QVERIFY(vigil::test::makeTestCertificates(m_dir.path(), "Diagnostics Test CA"));
 }
 
 std::unique_ptr<vigil::Relay> TestDiagnostics::startTlsRelay()

@@ -1,5 +1,6 @@
 // wss:// against a server whose certificate comes from a CA this test makes with openssl:
 // trusted through an extra CA file, refused (with the reason named) without it.
+#include "helpers/testcertificates.h"
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
 #include "relay/relay.h"
@@ -32,7 +33,6 @@ private Q_SLOTS:
     void relayServesWssWithItsOwnCertificate();
 
 private:
-    bool openssl(const QStringList &args);
     ConnectionManager *makeManager(const QString &host, bool trustCa);
 
     QTemporaryDir m_dir;
@@ -40,34 +40,10 @@ private:
     QList<QWebSocket *> m_accepted;
 };
 
-bool TestTls::openssl(const QStringList &args)
-{
-    QProcess p;
-    p.setWorkingDirectory(m_dir.path());
-    p.start("openssl", args);
-    if (!p.waitForFinished(60000) || p.exitCode() != 0) {
-        qWarning("openssl %s failed: %s", qPrintable(args.join(' ')),
-                 p.readAllStandardError().constData());
-        return false;
-    }
-    return true;
-}
-
 void TestTls::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QVERIFY(openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-                     "ca.pem", "-days", "2", "-subj", "/CN=Vigil Test CA"}));
-    QVERIFY(openssl({"req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out",
-                     "server.csr", "-subj", "/CN=127.0.0.1"}));
-    {
-        QFile ext(m_dir.filePath("ext.cnf"));
-        QVERIFY(ext.open(QIODevice::WriteOnly));
-        ext.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
-    }
-    QVERIFY(
-        openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                 "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf"}));
+    QVERIFY(vigil::test::makeTestCertificates(m_dir.path(), "Vigil Test CA"));
 
     QFile certFile(m_dir.filePath("server.pem"));
     QFile keyFile(m_dir.filePath("server.key"));
