@@ -285,7 +285,12 @@ void TestPages::everyPageIsPopulated()
 
 void TestPages::bannersFollowTheRelay()
 {
-    auto relay = std::make_unique<vigil::Relay>(demoRelay());
+    // The relay keeps its history on disk, as a production relay does, so the restart below
+    // can replay what the window missed and no "missed messages" banner is due.
+    QTemporaryDir relayData;
+    vigil::RelayConfig config = demoRelay();
+    config.dataDir = relayData.path();
+    auto relay = std::make_unique<vigil::Relay>(config);
     QString error;
     QVERIFY(relay->start(&error));
     const quint16 port = relay->port();
@@ -303,7 +308,8 @@ void TestPages::bannersFollowTheRelay()
     QTRY_COMPARE_WITH_TIMEOUT(m_context->tray()->stateClass(), QStringLiteral("busy"), kWaitMs);
     render(window).save(QDir::current().filePath("page-offline-banner.png"));
 
-    relay = std::make_unique<vigil::Relay>(demoRelay(port)); // back: the banner goes
+    config.port = port;
+    relay = std::make_unique<vigil::Relay>(config); // back: the banner goes
     QVERIFY(relay->start(&error));
     QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), kWaitMs);
