@@ -25,8 +25,8 @@
 
 #include <QApplication>
 #include <QQmlApplicationEngine>
-#include <QQuickWindow>
 #include <QQueue>
+#include <QQuickWindow>
 #include <QStandardPaths>
 
 namespace vigil::app {
@@ -96,7 +96,8 @@ bool AppContext::start(QString *error)
     QStringList problems;
     {
         QString why = dataDirError;
-        p.outboxOpen = haveDataDir && p.outbox.open(dataDir + QStringLiteral("/outbox.sqlite"), &why);
+        p.outboxOpen =
+            haveDataDir && p.outbox.open(dataDir + QStringLiteral("/outbox.sqlite"), &why);
         if (!p.outboxOpen) {
             qCCritical(lcUi).noquote() << "the outbox cannot be used:" << why;
             p.queue.setNotice(tr("Actions cannot be stored, so none can be sent: %1").arg(why));
@@ -104,8 +105,8 @@ bool AppContext::start(QString *error)
     }
     {
         QString why = dataDirError;
-        p.positionsOpen = haveDataDir &&
-                          p.positions.open(dataDir + QStringLiteral("/positions.sqlite"), &why);
+        p.positionsOpen =
+            haveDataDir && p.positions.open(dataDir + QStringLiteral("/positions.sqlite"), &why);
         if (!p.positionsOpen)
             problems.append(tr("Channel positions will not be kept: %1").arg(why));
     }
@@ -137,8 +138,8 @@ bool AppContext::start(QString *error)
     parts.preferences = &p.preferences;
     parts.outbox = p.outboxOpen ? &p.outbox : nullptr;
     parts.positions = p.positionsOpen ? &p.positions : nullptr;
-    parts.feeds = {&p.incidents, &p.agents, &p.alerts, &p.activity, &p.chat, &p.logs};
-    parts.notifications = &p.notifications;
+    parts.feeds = {&p.incidents, &p.agents,        &p.alerts, &p.activity,
+                   &p.chat,      &p.notifications, &p.logs};
     p.workspace = std::make_unique<Workspace>(nullptr, base, parts);
     Workspace::setInstance(p.workspace.get());
     const quint32 seed = m_options.demoSeed;
@@ -233,8 +234,9 @@ void AppContext::connectSecrets()
                 if (p.pendingReads.isEmpty())
                     return;
                 const auto done = p.pendingReads.dequeue();
-                done(token, ok ? QString()
-                               : tr("The token of \"%1\" could not be read: %2").arg(profile, error));
+                done(token,
+                     ok ? QString()
+                        : tr("The token of \"%1\" could not be read: %2").arg(profile, error));
             });
     connect(p.secrets.get(), &SecretStore::tokenWritten, this,
             [&p](const QString &, bool ok, const QString &error) {

@@ -71,6 +71,16 @@ void LiveListModel::remove(const QString &key)
     schedule();
 }
 
+bool LiveListModel::known(const QString &key) const
+{
+    bool present = indexOf(key) >= 0;
+    for (const Op &op : m_pending) {
+        if (op.values.constFirst().toString() == key)
+            present = op.kind == Op::Upsert;
+    }
+    return present;
+}
+
 void LiveListModel::schedule()
 {
     if (!m_flushTimer.isActive())

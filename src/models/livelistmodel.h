@@ -64,6 +64,8 @@ protected:
     virtual void afterFlush() {}
     /// Read access for subclasses computing figures over all rows.
     [[nodiscard]] const QList<Row> &rows() const { return m_rows; }
+    /// True when `key` is a row or waits in the queue to become one (not removed since).
+    [[nodiscard]] bool known(const QString &key) const;
 
 private:
     struct Op

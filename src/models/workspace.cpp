@@ -2,7 +2,6 @@
 
 #include "connection/connectionoptions.h"
 #include "livelistmodel.h"
-#include "notificationsmodel.h"
 #include "outboxdrainer.h"
 #include "positionkeeper.h"
 #include "preferences.h"
@@ -148,8 +147,6 @@ void Workspace::startSession(const QString &profile, const QList<QUrl> &urls,
     endSession();
     for (LiveListModel *feed : std::as_const(m_parts.feeds))
         feed->clear();
-    if (m_parts.notifications)
-        m_parts.notifications->clear();
 
     ConnectionConfig config = m_base;
     config.urls = urls;
@@ -170,9 +167,6 @@ void Workspace::startSession(const QString &profile, const QList<QUrl> &urls,
     m_manager = std::make_unique<ConnectionManager>(config);
     for (LiveListModel *feed : std::as_const(m_parts.feeds))
         connect(m_manager.get(), &ConnectionManager::envelopeReceived, feed, &LiveListModel::record);
-    if (m_parts.notifications)
-        connect(m_manager.get(), &ConnectionManager::envelopeReceived, m_parts.notifications,
-                &NotificationsModel::record);
     if (keepPositions && m_parts.positions)
         m_keeper = std::make_unique<PositionKeeper>(m_manager.get(), m_parts.positions,
                                                     m_queueProfile);

@@ -18,7 +18,6 @@ class QJSEngine;
 namespace vigil {
 
 class LiveListModel;
-class NotificationsModel;
 class Outbox;
 class OutboxDrainer;
 class PositionKeeper;
@@ -60,8 +59,7 @@ public:
         Preferences *preferences = nullptr;
         Outbox *outbox = nullptr;             ///< null when the outbox could not be opened
         PositionStore *positions = nullptr;   ///< null: positions are not kept
-        QList<LiveListModel *> feeds;         ///< emptied on every switch
-        NotificationsModel *notifications = nullptr;
+        QList<LiveListModel *> feeds;         ///< fed every envelope, emptied on every switch
     };
 
     // No default argument: see ConnectionStatus.

@@ -65,6 +65,11 @@ void TestNotificationsModel::readStateAndDismiss()
     model.markAllRead();
     QCOMPARE(model.unreadCount(), 0);
     QCOMPARE(unread.size(), 3);
+    // A replay of a notification already read leaves it read (and adds no row).
+    model.record(notification("a", "info"));
+    model.flush();
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.unreadCount(), 0);
 }
 
 void TestNotificationsModel::criticalAlertsAndRepeats()

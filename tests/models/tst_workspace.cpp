@@ -183,8 +183,7 @@ void TestWorkspace::switchingEmptiesTheFeeds()
     vigil::NotificationsModel notifications(nullptr);
     Workspace::Parts parts;
     parts.preferences = m_prefs.get();
-    parts.feeds = {&agents};
-    parts.notifications = &notifications;
+    parts.feeds = {&agents, &notifications};
     vigil::ConnectionConfig base;
     base.channels = vigil::knownChannels();
     base.replayHistory = true;
