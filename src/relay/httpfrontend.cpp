@@ -32,12 +32,26 @@ QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
     return {};
 }
 
+// Names the relay's history on the answers that carry positions (streams and polls), so a
+// client without a `welcome` still learns which history its seqs belong to.
+constexpr char kEpochHeader[] = "Vigil-Epoch";
+
+QByteArray compactJson(const QJsonValue &value)
+{
+    return value.isArray() ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
+                           : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+}
+
 void writeJson(QHttpServerResponder &responder, const QJsonValue &value, Status status = Status::Ok)
 {
-    const QByteArray body = value.isArray()
-                                ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
-                                : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-    responder.write(body, "application/json", status);
+    responder.write(compactJson(value), "application/json", status);
+}
+
+void writeJsonWithEpoch(QHttpServerResponder &responder, const QJsonValue &value,
+                        const QString &epoch)
+{
+    responder.write(compactJson(value),
+                    {{"Content-Type", "application/json"}, {kEpochHeader, epoch.toUtf8()}});
 }
 
 void writeError(QHttpServerResponder &responder, Status status, const QString &code,
@@ -245,6 +259,7 @@ void HttpFrontend::setUpRoutes()
             stream->responder->writeHeader("Content-Type", "text/event-stream");
             stream->responder->writeHeader("Cache-Control", "no-cache");
             stream->responder->writeHeader("X-Accel-Buffering", "no");
+            stream->responder->writeHeader(kEpochHeader, m_relay->epoch().toUtf8());
             QByteArray first = ": vigil-relay stream\n\n";
             for (auto it = since.begin(); it != since.end(); ++it) {
                 bool recovered = true;
@@ -296,7 +311,7 @@ void HttpFrontend::setUpRoutes()
                 QJsonArray out;
                 for (const Envelope &e : std::as_const(ready))
                     out.append(e.toJson());
-                writeJson(responder, out);
+                writeJsonWithEpoch(responder, out, m_relay->epoch());
                 return;
             }
             bool ok = false;
@@ -362,7 +377,8 @@ Envelope HttpFrontend::lostNotice(const QString &channel) const
     return Envelope::create(QStringLiteral("subscribed"), QStringLiteral("system"),
                             QJsonObject{{QStringLiteral("channel"), channel},
                                         {QStringLiteral("head"), m_relay->head(channel)},
-                                        {QStringLiteral("recovered"), false}});
+                                        {QStringLiteral("recovered"), false},
+                                        {QStringLiteral("epoch"), m_relay->epoch()}});
 }
 
 bool HttpFrontend::mayRead(const Principal &who, const QStringList &channels,
@@ -419,7 +435,7 @@ void HttpFrontend::answerPoll(Poll *poll, const QList<Envelope> &envelopes)
         QJsonArray out;
         for (const Envelope &e : envelopes)
             out.append(e.toJson());
-        writeJson(*poll->responder, out);
+        writeJsonWithEpoch(*poll->responder, out, m_relay->epoch());
     }
     poll->timer.stop();
     delete poll;

@@ -197,7 +197,8 @@ int main(int argc, char *argv[])
     const QJsonObject ready{{QStringLiteral("event"), QStringLiteral("listening")},
                             {QStringLiteral("url"), relay.url().toString()},
                             {QStringLiteral("http"), relay.httpUrl().toString()},
-                            {QStringLiteral("port"), relay.port()}};
+                            {QStringLiteral("port"), relay.port()},
+                            {QStringLiteral("epoch"), relay.epoch()}};
     std::fprintf(stdout, "%s\n", QJsonDocument(ready).toJson(QJsonDocument::Compact).constData());
     std::fflush(stdout);
 

@@ -82,8 +82,13 @@ bool Relay::start(QString *error)
             m_channels[it.key()].seq = it.value();
         for (auto it = history.begin(); it != history.end(); ++it)
             m_channels[it.key()].history = std::move(it.value());
+        m_epoch = m_store->epoch();
         qCInfo(lcRelay) << "history restored for" << heads.size() << "channels";
         m_flushTimer.start(kFlushIntervalMs);
+    } else if (m_epoch.isEmpty()) {
+        // History in memory only: it starts empty now, so it gets a name of its own. A stop()
+        // and start() of the same object keeps the memory, and so the epoch.
+        m_epoch = RelayStore::newEpoch();
     }
 
     m_http = std::make_unique<HttpFrontend>(this);
@@ -98,7 +103,8 @@ bool Relay::start(QString *error)
     qCInfo(lcRelay).noquote() << "listening on" << url().toString()
                               << (authRequired()
                                       ? QStringLiteral("(%1 tokens)").arg(m_tokens.size())
-                                      : QStringLiteral("(no authentication, loopback only)"));
+                                      : QStringLiteral("(no authentication, loopback only)"))
+                              << "history epoch" << m_epoch;
 
     if (m_config.demo) {
         m_demo = std::make_unique<DemoFeed>(m_config.demoSeed, m_config.demoLogRate);
@@ -263,7 +269,8 @@ void Relay::acceptWebSocket(QWebSocket *socket)
          {QStringLiteral("capabilities"),
           QJsonArray{QStringLiteral("ack"), QStringLiteral("resume"), QStringLiteral("history")}},
          {QStringLiteral("heartbeatMs"), m_config.heartbeatMs},
-         {QStringLiteral("maxMessageBytes"), qint64(m_config.maxMessageBytes)}});
+         {QStringLiteral("maxMessageBytes"), qint64(m_config.maxMessageBytes)},
+         {QStringLiteral("epoch"), m_epoch}});
     Q_EMIT clientConnected(session.id);
 }
 
@@ -451,7 +458,8 @@ void Relay::onSubscribe(QWebSocket *socket, const Envelope &envelope)
                     {{QStringLiteral("channel"), name},
                      {QStringLiteral("head"), head(name)},
                      {QStringLiteral("replayed"), replayed},
-                     {QStringLiteral("recovered"), recovered}});
+                     {QStringLiteral("recovered"), recovered},
+                     {QStringLiteral("epoch"), m_epoch}});
     }
 }
 
@@ -596,6 +604,7 @@ QJsonObject Relay::healthJson() const
         {QStringLiteral("status"), QStringLiteral("ok")},
         {QStringLiteral("server"), QStringLiteral("vigil-relay/" VIGIL_VERSION)},
         {QStringLiteral("uptimeMs"), wallNow() - m_startedAt},
+        {QStringLiteral("epoch"), m_epoch},
         {QStringLiteral("websocket"),
          QJsonObject{
              {QStringLiteral("clients"), int(m_sessions.size())},

@@ -76,6 +76,10 @@ public:
     [[nodiscard]] int clientCount() const { return int(m_sessions.size()); }
     [[nodiscard]] qint64 head(const QString &channel) const;
     [[nodiscard]] const RelayConfig &config() const { return m_config; }
+    /// Names this relay's history (sent in `welcome`, `subscribed`, /api/health and the
+    /// Vigil-Epoch header): new whenever the history starts empty, kept with a `--data-dir`
+    /// store across restarts. Seqs are comparable only within one epoch. Set by start().
+    [[nodiscard]] QString epoch() const { return m_epoch; }
 
     /// Stamps the next seq of the envelope's channel, keeps it in history, sends it to every
     /// subscriber. Returns the stamped envelope.
@@ -155,6 +159,7 @@ private:
     std::unique_ptr<HttpFrontend> m_http;
     std::unique_ptr<DemoFeed> m_demo;
     std::unique_ptr<RelayStore> m_store;
+    QString m_epoch;
     QHash<QWebSocket *, Session> m_sessions;
     QHash<QString, Channel> m_channels;
     QSet<QString> m_seenIds;

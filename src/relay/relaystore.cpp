@@ -2,6 +2,7 @@
 
 #include "protocol/logging.h"
 
+#include <QRandomGenerator>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -26,6 +27,47 @@ bool RelayStore::open(const QString &path, QString *error)
         return true;
     *error = QStringLiteral("the relay history: ") + why;
     return false;
+}
+
+QString RelayStore::newEpoch()
+{
+    return QStringLiteral("%1").arg(QRandomGenerator::system()->generate64(), 16, 16,
+                                    QLatin1Char('0'));
+}
+
+bool RelayStore::loadEpoch(bool hasHistory)
+{
+    m_epoch.clear();
+    QSqlQuery q(m_file.database());
+    if (!q.exec(QStringLiteral("SELECT value FROM state WHERE key = 'epoch'"))) {
+        qCWarning(lcRelay).noquote()
+            << "cannot read the history epoch:" << SqliteFile::describe(q.lastError());
+        return false;
+    }
+    if (q.next())
+        m_epoch = q.value(0).toString();
+    q.finish();
+    if (!m_epoch.isEmpty() && hasHistory)
+        return true;
+
+    // The history starts empty (a new store, a replaced damaged one, emptied tables: no seq
+    // from before may be taken for one of this history), or it was written before epochs
+    // existed and is kept under a name from now on. Stored before any client is told.
+    const QString epoch = newEpoch();
+    QSqlQuery store(m_file.database());
+    store.prepare(QStringLiteral("INSERT OR REPLACE INTO state(key, value) VALUES('epoch', ?)"));
+    store.addBindValue(epoch);
+    if (!store.exec()) {
+        qCWarning(lcRelay).noquote()
+            << "cannot store the history epoch:" << SqliteFile::describe(store.lastError());
+        return false;
+    }
+    m_epoch = epoch;
+    if (hasHistory)
+        qCInfo(lcRelay).noquote() << "the stored history had no epoch; it is now" << m_epoch;
+    else
+        qCInfo(lcRelay).noquote() << "the history starts empty: new epoch" << m_epoch;
+    return true;
 }
 
 bool RelayStore::load(int historySize, QHash<QString, qint64> *heads,
@@ -62,6 +104,8 @@ bool RelayStore::load(int historySize, QHash<QString, qint64> *heads,
         head = std::max(head, rows.value(1).toLongLong());
     }
     rows.finish();
+    if (!loadEpoch(!heads->isEmpty()))
+        return false;
     if (!clean) {
         qCWarning(lcRelay) << "the last run did not shut down cleanly: seq counters move ahead by"
                            << kCrashGap << "so none is reused";

@@ -6,11 +6,14 @@
 #include "relay/relay.h"
 #include "relay/relaystore.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkRequest>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
@@ -95,6 +98,15 @@ public:
     QList<Envelope> received;
 };
 
+/// The epoch a fresh client is told in `welcome`; empty if none arrives.
+QString welcomeEpoch(const vigil::Relay &relay)
+{
+    RawClient client(relay.url());
+    if (!QTest::qWaitFor([&] { return !client.ofType("welcome").isEmpty(); }, kWaitMs))
+        return {};
+    return client.ofType("welcome").first().payload.toObject().value("epoch").toString();
+}
+
 } // namespace
 
 class TestRelay : public QObject
@@ -126,6 +138,12 @@ private Q_SLOTS:
     void deadConnectionIsClosedWith4408();
     void historyAndSeqSurviveARestart();
     void crashMovesSeqAhead();
+    void subscribedCarriesTheWelcomeEpoch();
+    void relaysWithoutDataDirHaveDifferentEpochs();
+    void epochSurvivesARestartWithItsHistory();
+    void newHistoryGetsANewEpoch_data();
+    void newHistoryGetsANewEpoch();
+    void storeWithoutEpochKeepsItsHistoryUnderANewOne();
 
 private:
     std::unique_ptr<vigil::Relay> startRelay(vigil::RelayConfig config = {});
@@ -167,6 +185,8 @@ void TestRelay::welcomeAdvertisesCapabilities()
     QVERIFY(caps.contains("history"));
     QCOMPARE(p.value("maxMessageBytes").toInteger(), qint64(vigil::kDefaultMaxMessageBytes));
     QVERIFY(p.value("heartbeatMs").toInt() > 0);
+    QVERIFY(!p.value("epoch").toString().isEmpty());
+    QCOMPARE(p.value("epoch").toString(), m_relay->epoch());
     QCOMPARE(m_relay->clientCount(), 1);
 }
 
@@ -640,6 +660,7 @@ void TestRelay::crashMovesSeqAhead()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath("relay.sqlite");
+    QString firstEpoch;
     {
         vigil::RelayStore store;
         QString error;
@@ -647,12 +668,14 @@ void TestRelay::crashMovesSeqAhead()
         QHash<QString, qint64> heads;
         QHash<QString, std::deque<Envelope>> history;
         QVERIFY(store.load(10, &heads, &history));
+        firstEpoch = store.epoch();
         Envelope e = Envelope::create("t", "chat");
         e.seq = 7;
         store.append(e);
         QVERIFY(store.flush(10));
         // no close(): the process "crashed"
     }
+    QVERIFY(!firstEpoch.isEmpty());
     vigil::RelayStore store;
     QString error;
     QVERIFY(store.open(path, &error));
@@ -661,6 +684,179 @@ void TestRelay::crashMovesSeqAhead()
     QVERIFY(store.load(10, &heads, &history));
     QCOMPARE(heads.value("chat"), 7 + vigil::RelayStore::kCrashGap);
     QCOMPARE(int(history.value("chat").size()), 1);
+    // The history survived the crash, so its name does too.
+    QCOMPARE(store.epoch(), firstEpoch);
+}
+
+void TestRelay::subscribedCarriesTheWelcomeEpoch()
+{
+    for (int i = 1; i <= 3; ++i)
+        m_relay->publish(Envelope::create("log.entry", "logs", QJsonObject{{"n", i}}));
+    RawClient client(m_relay->url());
+    QTRY_COMPARE_WITH_TIMEOUT(client.ofType("welcome").size(), 1, kWaitMs);
+    const QString epoch =
+        client.ofType("welcome").first().payload.toObject().value("epoch").toString();
+    QVERIFY(!epoch.isEmpty());
+    client.subscribe("incidents");  // live only
+    client.subscribe("logs", 1);    // with a replay
+    client.subscribe("alerts", 40); // ahead of the relay: not recovered
+    QTRY_COMPARE_WITH_TIMEOUT(client.ofType("subscribed").size(), 3, kWaitMs);
+    for (const Envelope &sub : client.ofType("subscribed"))
+        QCOMPARE(sub.payload.toObject().value("epoch").toString(), epoch);
+    QCOMPARE(client.ofType("subscribed").at(1).payload.toObject().value("replayed").toInt(), 2);
+    QCOMPARE(client.ofType("subscribed").at(2).payload.toObject().value("recovered").toBool(),
+             false);
+}
+
+void TestRelay::relaysWithoutDataDirHaveDifferentEpochs()
+{
+    auto other = startRelay();
+    const QString first = welcomeEpoch(*m_relay);
+    const QString second = welcomeEpoch(*other);
+    QVERIFY(!first.isEmpty());
+    QVERIFY(!second.isEmpty());
+    QVERIFY2(first != second, qPrintable(first));
+    // A restart without a data dir is a new relay with an empty history: a new epoch too.
+    m_relay = startRelay();
+    const QString third = welcomeEpoch(*m_relay);
+    QVERIFY(!third.isEmpty());
+    QVERIFY(third != first && third != second);
+}
+
+void TestRelay::epochSurvivesARestartWithItsHistory()
+{
+    QTemporaryDir dir;
+    vigil::RelayConfig config;
+    config.dataDir = dir.path();
+    QString epoch;
+    {
+        auto relay = startRelay(config);
+        epoch = welcomeEpoch(*relay);
+        QVERIFY(!epoch.isEmpty());
+        for (int i = 1; i <= 3; ++i)
+            relay->publish(Envelope::create("chat.message", "chat", QJsonObject{{"n", i}}));
+    }
+    m_relay = startRelay(config);
+    QCOMPARE(m_relay->head("chat"), 3);
+    QCOMPARE(welcomeEpoch(*m_relay), epoch);
+    RawClient client(m_relay->url());
+    QVERIFY(client.waitConnected());
+    client.subscribe("chat", 1);
+    QTRY_COMPARE_WITH_TIMEOUT(client.ofType("subscribed").size(), 1, kWaitMs);
+    const QJsonObject sub = client.ofType("subscribed").first().payload.toObject();
+    QCOMPARE(sub.value("epoch").toString(), epoch);
+    QCOMPARE(sub.value("replayed").toInt(), 2);
+}
+
+void TestRelay::newHistoryGetsANewEpoch_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::newRow("data dir deleted") << "delete";
+    QTest::newRow("store damaged and replaced") << "damage";
+    QTest::newRow("history tables emptied") << "empty";
+}
+
+void TestRelay::newHistoryGetsANewEpoch()
+{
+    QFETCH(QString, how);
+    QTemporaryDir dir;
+    vigil::RelayConfig config;
+    config.dataDir = dir.filePath("data");
+    QString before;
+    {
+        auto relay = startRelay(config);
+        before = welcomeEpoch(*relay);
+        relay->publish(Envelope::create("chat.message", "chat", QJsonObject{}));
+    }
+    QVERIFY(!before.isEmpty());
+    const QString path = config.dataDir + "/relay.sqlite";
+    if (how == "damage") {
+        QFile::remove(path + "-wal");
+        QFile::remove(path + "-shm");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(QByteArray(8192, 'x'));
+    } else if (how == "empty") {
+        // Wiped by hand: the file and its epoch stay, the history is gone.
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "tst_relay-wipe");
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec("DELETE FROM history"));
+        QVERIFY(q.exec("DELETE FROM heads"));
+        q.finish();
+        db.close();
+    } else {
+        QVERIFY(QDir(config.dataDir).removeRecursively());
+    }
+    QSqlDatabase::removeDatabase("tst_relay-wipe");
+
+    m_relay = startRelay(config);
+    QCOMPARE(m_relay->head("chat"), 0); // the history starts empty...
+    const QString after = welcomeEpoch(*m_relay);
+    QVERIFY(!after.isEmpty());
+    QVERIFY2(after != before, qPrintable(after)); // ...so under a new name
+    if (how == "damage") {
+        const QStringList aside =
+            QDir(config.dataDir).entryList({"relay.sqlite.corrupt-*"}, QDir::Files);
+        QCOMPARE(aside.size(), 1);
+    }
+    // The new history keeps its new name from now on.
+    m_relay->publish(Envelope::create("chat.message", "chat", QJsonObject{}));
+    m_relay.reset(); // stopped before the next one opens the same store
+    m_relay = startRelay(config);
+    QCOMPARE(m_relay->head("chat"), 1);
+    QCOMPARE(welcomeEpoch(*m_relay), after);
+}
+
+void TestRelay::storeWithoutEpochKeepsItsHistoryUnderANewOne()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("relay.sqlite");
+    {
+        vigil::RelayStore store;
+        QString error;
+        QVERIFY2(store.open(path, &error), qPrintable(error));
+        QHash<QString, qint64> heads;
+        QHash<QString, std::deque<Envelope>> history;
+        QVERIFY(store.load(10, &heads, &history));
+        for (qint64 seq = 1; seq <= 4; ++seq) {
+            Envelope e = Envelope::create("chat.message", "chat", QJsonObject{{"n", seq}});
+            e.seq = seq;
+            store.append(e);
+        }
+        store.close(10);
+    }
+    {
+        // What a relay from before epochs left behind: the same schema, no epoch.
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "tst_relay-old-store");
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec("DELETE FROM state WHERE key = 'epoch'"));
+        QCOMPARE(q.numRowsAffected(), 1);
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase("tst_relay-old-store");
+
+    vigil::RelayConfig config;
+    config.dataDir = dir.path();
+    m_relay = startRelay(config);
+    QCOMPARE(m_relay->head("chat"), 4);
+    const QString epoch = welcomeEpoch(*m_relay);
+    QVERIFY(!epoch.isEmpty());
+    RawClient client(m_relay->url());
+    QVERIFY(client.waitConnected());
+    client.subscribe("chat", 2);
+    QTRY_COMPARE_WITH_TIMEOUT(client.ofType("subscribed").size(), 1, kWaitMs);
+    QCOMPARE(client.ofType("subscribed").first().payload.toObject().value("replayed").toInt(), 2);
+    QCOMPARE(client.ofType("subscribed").first().payload.toObject().value("epoch").toString(),
+             epoch);
+    // Made once, then kept.
+    m_relay.reset();
+    m_relay = startRelay(config);
+    QCOMPARE(welcomeEpoch(*m_relay), epoch);
 }
 
 QTEST_GUILESS_MAIN(TestRelay)

@@ -24,6 +24,7 @@ struct Answer
 {
     int status = 0;
     QByteArray body;
+    QByteArray epoch; ///< the Vigil-Epoch header
     QJsonDocument json() const { return QJsonDocument::fromJson(body); }
 };
 
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void longPollTimesOutEmpty();
     void postMessagesIsDeduplicated();
     void postGarbageIsABadRequest();
+    void epochInHealthAndOnStreamsAndPolls();
 
 private:
     Answer get(const QString &path, const QByteArray &token = {});
@@ -106,7 +108,8 @@ Answer TestRelayHttp::wait(QNetworkReply *reply)
     QSignalSpy done(reply, &QNetworkReply::finished);
     if (!reply->isFinished())
         done.wait(kWaitMs);
-    Answer a{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+    Answer a{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(),
+             reply->rawHeader("Vigil-Epoch")};
     reply->deleteLater();
     return a;
 }
@@ -307,6 +310,43 @@ void TestRelayHttp::postGarbageIsABadRequest()
     QCOMPARE(a.status, 400);
     QCOMPARE(a.json().object().value("error").toString(), QStringLiteral("bad_message"));
     QCOMPARE(get("/api/poll").status, 400);
+}
+
+void TestRelayHttp::epochInHealthAndOnStreamsAndPolls()
+{
+    const QByteArray epoch = m_relay->epoch().toUtf8();
+    QVERIFY(!epoch.isEmpty());
+    const Answer health = get("/api/health");
+    QCOMPARE(health.status, 200);
+    QCOMPARE(health.json().object().value("epoch").toString().toUtf8(), epoch);
+    QCOMPARE(health.json().object().value("status").toString(), QStringLiteral("ok"));
+
+    // Long-poll: answered at once, and answered empty when the wait ends.
+    m_relay->publish(Envelope::create("chat.message", "chat", QJsonObject{}));
+    const Answer ready = get("/api/poll?since=chat:0&waitMs=25000");
+    QCOMPARE(ready.status, 200);
+    QCOMPARE(ready.json().array().size(), 1);
+    QCOMPARE(ready.epoch, epoch);
+    const Answer empty = get("/api/poll?channels=chat&waitMs=50");
+    QCOMPARE(empty.status, 200);
+    QCOMPARE(empty.json().array().size(), 0);
+    QCOMPARE(empty.epoch, epoch);
+    // A position this relay cannot serve: the `subscribed` notice names the epoch too.
+    const Answer lost = get("/api/poll?since=alerts:40");
+    const QJsonObject notice = lost.json().array().first().toObject();
+    QCOMPARE(notice.value("type").toString(), QStringLiteral("subscribed"));
+    QCOMPARE(notice.value("payload").toObject().value("recovered").toBool(), false);
+    QCOMPARE(notice.value("payload").toObject().value("epoch").toString().toUtf8(), epoch);
+    QCOMPARE(lost.epoch, epoch);
+
+    // SSE: the header arrives with the stream's first bytes, before any event.
+    QNetworkReply *reply =
+        m_net.get(QNetworkRequest(m_relay->httpUrl().resolved(QUrl("/api/stream?channels=chat"))));
+    QTRY_VERIFY_WITH_TIMEOUT(reply->bytesAvailable() > 0, kWaitMs);
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QCOMPARE(reply->rawHeader("Vigil-Epoch"), epoch);
+    reply->abort();
+    reply->deleteLater();
 }
 
 QTEST_GUILESS_MAIN(TestRelayHttp)
