@@ -2,6 +2,7 @@
 
 #include "protocol/logging.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QNetworkInformation>
 #include <QNetworkRequest>
@@ -10,7 +11,9 @@
 #include <QSslError>
 #include <QWebSocket>
 
+#include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 namespace vigil {
 
@@ -100,13 +103,21 @@ ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_breaker(m_config.maxAttempts)
+    , m_health(100, m_config.lossWindowMs)
     , m_dedup(m_config.dedupCapacity, m_config.dedupMaxAgeMs)
     , m_uniform01([] { return QRandomGenerator::global()->generateDouble(); })
     , m_clock(Clock::system())
 {
-    for (QTimer *t :
-         {&m_reconnectTimer, &m_breakerTimer, &m_pongTimer, &m_connectTimer, &m_stableTimer})
+    for (QTimer *t : {&m_reconnectTimer, &m_breakerTimer, &m_pongTimer, &m_connectTimer,
+                      &m_stableTimer, &m_subscribeTimer})
         t->setSingleShot(true);
+    connect(&m_subscribeTimer, &QTimer::timeout, this, [this] {
+        if (m_state != State::Connected || m_subscribedThisLink)
+            return;
+        if (!serverSentWelcome())
+            m_basicServer = true; // no welcome: subscribe without waiting from now on
+        sendSubscribe(m_config.channels);
+    });
     connect(&m_reconnectTimer, &QTimer::timeout, this, &ConnectionManager::startAttempt);
     connect(&m_breakerTimer, &QTimer::timeout, this, [this] {
         m_breaker.allowProbe();
@@ -116,6 +127,8 @@ ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &ConnectionManager::sendHeartbeat);
     connect(&m_pongTimer, &QTimer::timeout, this, &ConnectionManager::onHeartbeatTimeout);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
+        if (m_attemptIsHttp && m_http)
+            m_http->stop();
         handleFailure(QStringLiteral("no answer within %1 ms").arg(m_config.connectTimeoutMs),
                       ErrorCategory::Network);
     });
@@ -125,12 +138,7 @@ ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
     });
     connect(&m_clockTimer, &QTimer::timeout, this, &ConnectionManager::checkClock);
     m_upgradeTimer.setSingleShot(true);
-    m_fallbackRetry.setSingleShot(true);
     connect(&m_upgradeTimer, &QTimer::timeout, this, &ConnectionManager::probeWebSocket);
-    connect(&m_fallbackRetry, &QTimer::timeout, this, [this] {
-        if (m_state == State::Fallback && m_http)
-            m_http->start(m_http->mode(), m_config.channels, resumePositions());
-    });
 
     m_lastMono = m_clock.monotonicMs();
     m_lastWall = m_clock.wallMs();
@@ -211,7 +219,20 @@ bool ConnectionManager::serverSupports(const QString &capability) const
 
 QualityGrade ConnectionManager::quality() const
 {
-    return gradeFor(m_health.averageRttMs(), m_health.lossPercent(), m_health.sampleCount());
+    // Only evidence counts: no link, nothing to grade; an unanswered heartbeat, the worst.
+    if (m_state != State::Connected && m_state != State::Fallback)
+        return QualityGrade::Unknown;
+    if (stalled())
+        return QualityGrade::Critical;
+    return gradeFor(m_health.averageRttMs(), m_health.lossPercent(m_clock.monotonicMs()),
+                    m_health.sampleCount());
+}
+
+qint64 ConnectionManager::silentForMs() const
+{
+    if (!stalled())
+        return 0;
+    return std::max<qint64>(0, m_clock.monotonicMs() - m_lastEvidence);
 }
 
 qint64 ConnectionManager::uptimeMs() const
@@ -233,10 +254,26 @@ void ConnectionManager::setClock(Clock clock)
     m_lastWall = m_clock.wallMs();
 }
 
-void ConnectionManager::setLastSeq(const QString &channel, qint64 seq)
+void ConnectionManager::setLastSeq(const QString &channel, qint64 seq, const QString &epoch)
 {
-    if (seq > m_lastSeq.value(channel, -1))
-        m_lastSeq.insert(channel, seq);
+    m_cursor.restore(channel, {seq, epoch});
+}
+
+void ConnectionManager::reload(const QStringList &channels)
+{
+    if (channels.isEmpty())
+        return;
+    qCInfo(lcNet).noquote() << "reloading" << channels.join(QLatin1Char(','))
+                            << "from the beginning of the server's history";
+    m_cursor.rewind(channels);
+    for (const QString &channel : channels)
+        m_reloadPending.insert(channel);
+    if (m_state == State::Connected && m_subscribedThisLink) {
+        sendSubscribe(channels);
+    } else if (m_state == State::Fallback && m_http) {
+        m_http->start(m_http->mode(), m_config.channels, resumePositions());
+    }
+    // Otherwise the next link subscribes from the start, and finishes the reload then.
 }
 
 void ConnectionManager::open()
@@ -252,15 +289,6 @@ void ConnectionManager::open()
     m_breakerTimer.stop();
     if (m_goodUrlIndex >= 0)
         m_urlIndex = m_goodUrlIndex;
-    if (m_config.transport == TransportPreference::Sse ||
-        m_config.transport == TransportPreference::Poll) {
-        setState(State::Connecting, QStringLiteral("connecting over HTTP"));
-        enterFallback(QStringLiteral("HTTP transport chosen (--transport %1)")
-                          .arg(transportPreferenceName(m_config.transport)),
-                      m_config.transport == TransportPreference::Sse ? HttpTransport::Mode::Sse
-                                                                     : HttpTransport::Mode::Poll);
-        return;
-    }
     startAttempt();
 }
 
@@ -276,13 +304,14 @@ void ConnectionManager::close()
 
 void ConnectionManager::reconnectNow()
 {
-    if (m_state == State::Fallback && m_config.transport != TransportPreference::Auto &&
-        m_config.transport != TransportPreference::WebSocket) {
-        m_http->start(m_http->mode(), m_config.channels, resumePositions());
-        return;
-    }
     leaveFallback();
     m_wsFailures = 0;
+    m_wsRefused = false;
+    m_attemptIsHttp = false;
+    if (m_state == State::Connected) {
+        resetSocket(true);
+        setState(State::Reconnecting, QStringLiteral("reconnecting at the operator's request"));
+    }
     m_reconnectTimer.stop();
     m_breakerTimer.stop();
     m_stableTimer.stop();
@@ -310,7 +339,7 @@ void ConnectionManager::probeNow(const QString &reason)
 {
     qCInfo(lcNet).noquote() << "health probe:" << reason;
     Q_EMIT probeRequested(reason);
-    if (m_state == State::Connected) {
+    if (m_state == State::Connected || m_state == State::Fallback) {
         if (!m_awaitingPong)
             sendHeartbeat();
     } else if (m_state == State::Reconnecting) {
@@ -376,7 +405,11 @@ void ConnectionManager::resetSocket(bool graceful)
     m_heartbeatTimer.stop();
     m_pongTimer.stop();
     m_connectTimer.stop();
+    m_subscribeTimer.stop();
     m_awaitingPong = false;
+    m_subscribedThisLink = false;
+    m_missedHeartbeats = 0;
+    setStalled(false);
     m_subscribePending.clear();
     if (!m_socket)
         return;
@@ -396,6 +429,22 @@ void ConnectionManager::countError(ErrorCategory category)
     ++m_errors[size_t(category)];
 }
 
+bool ConnectionManager::nextAttemptIsHttp() const
+{
+    switch (m_config.transport) {
+    case TransportPreference::Sse:
+    case TransportPreference::Poll:
+        return true;
+    case TransportPreference::WebSocket:
+        return false;
+    case TransportPreference::Auto:
+        break;
+    }
+    // WebSocket first; once it kept failing (or was refused on the way), attempts alternate
+    // between HTTP and WebSocket, each one drawing from the same backoff.
+    return (m_wsRefused || m_wsFailures >= m_config.fallbackAfterFailures) && !m_attemptIsHttp;
+}
+
 void ConnectionManager::startAttempt()
 {
     resetSocket(false);
@@ -405,6 +454,25 @@ void ConnectionManager::startAttempt()
         setState(State::Error, QStringLiteral("no server URL configured"));
         return;
     }
+    if (nextAttemptIsHttp()) {
+        if (m_config.transport == TransportPreference::Sse)
+            m_httpMode = HttpTransport::Mode::Sse;
+        else if (m_config.transport == TransportPreference::Poll)
+            m_httpMode = HttpTransport::Mode::Poll;
+        const QString why =
+            !m_httpReason.isEmpty() ? std::exchange(m_httpReason, QString())
+            : m_config.transport != TransportPreference::Auto
+                ? QStringLiteral("HTTP transport chosen (%1)")
+                      .arg(transportPreferenceName(m_config.transport))
+            : m_wsRefused ? QStringLiteral("the WebSocket upgrade is refused on the way")
+                          : QStringLiteral("WebSocket failed %1 times in a row").arg(m_wsFailures);
+        startHttpAttempt(why, m_httpMode);
+        return;
+    }
+    m_attemptIsHttp = false;
+    m_httpProven = false;
+    if (m_http)
+        m_http->stop();
     const QUrl url = currentUrl();
 
     auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
@@ -433,13 +501,9 @@ void ConnectionManager::startAttempt()
     connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             &ConnectionManager::onSocketError);
 
-    QNetworkRequest request(url);
-    if (!m_config.token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_config.token.toUtf8());
-
     setState(State::Connecting, QStringLiteral("connecting to %1").arg(redacted(url)));
     m_connectTimer.start(m_config.connectTimeoutMs);
-    socket->open(request);
+    socket->open(upgradeRequest(url));
 }
 
 void ConnectionManager::onSocketError()
@@ -465,11 +529,13 @@ void ConnectionManager::onSocketError()
         !text.contains(QStringLiteral("status code: 429")) &&
         m_config.transport == TransportPreference::Auto) {
         // Something answered the upgrade with plain HTTP (a proxy that strips WebSocket):
-        // WebSocket will not work through it, HTTP may.
+        // WebSocket will not work through it, HTTP may. Try it now: this is still the same
+        // attempt, and Fallback comes only once the server answers over HTTP.
         resetSocket(false);
         countError(ErrorCategory::Network);
-        enterFallback(QStringLiteral("the WebSocket upgrade was refused (%1)").arg(text),
-                      HttpTransport::Mode::Sse);
+        m_wsRefused = true;
+        startHttpAttempt(QStringLiteral("the WebSocket upgrade was refused (%1)").arg(text),
+                         m_httpMode);
         return;
     }
     if (text.contains(QStringLiteral("status code: 429"))) {
@@ -497,13 +563,17 @@ void ConnectionManager::handleFailure(const QString &reason, ErrorCategory categ
 {
     if (m_state == State::Closed)
         return;
-    const bool wasConnected = m_state == State::Connected;
+    const bool wasConnected = m_state == State::Connected || m_state == State::Fallback;
+    const bool wasHttp = m_attemptIsHttp;
+    leaveFallback();
     resetSocket(false);
     // Stopped before it fired: the link was too short-lived to reset the backoff.
     m_stableTimer.stop();
     countError(category);
     if (wasConnected)
         m_droppedAt = m_clock.monotonicMs();
+    if (m_unreachableSince < 0)
+        m_unreachableSince = m_clock.wallMs();
 
     if (closeCode == 4401) {
         m_unauthorized = true;
@@ -518,14 +588,8 @@ void ConnectionManager::handleFailure(const QString &reason, ErrorCategory categ
         return;
     }
 
-    if (!wasConnected && m_config.transport == TransportPreference::Auto &&
-        ++m_wsFailures >= m_config.fallbackAfterFailures) {
-        enterFallback(QStringLiteral("WebSocket failed %1 times in a row (last: %2)")
-                          .arg(m_wsFailures)
-                          .arg(reason),
-                      HttpTransport::Mode::Sse);
-        return;
-    }
+    if (!wasConnected && !wasHttp)
+        ++m_wsFailures;
 
     // Failover: a failed attempt moves on to the next URL; a working link that dropped is
     // retried where it was (the last good URL) first.
@@ -563,6 +627,9 @@ void ConnectionManager::handleFailure(const QString &reason, ErrorCategory categ
 void ConnectionManager::onConnected()
 {
     m_wsFailures = 0;
+    m_wsRefused = false;
+    m_unreachableSince = -1;
+    noteEvidence();
     m_criticalSince = -1;
     m_connectTimer.stop();
     m_breaker.recordSuccess();
@@ -582,7 +649,12 @@ void ConnectionManager::onConnected()
     setState(State::Connected, QStringLiteral("connected to %1").arg(redacted(currentUrl())));
     if (wasFallback)
         Q_EMIT transportChanged(transportName(), QStringLiteral("WebSocket works again"));
-    sendSubscribe(m_config.channels);
+    // Subscribe once the server has said who it is: its epoch decides where each channel
+    // resumes. A server that sends no welcome is subscribed to after a short wait.
+    if (m_basicServer || m_config.welcomeWaitMs <= 0)
+        sendSubscribe(m_config.channels);
+    else
+        m_subscribeTimer.start(m_config.welcomeWaitMs);
     m_heartbeatTimer.start(m_config.heartbeatMs);
     // One heartbeat at once, so RTT and liveness are known without waiting a full interval.
     sendHeartbeat();
@@ -592,10 +664,12 @@ void ConnectionManager::sendSubscribe(const QStringList &names)
 {
     if (names.isEmpty())
         return;
+    m_subscribedThisLink = true;
+    m_subscribeTimer.stop();
     QJsonArray channels;
     for (const QString &name : names) {
         QJsonObject entry{{QStringLiteral("name"), name}};
-        const qint64 since = m_lastSeq.value(name, m_config.replayHistory ? 0 : -1);
+        const qint64 since = m_cursor.since(name, m_config.replayHistory);
         if (since >= 0)
             entry.insert(QStringLiteral("since"), since);
         channels.append(entry);
@@ -608,7 +682,13 @@ void ConnectionManager::sendSubscribe(const QStringList &names)
 void ConnectionManager::sendHeartbeat()
 {
     if (m_state == State::Fallback && m_http) {
-        m_http->probeHealth(); // the round trip of a small HTTP request
+        if (m_awaitingPong)
+            return;
+        // The heartbeat of the fallback: a real round trip to the server over HTTP. A failure
+        // or a timeout is a lost heartbeat, like an unanswered ping.
+        m_awaitingPong = true;
+        m_pingSentAt = m_clock.monotonicMs();
+        m_http->probeHealth(m_config.heartbeatTimeoutMs);
         return;
     }
     if (!m_socket || m_state != State::Connected || m_awaitingPong)
@@ -625,15 +705,30 @@ void ConnectionManager::sendHeartbeat()
     m_pongTimer.start(m_config.heartbeatTimeoutMs);
 }
 
-void ConnectionManager::onPong(quint64 elapsedMs)
+void ConnectionManager::noteEvidence()
+{
+    m_lastEvidence = m_clock.monotonicMs();
+}
+
+void ConnectionManager::setStalled(bool stalled)
+{
+    if (stalled == m_stallReported)
+        return;
+    m_stallReported = stalled;
+    Q_EMIT stalledChanged(stalled);
+}
+
+void ConnectionManager::onPong(qint64 elapsedMs)
 {
     if (!m_awaitingPong)
         return;
     m_awaitingPong = false;
     m_pongTimer.stop();
     m_missedHeartbeats = 0;
-    const auto rtt = qint64(elapsedMs);
-    m_health.recordRtt(rtt);
+    noteEvidence();
+    setStalled(false);
+    const qint64 rtt = std::max<qint64>(0, elapsedMs);
+    m_health.recordRtt(rtt, m_clock.monotonicMs());
     Q_EMIT rttMeasured(rtt);
     if (m_state == State::Connected && m_config.transport == TransportPreference::Auto) {
         const qint64 now = m_clock.monotonicMs();
@@ -642,26 +737,40 @@ void ConnectionManager::onPong(quint64 elapsedMs)
         } else if (m_criticalSince < 0) {
             m_criticalSince = now;
         } else if (now - m_criticalSince >= m_config.criticalFallbackMs) {
-            resetSocket(false);
-            enterFallback(QStringLiteral("the WebSocket link stayed critical for %1 s")
-                              .arg((now - m_criticalSince) / 1000),
-                          HttpTransport::Mode::Sse);
+            // Try HTTP next, through Reconnecting: nothing claims Fallback before HTTP answers.
+            const QString why = QStringLiteral("the WebSocket link stayed critical for %1 s")
+                                    .arg((now - m_criticalSince) / 1000);
+            m_criticalSince = -1;
+            resetSocket(true);
+            m_wsFailures = std::max(m_wsFailures, m_config.fallbackAfterFailures);
+            m_attemptIsHttp = false;
+            m_nextDelayMs = 0;
+            m_httpReason = why;
+            setState(State::Reconnecting, why + QStringLiteral("; trying HTTP"));
+            m_reconnectTimer.start(0);
         }
     }
 }
 
 void ConnectionManager::onHeartbeatTimeout()
 {
+    if (!m_awaitingPong)
+        return;
     m_awaitingPong = false;
     ++m_missedHeartbeats;
-    m_health.recordLoss();
+    m_health.recordLoss(m_clock.monotonicMs());
     qCWarning(lcNet) << "heartbeat missed" << m_missedHeartbeats << "of"
                      << m_config.maxMissedHeartbeats;
+    setStalled(true);
     if (m_missedHeartbeats >= m_config.maxMissedHeartbeats) {
         handleFailure(QStringLiteral("no heartbeat answer %1 times in a row: the link is dead")
                           .arg(m_missedHeartbeats),
                       ErrorCategory::Network);
+        return;
     }
+    // Ask again at once rather than a whole interval later: a dead link is declared after
+    // maxMissedHeartbeats timeouts, not maxMissedHeartbeats intervals.
+    sendHeartbeat();
 }
 
 void ConnectionManager::onTextMessage(const QString &message)
@@ -696,7 +805,7 @@ void ConnectionManager::processFrame(const QByteArray &frame)
         return;
     }
     if (e.hasSeq() && !e.channel.isEmpty()) {
-        const qint64 last = m_lastSeq.value(e.channel, -1);
+        const qint64 last = m_cursor.lastSeq(e.channel);
         if (last >= 0 && e.seq > last + 1 && !m_subscribePending.contains(e.channel) &&
             m_state == State::Connected) {
             // A hole in the live stream: ask the server to replay from what we have.
@@ -704,11 +813,10 @@ void ConnectionManager::processFrame(const QByteArray &frame)
                                        << e.seq << "- requesting replay";
             sendSubscribe({e.channel});
         }
-        if (e.seq > last) {
-            m_lastSeq.insert(e.channel, e.seq);
+        if (m_cursor.advance(e.channel, e.seq)) {
             if (m_http)
                 m_http->notePosition(e.channel, e.seq);
-            Q_EMIT positionAdvanced(e.channel, e.seq);
+            Q_EMIT positionAdvanced(e.channel, e.seq, m_cursor.position(e.channel).epoch);
         }
     }
     Q_EMIT envelopeReceived(e);
@@ -719,10 +827,14 @@ void ConnectionManager::handleControl(const Envelope &e)
     const QJsonObject payload = e.payload.toObject();
     if (e.type == u"welcome") {
         m_welcome = payload;
+        m_basicServer = false;
+        onEpoch(payload.value(QStringLiteral("epoch")).toString());
         Q_EMIT welcomeReceived(payload);
+        if (m_state == State::Connected && !m_subscribedThisLink)
+            sendSubscribe(m_config.channels);
     } else if (e.type == u"pong") {
         if (m_awaitingPong)
-            onPong(quint64(m_clock.monotonicMs() - m_pingSentAt));
+            onPong(m_clock.monotonicMs() - m_pingSentAt);
     } else if (e.type == u"ping") {
         send(Envelope::create(QStringLiteral("pong"), QStringLiteral("system"), e.payload));
     } else if (e.type == u"subscribed") {
@@ -735,6 +847,8 @@ void ConnectionManager::handleControl(const Envelope &e)
             qCWarning(lcNet).noquote()
                 << "missed messages on" << channel << "could not be recovered";
             Q_EMIT recoveryFailed(channel);
+        } else if (m_reloadPending.remove(channel)) {
+            Q_EMIT reloadFinished(channel);
         }
     } else if (e.type == u"ack") {
         Q_EMIT acked(payload.value(QStringLiteral("id")).toString());
@@ -753,15 +867,29 @@ void ConnectionManager::handleControl(const Envelope &e)
 QJsonObject ConnectionManager::healthJson() const
 {
     const qint64 now = m_clock.monotonicMs();
-    QJsonObject o = m_health.toJson();
+    QJsonObject o = m_health.toJson(now);
     const QualityGrade grade = quality();
+    const bool linked = m_state == State::Connected || m_state == State::Fallback;
+    if (!linked || stalled()) {
+        // A round trip that is not happening has no "last" value: the charts show a gap.
+        o.insert(QStringLiteral("rttLastMs"), -1);
+    }
+    o.insert(QStringLiteral("stalled"), stalled());
+    o.insert(QStringLiteral("silentForMs"), silentForMs());
+    o.insert(QStringLiteral("unreachableSince"), m_unreachableSince);
+    if (!m_cursor.serverEpoch().isEmpty())
+        o.insert(QStringLiteral("epoch"), m_cursor.serverEpoch());
     o.insert(QStringLiteral("state"), stateName(m_state));
     o.insert(QStringLiteral("transport"), transportName());
     if (!m_fallbackReason.isEmpty())
         o.insert(QStringLiteral("fallbackReason"), m_fallbackReason);
     o.insert(QStringLiteral("url"), redacted(currentUrl()));
     o.insert(QStringLiteral("quality"), gradeName(grade));
-    o.insert(QStringLiteral("recommendation"), gradeRecommendation(grade));
+    o.insert(QStringLiteral("recommendation"),
+             linked ? gradeRecommendation(grade)
+                    : QCoreApplication::translate(
+                          "Quality", "Not connected: nothing answers, so there is nothing to "
+                                     "measure. Queued actions wait in the outbox."));
     o.insert(QStringLiteral("uptimeMs"), uptimeMs());
     o.insert(QStringLiteral("reconnects"), m_reconnects);
     o.insert(QStringLiteral("timeToReconnectMs"), m_lastTimeToReconnectMs);
@@ -785,7 +913,8 @@ QJsonObject ConnectionManager::healthJson() const
 
 QString ConnectionManager::transportName() const
 {
-    if (m_http && m_http->isRunning())
+    // HTTP carries the messages only once it has answered (Fallback); a trial is no transport.
+    if (m_state == State::Fallback && m_http && m_http->isRunning())
         return m_http->mode() == HttpTransport::Mode::Sse ? QStringLiteral("sse")
                                                           : QStringLiteral("poll");
     return QStringLiteral("websocket");
@@ -793,60 +922,121 @@ QString ConnectionManager::transportName() const
 
 QHash<QString, qint64> ConnectionManager::resumePositions() const
 {
-    QHash<QString, qint64> since;
-    for (const QString &channel : m_config.channels) {
-        const qint64 seq = m_lastSeq.value(channel, m_config.replayHistory ? 0 : -1);
-        if (seq >= 0)
-            since.insert(channel, seq);
-    }
-    return since;
+    return m_cursor.sincePositions(m_config.channels, m_config.replayHistory);
 }
 
-void ConnectionManager::enterFallback(const QString &reason, HttpTransport::Mode mode)
+void ConnectionManager::onEpoch(const QString &epoch)
+{
+    const QStringList reset = m_cursor.adoptServerEpoch(epoch);
+    if (reset.isEmpty())
+        return;
+    qCWarning(lcNet).noquote() << "the server's history is new (epoch" << epoch << "): replaying"
+                               << reset.join(QLatin1Char(','))
+                               << "from its beginning; what came before could not be checked";
+    Q_EMIT historyReset(reset, epoch);
+    if (m_attemptIsHttp && m_http && m_http->isRunning())
+        m_http->start(m_http->mode(), m_config.channels, resumePositions());
+    else if (m_state == State::Connected && m_subscribedThisLink)
+        sendSubscribe(reset);
+}
+
+void ConnectionManager::ensureHttp()
+{
+    if (m_http) {
+        m_http->setBaseUrl(HttpTransport::httpBaseFor(currentUrl()));
+        return;
+    }
+    HttpTransport::Settings settings;
+    settings.baseUrl = HttpTransport::httpBaseFor(currentUrl());
+    settings.token = m_config.token;
+    settings.extraCaCertificates = m_config.extraCaCertificates;
+    settings.pollBaseMs = m_config.pollBaseMs;
+    settings.sseSilenceMs = m_config.sseSilenceMs;
+    settings.requestTimeoutMs = m_config.connectTimeoutMs;
+    m_http = std::make_unique<HttpTransport>(settings, this);
+    connect(m_http.get(), &HttpTransport::envelopeReceived, this,
+            [this](const QByteArray &frame) { processFrame(frame); });
+    connect(m_http.get(), &HttpTransport::answered, this, &ConnectionManager::onHttpAnswered);
+    connect(m_http.get(), &HttpTransport::epochSeen, this, &ConnectionManager::onEpoch);
+    connect(m_http.get(), &HttpTransport::rttMeasured, this, [this](qint64 ms) {
+        if (m_state == State::Fallback)
+            onPong(ms);
+    });
+    connect(m_http.get(), &HttpTransport::healthFailed, this, [this](const QString &why) {
+        if (m_state != State::Fallback)
+            return;
+        qCDebug(lcNet).noquote() << "HTTP round trip failed:" << why;
+        onHeartbeatTimeout();
+    });
+    connect(m_http.get(), &HttpTransport::streamSilent, this, [this] {
+        m_fallbackReason +=
+            QStringLiteral("; the event stream is buffered on the way, polling instead");
+        qCWarning(lcNet)
+            << "the event stream stays silent (a buffering proxy?): switching to long-polling";
+        m_httpMode = HttpTransport::Mode::Poll;
+        m_http->start(HttpTransport::Mode::Poll, m_config.channels, resumePositions());
+        if (m_state == State::Fallback)
+            Q_EMIT transportChanged(transportName(), m_fallbackReason);
+    });
+    connect(m_http.get(), &HttpTransport::failed, this, &ConnectionManager::onHttpFailed);
+}
+
+void ConnectionManager::startHttpAttempt(const QString &reason, HttpTransport::Mode mode)
 {
     m_reconnectTimer.stop();
     m_stableTimer.stop();
-    m_connectTimer.stop();
     resetSocket(false);
-    if (!m_http) {
-        HttpTransport::Settings settings;
-        settings.baseUrl = HttpTransport::httpBaseFor(currentUrl());
-        settings.token = m_config.token;
-        settings.extraCaCertificates = m_config.extraCaCertificates;
-        settings.pollBaseMs = m_config.pollBaseMs;
-        settings.sseSilenceMs = m_config.sseSilenceMs;
-        settings.requestTimeoutMs = m_config.connectTimeoutMs;
-        m_http = std::make_unique<HttpTransport>(settings, this);
-        connect(m_http.get(), &HttpTransport::envelopeReceived, this,
-                [this](const QByteArray &frame) {
-                    m_fallbackFailures = 0;
-                    processFrame(frame);
-                });
-        connect(m_http.get(), &HttpTransport::rttMeasured, this, [this](qint64 ms) {
-            m_health.recordRtt(ms);
-            Q_EMIT rttMeasured(ms);
-        });
-        connect(m_http.get(), &HttpTransport::streamOpened, this,
-                [this] { m_fallbackFailures = 0; });
-        connect(m_http.get(), &HttpTransport::streamSilent, this, [this] {
-            m_fallbackReason +=
-                QStringLiteral("; the event stream is buffered on the way, polling instead");
-            qCWarning(lcNet)
-                << "the event stream stays silent (a buffering proxy?): switching to long-polling";
-            m_http->start(HttpTransport::Mode::Poll, m_config.channels, resumePositions());
-            Q_EMIT transportChanged(transportName(), m_fallbackReason);
-        });
-        connect(m_http.get(), &HttpTransport::failed, this, &ConnectionManager::onHttpFailed);
-    }
+    ensureHttp();
+    m_attemptIsHttp = true;
+    m_httpProven = false;
+    m_httpMode = mode;
     m_fallbackReason = reason;
-    const bool already = m_state == State::Fallback;
     m_http->start(mode, m_config.channels, resumePositions());
+    setState(State::Connecting, QStringLiteral("trying HTTP (%1) at %2: %3")
+                                    .arg(mode == HttpTransport::Mode::Sse ? QStringLiteral("SSE")
+                                                                          : QStringLiteral("poll"),
+                                         redacted(m_http->baseUrl()), reason));
+    m_connectTimer.start(m_config.connectTimeoutMs);
+}
+
+void ConnectionManager::onHttpAnswered()
+{
+    noteEvidence();
+    if (!m_reloadPending.isEmpty()) {
+        // The replay of a reload came with this answer: done once it has been processed.
+        QTimer::singleShot(0, this, [this] {
+            if (m_state != State::Fallback)
+                return;
+            const QSet<QString> done = std::exchange(m_reloadPending, {});
+            for (const QString &channel : done)
+                Q_EMIT reloadFinished(channel);
+        });
+    }
+    if (!m_attemptIsHttp || m_httpProven)
+        return;
+    m_httpProven = true;
+    m_connectTimer.stop();
+    m_breaker.recordSuccess();
+    m_breakerTimer.stop();
+    m_goodUrlIndex = m_urlIndex;
+    m_missedHeartbeats = 0;
+    m_unreachableSince = -1;
+    const qint64 now = m_clock.monotonicMs();
+    if (m_droppedAt >= 0) {
+        m_lastTimeToReconnectMs = now - m_droppedAt;
+        ++m_reconnects;
+        m_droppedAt = -1;
+    }
+    m_stableTimer.start(m_config.minStableMs);
+    const bool already = m_state == State::Fallback;
+    const QString mode =
+        m_http->mode() == HttpTransport::Mode::Sse ? QStringLiteral("sse") : QStringLiteral("poll");
     setState(State::Fallback,
-             QStringLiteral("using HTTP fallback (%1): %2").arg(transportName(), reason));
+             QStringLiteral("using HTTP fallback (%1): %2").arg(mode, m_fallbackReason));
     if (already)
-        Q_EMIT transportChanged(transportName(), reason);
+        Q_EMIT transportChanged(transportName(), m_fallbackReason);
     m_heartbeatTimer.start(m_config.heartbeatMs);
-    sendHeartbeat();
+    sendHeartbeat(); // a first round trip at once, as on WebSocket
     if (m_config.transport == TransportPreference::Auto) {
         m_upgradeAttempts = 0;
         scheduleUpgradeProbe();
@@ -856,7 +1046,6 @@ void ConnectionManager::enterFallback(const QString &reason, HttpTransport::Mode
 void ConnectionManager::leaveFallback()
 {
     m_upgradeTimer.stop();
-    m_fallbackRetry.stop();
     if (m_probe) {
         m_probe->disconnect(this);
         m_probe->abort();
@@ -868,10 +1057,11 @@ void ConnectionManager::leaveFallback()
 
 void ConnectionManager::onHttpFailed(const QString &reason, int httpStatus)
 {
-    if (m_state != State::Fallback)
+    if (!m_attemptIsHttp || (m_state != State::Fallback && m_state != State::Connecting))
         return;
     if (httpStatus == 401) {
         leaveFallback();
+        m_connectTimer.stop();
         m_unauthorized = true;
         countError(ErrorCategory::Auth);
         setState(State::Error, QStringLiteral("unauthorized: %1. Not retrying until the "
@@ -879,18 +1069,20 @@ void ConnectionManager::onHttpFailed(const QString &reason, int httpStatus)
                                    .arg(reason));
         return;
     }
-    countError(httpStatus >= 500 ? ErrorCategory::Server : ErrorCategory::Network);
     if (m_http->mode() == HttpTransport::Mode::Sse && httpStatus >= 400) {
-        // The event stream itself is refused on the way: long-polling is plain requests.
+        // The server (or a proxy) answered but refused the event stream: long-polling is plain
+        // requests. Same attempt, no new wait.
+        m_httpMode = HttpTransport::Mode::Poll;
         m_fallbackReason += QStringLiteral("; the event stream was refused, polling instead");
         m_http->start(HttpTransport::Mode::Poll, m_config.channels, resumePositions());
-        Q_EMIT transportChanged(transportName(), m_fallbackReason);
+        if (m_state == State::Fallback)
+            Q_EMIT transportChanged(transportName(), m_fallbackReason);
         return;
     }
-    const int delay = m_config.reconnect.delayMs(++m_fallbackFailures, m_uniform01);
-    qCWarning(lcNet).noquote() << "HTTP fallback:" << reason << "- again in" << delay << "ms";
+    // Nothing answered over HTTP either: the server is unreachable. One backoff for all.
     m_http->stop();
-    m_fallbackRetry.start(delay);
+    handleFailure(QStringLiteral("HTTP: %1").arg(reason),
+                  httpStatus >= 500 ? ErrorCategory::Server : ErrorCategory::Network);
 }
 
 void ConnectionManager::scheduleUpgradeProbe()
@@ -927,6 +1119,9 @@ void ConnectionManager::probeWebSocket()
         qCInfo(lcNet) << "WebSocket works again: leaving the HTTP fallback";
         leaveFallback();
         m_attempt = 0;
+        m_wsFailures = 0;
+        m_wsRefused = false;
+        m_attemptIsHttp = false;
         startAttempt(); // resubscribes with since: no gap, duplicates dropped by id
     });
     connect(probe, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
@@ -948,22 +1143,18 @@ void ConnectionManager::setTransportPreference(TransportPreference preference)
     qCInfo(lcNet).noquote() << "transport preference:" << transportPreferenceName(preference);
     if (m_state == State::Closed || m_state == State::Disconnected)
         return;
-    if (preference == TransportPreference::Sse || preference == TransportPreference::Poll) {
-        const auto mode = preference == TransportPreference::Sse ? HttpTransport::Mode::Sse
-                                                                 : HttpTransport::Mode::Poll;
-        if (m_state == State::Fallback) {
-            m_upgradeTimer.stop();
-            m_http->start(mode, m_config.channels, resumePositions());
-            m_fallbackReason = QStringLiteral("chosen by the operator");
-            Q_EMIT transportChanged(transportName(), m_fallbackReason);
-        } else {
-            if (m_state == State::Error)
-                setState(State::Connecting, QStringLiteral("connecting over HTTP"));
-            enterFallback(QStringLiteral("chosen by the operator"), mode);
-        }
+    if (m_state == State::Fallback &&
+        (preference == TransportPreference::Sse || preference == TransportPreference::Poll)) {
+        // HTTP works already: switch its mode in place.
+        m_httpMode = preference == TransportPreference::Sse ? HttpTransport::Mode::Sse
+                                                            : HttpTransport::Mode::Poll;
+        m_upgradeTimer.stop();
+        m_http->start(m_httpMode, m_config.channels, resumePositions());
+        m_fallbackReason = QStringLiteral("chosen by the operator");
+        Q_EMIT transportChanged(transportName(), m_fallbackReason);
         return;
     }
-    reconnectNow(); // back to WebSocket (Auto may fall back again if it is still blocked)
+    reconnectNow(); // the next attempt follows the new preference
 }
 
 } // namespace vigil

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "channelcursor.h"
 #include "circuitbreaker.h"
 #include "clock.h"
 #include "dedupwindow.h"
@@ -61,11 +62,15 @@ struct ConnectionConfig
     int clockCheckIntervalMs = 2000; ///< how often to compare the monotonic and wall clocks
     int clockJumpThresholdMs = 5000; ///< a larger disagreement means sleep/resume
     TransportPreference transport = TransportPreference::Auto;
-    int fallbackAfterFailures = 3;  ///< failed WebSocket attempts in a row before HTTP fallback
+    int fallbackAfterFailures = 3;  ///< failed WebSocket attempts in a row before trying HTTP
     int criticalFallbackMs = 60000; ///< quality Critical this long: fall back (Auto only)
     ReconnectPolicy upgradeProbe{10000, 2.0, 300000, true}; ///< WebSocket probes while on fallback
-    int pollBaseMs = 5000;   ///< long-poll rhythm when nothing arrives (adapted 1-60 s)
-    int sseSilenceMs = 5000; ///< an event stream silent this long is buffered: switch to polling
+    int pollBaseMs = 5000;    ///< long-poll rhythm when nothing arrives (adapted 1-60 s)
+    int sseSilenceMs = 5000;  ///< an event stream silent this long is buffered: switch to polling
+    int lossWindowMs = 60000; ///< heartbeat loss is judged over this much recent time
+    /// How long a new link waits for the server's `welcome` (and its epoch) before subscribing
+    /// anyway; a server known to send none is subscribed to at once.
+    int welcomeWaitMs = 1000;
 };
 
 /// \brief Why the connection failed, counted separately for the health page.
@@ -88,7 +93,11 @@ inline constexpr int kErrorCategoryCount = 6;
 ///     Fallback     -> Connecting | Connected | Reconnecting | Error | Closed
 ///
 /// Any other change is refused (and logged as a bug), so no code path can, say, report
-/// "connected" without having connected.
+/// "connected" without having connected. Fallback means the HTTP fallback works (its event
+/// stream opened, or a poll was answered): trying HTTP is Connecting, like trying WebSocket.
+///
+/// Every attempt to the server, over WebSocket or HTTP, draws from one backoff: a server that
+/// answers nothing sees one connection per attempt, spaced by the same jittered delays.
 class ConnectionManager : public QObject
 {
     Q_OBJECT
@@ -125,8 +134,13 @@ public:
     /// Writes one envelope if connected. Returns false (and writes nothing) otherwise.
     bool send(const Envelope &envelope);
 
-    /// Restores the last seq seen on `channel` (from persisted positions).
-    void setLastSeq(const QString &channel, qint64 seq);
+    /// Restores the last seq seen on `channel` (from persisted positions) and the server
+    /// history (epoch) it belongs to; an empty epoch is a position saved without one.
+    void setLastSeq(const QString &channel, qint64 seq, const QString &epoch = QString());
+    /// The operator's Reload after messages could not be recovered: `channels` start again from
+    /// the beginning of what the server holds; reloadFinished() follows for each once its replay
+    /// is done.
+    void reload(const QStringList &channels);
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] static QString stateName(State state);
@@ -156,10 +170,14 @@ public:
     [[nodiscard]] int reconnects() const { return m_reconnects; }
     [[nodiscard]] qint64 lastTimeToReconnectMs() const { return m_lastTimeToReconnectMs; }
     [[nodiscard]] qint64 uptimeMs() const;
-    [[nodiscard]] qint64 lastSeq(const QString &channel) const
-    {
-        return m_lastSeq.value(channel, -1);
-    }
+    [[nodiscard]] qint64 lastSeq(const QString &channel) const { return m_cursor.lastSeq(channel); }
+    [[nodiscard]] const ChannelCursor &cursor() const { return m_cursor; }
+    /// A heartbeat went unanswered on the current link: nothing proves that it still works.
+    [[nodiscard]] bool stalled() const { return m_missedHeartbeats > 0; }
+    /// How long nothing came back from the server while stalled (0 when not stalled).
+    [[nodiscard]] qint64 silentForMs() const;
+    /// Wall-clock ms since when no transport reached the server; -1 while one works.
+    [[nodiscard]] qint64 unreachableSinceMs() const { return m_unreachableSince; }
     /// Every health figure as one JSON object (used by `vigil-cli health` and the UI).
     [[nodiscard]] QJsonObject healthJson() const;
 
@@ -177,8 +195,17 @@ Q_SIGNALS:
     /// The server could not replay what was missed on `channel`: the user must be told and
     /// the view refetched.
     void recoveryFailed(const QString &channel);
-    /// The last seq seen on `channel` advanced (persist it to resume after a restart).
-    void positionAdvanced(const QString &channel, qint64 seq);
+    /// The last seq seen on `channel` advanced (persist it to resume after a restart), within
+    /// the server history `epoch` (empty for a server without epochs).
+    void positionAdvanced(const QString &channel, qint64 seq, const QString &epoch);
+    /// The server's history is not the one these channels' positions came from (it restarted
+    /// without its history): they are replayed from the beginning of what it holds, and what
+    /// came before the restart could not be checked.
+    void historyReset(const QStringList &channels, const QString &epoch);
+    /// A reload() of `channel` is done: what the server holds has been replayed.
+    void reloadFinished(const QString &channel);
+    /// A heartbeat went unanswered (true), or the server answered again (false).
+    void stalledChanged(bool stalled);
     void acked(const QString &id);
     void serverError(const QString &code, const QString &message, const QString &ref);
     void protocolError(const QString &message);
@@ -198,14 +225,22 @@ private:
     void onSocketError();
     void onTextMessage(const QString &message);
     void processFrame(const QByteArray &frame);
-    void enterFallback(const QString &reason, HttpTransport::Mode mode);
+    /// Tries the HTTP fallback: Connecting until the server answers over HTTP, then Fallback.
+    void startHttpAttempt(const QString &reason, HttpTransport::Mode mode);
+    void ensureHttp();
+    void onHttpAnswered();
     void leaveFallback();
     void onHttpFailed(const QString &reason, int httpStatus);
+    void onEpoch(const QString &epoch);
+    void noteEvidence();
+    void setStalled(bool stalled);
+    /// After a failure, is the next attempt HTTP (Auto after WebSocket kept failing)?
+    [[nodiscard]] bool nextAttemptIsHttp() const;
     void scheduleUpgradeProbe();
     void probeWebSocket();
     QHash<QString, qint64> resumePositions() const;
     [[nodiscard]] QNetworkRequest upgradeRequest(const QUrl &url) const;
-    void onPong(quint64 elapsedMs);
+    void onPong(qint64 elapsedMs);
     void sendHeartbeat();
     void onHeartbeatTimeout();
     void sendSubscribe(const QStringList &channels);
@@ -232,14 +267,18 @@ private:
     QTimer m_connectTimer;
     QTimer m_stableTimer;
     QTimer m_clockTimer;
+    QTimer m_subscribeTimer;
+    bool m_subscribedThisLink = false;
+    bool m_basicServer = false; ///< this server sent no welcome last time: subscribe at once
     qint64 m_pingSentAt = 0;
     bool m_awaitingPong = false;
     int m_missedHeartbeats = 0;
     QJsonObject m_welcome;
     HealthStats m_health;
     DedupWindow m_dedup;
-    QHash<QString, qint64> m_lastSeq;
+    ChannelCursor m_cursor;
     QSet<QString> m_subscribePending;
+    QSet<QString> m_reloadPending;
     quint64 m_messagesIn = 0;
     quint64 m_messagesOut = 0;
     quint64 m_bytesIn = 0;
@@ -262,10 +301,16 @@ private:
     std::unique_ptr<HttpTransport> m_http;
     QPointer<QWebSocket> m_probe;
     QTimer m_upgradeTimer;
-    QTimer m_fallbackRetry;
     int m_upgradeAttempts = 0;
-    int m_fallbackFailures = 0;
     int m_wsFailures = 0;
+    bool m_attemptIsHttp = false; ///< the current (or last) attempt goes over HTTP
+    bool m_httpProven = false;    ///< the HTTP transport of this attempt has answered
+    bool m_wsRefused = false;     ///< something on the way refused the WebSocket upgrade
+    bool m_stallReported = false;
+    QString m_httpReason; ///< why the next attempt goes over HTTP, when something decided it
+    HttpTransport::Mode m_httpMode = HttpTransport::Mode::Sse;
+    qint64 m_lastEvidence = 0; ///< monotonic ms of the last sign of life from the server
+    qint64 m_unreachableSince = -1;
     qint64 m_criticalSince = -1;
     QString m_fallbackReason;
 };

@@ -5,23 +5,27 @@
 
 namespace vigil {
 
-HealthStats::HealthStats(int window)
+HealthStats::HealthStats(int window, qint64 lossWindowMs)
     : m_window(std::max(2, window))
+    , m_lossWindowMs(std::max<qint64>(1, lossWindowMs))
 {}
 
-void HealthStats::recordRtt(qint64 ms)
+void HealthStats::append(Sample sample)
 {
-    m_last = std::max<qint64>(0, ms);
-    m_samples.append(m_last);
+    m_samples.append(sample);
     if (m_samples.size() > m_window)
         m_samples.removeFirst();
 }
 
-void HealthStats::recordLoss()
+void HealthStats::recordRtt(qint64 ms, qint64 atMs)
 {
-    m_samples.append(-1);
-    if (m_samples.size() > m_window)
-        m_samples.removeFirst();
+    m_last = std::max<qint64>(0, ms);
+    append({atMs, m_last});
+}
+
+void HealthStats::recordLoss(qint64 atMs)
+{
+    append({atMs, -1});
 }
 
 void HealthStats::reset()
@@ -34,9 +38,9 @@ double HealthStats::averageRttMs() const
 {
     qint64 sum = 0;
     int n = 0;
-    for (qint64 s : m_samples) {
-        if (s >= 0) {
-            sum += s;
+    for (const Sample &s : m_samples) {
+        if (s.rtt >= 0) {
+            sum += s.rtt;
             ++n;
         }
     }
@@ -46,9 +50,9 @@ double HealthStats::averageRttMs() const
 qint64 HealthStats::p95RttMs() const
 {
     QVector<qint64> ok;
-    for (qint64 s : m_samples) {
-        if (s >= 0)
-            ok.append(s);
+    for (const Sample &s : m_samples) {
+        if (s.rtt >= 0)
+            ok.append(s.rtt);
     }
     if (ok.isEmpty())
         return 0;
@@ -63,7 +67,8 @@ double HealthStats::jitterMs() const
     double sum = 0;
     int n = 0;
     qint64 previous = -1;
-    for (qint64 s : m_samples) {
+    for (const Sample &sample : m_samples) {
+        const qint64 s = sample.rtt;
         if (s < 0)
             continue;
         if (previous >= 0) {
@@ -75,21 +80,27 @@ double HealthStats::jitterMs() const
     return n ? sum / n : 0.0;
 }
 
-double HealthStats::lossPercent() const
+double HealthStats::lossPercent(qint64 nowMs) const
 {
-    if (m_samples.isEmpty())
-        return 0.0;
-    const auto lost = std::count(m_samples.begin(), m_samples.end(), -1);
-    return 100.0 * double(lost) / double(m_samples.size());
+    qsizetype total = 0;
+    qsizetype lost = 0;
+    for (const Sample &s : m_samples) {
+        if (nowMs >= 0 && s.at <= nowMs - m_lossWindowMs)
+            continue;
+        ++total;
+        if (s.rtt < 0)
+            ++lost;
+    }
+    return total ? 100.0 * double(lost) / double(total) : 0.0;
 }
 
-QJsonObject HealthStats::toJson() const
+QJsonObject HealthStats::toJson(qint64 nowMs) const
 {
     return {{QStringLiteral("rttLastMs"), m_last},
             {QStringLiteral("rttAvgMs"), averageRttMs()},
             {QStringLiteral("rttP95Ms"), p95RttMs()},
             {QStringLiteral("jitterMs"), jitterMs()},
-            {QStringLiteral("lossPercent"), lossPercent()},
+            {QStringLiteral("lossPercent"), lossPercent(nowMs)},
             {QStringLiteral("samples"), sampleCount()}};
 }
 

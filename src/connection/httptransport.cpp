@@ -75,11 +75,12 @@ void HttpTransport::start(Mode mode, const QStringList &channels,
                           const QHash<QString, qint64> &since)
 {
     stop();
+    ++m_generation;
     m_mode = mode;
     m_channels = channels;
-    for (auto it = since.begin(); it != since.end(); ++it)
-        notePosition(it.key(), it.value());
+    m_since = since;
     m_running = true;
+    m_firstPoll = true;
     m_pollInterval = m_settings.pollBaseMs;
     if (channels.isEmpty())
         return; // nothing to receive: requests only (sending, health)
@@ -136,10 +137,16 @@ void HttpTransport::onStreamData()
     const QByteArray bytes = m_stream->readAll();
     if (bytes.isEmpty())
         return;
+    const quint64 generation = m_generation;
     if (!m_streamHeardFrom) {
         m_streamHeardFrom = true;
         m_silence.stop();
+        if (!noteEpoch(m_stream))
+            return;
         Q_EMIT streamOpened();
+        Q_EMIT answered();
+        if (generation != m_generation || !m_running)
+            return;
     }
     m_sseBuffer += bytes;
     int end;
@@ -153,6 +160,8 @@ void HttpTransport::onStreamData()
         }
         if (!data.isEmpty())
             Q_EMIT envelopeReceived(data);
+        if (generation != m_generation || !m_running)
+            return; // restarted from a slot: the new stream brings the rest again
     }
 }
 
@@ -177,9 +186,13 @@ void HttpTransport::poll()
     }
     if (!fresh.isEmpty())
         query.addQueryItem(QStringLiteral("channels"), fresh.join(QLatin1Char(',')));
-    query.addQueryItem(QStringLiteral("waitMs"), QString::number(m_settings.pollWaitMs));
+    // The first poll is answered at once: it proves that the server answers over HTTP before
+    // any long wait, and brings what is pending.
+    const int waitMs = m_firstPoll ? 0 : m_settings.pollWaitMs;
+    m_firstPoll = false;
+    query.addQueryItem(QStringLiteral("waitMs"), QString::number(waitMs));
     QNetworkRequest r = request(QStringLiteral("/api/poll"), query);
-    r.setTransferTimeout(m_settings.pollWaitMs + m_settings.requestTimeoutMs);
+    r.setTransferTimeout(waitMs + m_settings.requestTimeoutMs);
     const qint64 started = m_clock.elapsed();
     m_poll = m_network.get(r);
     connect(m_poll, &QNetworkReply::finished, this,
@@ -202,9 +215,18 @@ void HttpTransport::onPollFinished(QNetworkReply *reply, qint64 startedMs)
                       status);
         return;
     }
+    const quint64 generation = m_generation;
+    if (!noteEpoch(reply))
+        return;
+    Q_EMIT answered();
+    if (generation != m_generation || !m_running)
+        return;
     const QJsonArray items = QJsonDocument::fromJson(reply->readAll()).array();
-    for (const QJsonValue &item : items)
+    for (const QJsonValue &item : items) {
         Q_EMIT envelopeReceived(QJsonDocument(item.toObject()).toJson(QJsonDocument::Compact));
+        if (generation != m_generation || !m_running)
+            return; // restarted from a slot (a new epoch, a Reload): the rest comes again
+    }
     const qint64 took = m_clock.elapsed() - startedMs;
     if (!items.isEmpty()) {
         schedulePoll(0); // data keeps coming: ask again at once
@@ -236,17 +258,31 @@ void HttpTransport::post(const Envelope &envelope)
     });
 }
 
-void HttpTransport::probeHealth()
+void HttpTransport::probeHealth(int timeoutMs)
 {
     QNetworkRequest r = request(QStringLiteral("/api/health"));
-    r.setTransferTimeout(m_settings.requestTimeoutMs);
+    r.setTransferTimeout(timeoutMs);
     const qint64 started = m_clock.elapsed();
     QNetworkReply *reply = m_network.get(r);
     connect(reply, &QNetworkReply::finished, this, [this, reply, started] {
         reply->deleteLater();
-        if (reply->error() == QNetworkReply::NoError)
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (reply->error() == QNetworkReply::NoError && status == 200)
             Q_EMIT rttMeasured(m_clock.elapsed() - started);
+        else
+            Q_EMIT healthFailed(status > 0 ? QStringLiteral("HTTP %1").arg(status)
+                                           : reply->errorString());
     });
+}
+
+bool HttpTransport::noteEpoch(QNetworkReply *reply)
+{
+    const QByteArray epoch = reply->rawHeader("Vigil-Epoch");
+    if (epoch.isEmpty())
+        return true;
+    const quint64 generation = m_generation;
+    Q_EMIT epochSeen(QString::fromUtf8(epoch));
+    return generation == m_generation && m_running;
 }
 
 } // namespace vigil

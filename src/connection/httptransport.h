@@ -45,14 +45,19 @@ public:
     ~HttpTransport() override;
 
     /// Starts receiving `channels` from `since` (channel -> last seq seen; absent: live only).
+    /// Replaces every earlier position, so a restart may also go back (a Reload, a new epoch).
     void start(Mode mode, const QStringList &channels, const QHash<QString, qint64> &since);
+    /// Where the requests go (a failover to another server URL).
+    void setBaseUrl(const QUrl &baseUrl) { m_settings.baseUrl = baseUrl; }
+    [[nodiscard]] QUrl baseUrl() const { return m_settings.baseUrl; }
     void stop();
     [[nodiscard]] Mode mode() const { return m_mode; }
     [[nodiscard]] bool isRunning() const { return m_running; }
     /// Posts one envelope; the answer comes back as an `ack` or `error` via envelopeReceived.
     void post(const Envelope &envelope);
-    /// One round trip on /api/health; the result arrives as rttMeasured() or failed().
-    void probeHealth();
+    /// One round trip on /api/health within `timeoutMs`; the result arrives as rttMeasured() or
+    /// healthFailed().
+    void probeHealth(int timeoutMs);
     /// Updates a position as messages arrive elsewhere (keeps resumes exact).
     void notePosition(const QString &channel, qint64 seq)
     {
@@ -67,9 +72,17 @@ Q_SIGNALS:
     /// Any envelope from the server: data, `ack`, `error`, `subscribed`.
     void envelopeReceived(const QByteArray &frame);
     void streamOpened();
+    /// The server itself answered: the event stream delivered its first bytes, or a poll was
+    /// answered with 200. Until then nothing proves that HTTP works.
+    void answered();
+    /// The server named its history (the `Vigil-Epoch` response header). Emitted before the
+    /// messages of that response; a start() from a slot drops the rest of that response.
+    void epochSeen(const QString &epoch);
     /// SSE delivered nothing: probably buffered by a proxy. The manager switches to polling.
     void streamSilent();
     void rttMeasured(qint64 ms);
+    /// A health round trip failed or timed out: a lost heartbeat.
+    void healthFailed(const QString &reason);
     /// A request failed: auth (401), forbidden, network... `httpStatus` 0 for network errors.
     void failed(const QString &reason, int httpStatus);
 
@@ -81,6 +94,8 @@ private:
     void schedulePoll(int delayMs);
     void poll();
     void onPollFinished(QNetworkReply *reply, qint64 startedMs);
+    /// Reads the epoch header of `reply`; false when a slot restarted the transport meanwhile.
+    bool noteEpoch(QNetworkReply *reply);
 
     Settings m_settings;
     QNetworkAccessManager m_network;
@@ -92,6 +107,8 @@ private:
     QPointer<QNetworkReply> m_poll;
     QByteArray m_sseBuffer;
     bool m_streamHeardFrom = false;
+    bool m_firstPoll = true;
+    quint64 m_generation = 0; ///< grows with every start(): stale replies are recognised
     QTimer m_silence;
     QTimer m_pollTimer;
     int m_pollInterval;

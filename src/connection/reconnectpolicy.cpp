@@ -18,7 +18,8 @@ int ReconnectPolicy::delayMs(int attempt, const std::function<double()> &uniform
     if (!jitter || !uniform01)
         return ceiling;
     const double u = std::clamp(uniform01(), 0.0, 1.0);
-    return static_cast<int>(std::lround(u * ceiling));
+    const double spread = std::clamp(jitterSpread, 0.0, 1.0);
+    return static_cast<int>(std::lround(ceiling * (1.0 - spread) + u * spread * ceiling));
 }
 
 } // namespace vigil

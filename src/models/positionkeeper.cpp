@@ -18,7 +18,7 @@ PositionKeeper::PositionKeeper(ConnectionManager *manager, PositionStore *store,
 {
     const auto saved = m_store->load(m_profile);
     for (auto it = saved.begin(); it != saved.end(); ++it)
-        manager->setLastSeq(it.key(), it.value());
+        manager->setLastSeq(it.key(), it->seq, it->epoch);
     if (!saved.isEmpty())
         qCInfo(lcQueue) << "resuming" << saved.size() << "channels from saved positions";
 
@@ -26,8 +26,8 @@ PositionKeeper::PositionKeeper(ConnectionManager *manager, PositionStore *store,
     m_timer.setInterval(kSaveIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &PositionKeeper::flush);
     connect(manager, &ConnectionManager::positionAdvanced, this,
-            [this](const QString &channel, qint64 seq) {
-                m_pending.insert(channel, seq);
+            [this](const QString &channel, qint64 seq, const QString &epoch) {
+                m_pending.insert(channel, {seq, epoch});
                 if (!m_timer.isActive())
                     m_timer.start();
             });

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storage/positionstore.h"
+
 #include <QHash>
 #include <QObject>
 #include <QTimer>
@@ -26,7 +28,7 @@ public:
 private:
     PositionStore *m_store;
     QString m_profile;
-    QHash<QString, qint64> m_pending;
+    QHash<QString, SavedPosition> m_pending;
     QTimer m_timer;
 };
 

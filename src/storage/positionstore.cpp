@@ -17,6 +17,8 @@ bool PositionStore::open(const QString &path, QString *error)
     static const QList<QStringList> migrations = {
         {QStringLiteral("CREATE TABLE positions (profile TEXT NOT NULL, channel TEXT NOT NULL,"
                         " seq INTEGER NOT NULL, PRIMARY KEY(profile, channel))")},
+        // Version 2: the server history each position belongs to (protocol `epoch`).
+        {QStringLiteral("ALTER TABLE positions ADD COLUMN epoch TEXT NOT NULL DEFAULT ''")},
     };
     QString why;
     if (m_file.open(path, migrations, &why))
@@ -25,11 +27,11 @@ bool PositionStore::open(const QString &path, QString *error)
     return false;
 }
 
-QHash<QString, qint64> PositionStore::load(const QString &profile) const
+QHash<QString, SavedPosition> PositionStore::load(const QString &profile) const
 {
-    QHash<QString, qint64> out;
+    QHash<QString, SavedPosition> out;
     QSqlQuery q(m_file.database());
-    q.prepare(QStringLiteral("SELECT channel, seq FROM positions WHERE profile = ?"));
+    q.prepare(QStringLiteral("SELECT channel, seq, epoch FROM positions WHERE profile = ?"));
     q.addBindValue(profile);
     if (!q.exec()) {
         qCWarning(lcQueue).noquote()
@@ -37,11 +39,11 @@ QHash<QString, qint64> PositionStore::load(const QString &profile) const
         return out;
     }
     while (q.next())
-        out.insert(q.value(0).toString(), q.value(1).toLongLong());
+        out.insert(q.value(0).toString(), {q.value(1).toLongLong(), q.value(2).toString()});
     return out;
 }
 
-bool PositionStore::save(const QString &profile, const QHash<QString, qint64> &positions)
+bool PositionStore::save(const QString &profile, const QHash<QString, SavedPosition> &positions)
 {
     if (positions.isEmpty())
         return true;
@@ -49,13 +51,15 @@ bool PositionStore::save(const QString &profile, const QHash<QString, qint64> &p
     if (!db.transaction())
         return false;
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO positions(profile, channel, seq) VALUES(?, ?, ?)"
-                             " ON CONFLICT(profile, channel) DO UPDATE SET seq = excluded.seq"
-                             " WHERE excluded.seq > positions.seq"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO positions(profile, channel, seq, epoch) VALUES(?, ?, ?, ?)"
+        " ON CONFLICT(profile, channel) DO UPDATE SET seq = excluded.seq, epoch = excluded.epoch"
+        " WHERE excluded.seq > positions.seq OR excluded.epoch <> positions.epoch"));
     for (auto it = positions.begin(); it != positions.end(); ++it) {
         q.addBindValue(profile);
         q.addBindValue(it.key());
-        q.addBindValue(it.value());
+        q.addBindValue(it->seq);
+        q.addBindValue(it->epoch.isNull() ? QStringLiteral("") : it->epoch); // NOT NULL
         if (!q.exec()) {
             qCWarning(lcQueue).noquote()
                 << "saving positions failed:" << SqliteFile::describe(q.lastError());

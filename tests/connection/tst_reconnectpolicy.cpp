@@ -1,4 +1,5 @@
 #include "connection/healthstats.h"
+#include "connection/quality.h"
 #include "connection/reconnectpolicy.h"
 
 #include <QTest>
@@ -10,8 +11,10 @@ private Q_SLOTS:
     void ceilingGrowsThenCaps_data();
     void ceilingGrowsThenCaps();
     void fullJitterStaysWithinBounds();
+    void defaultJitterKeepsAFloor();
     void noJitterIsTheCeiling();
     void healthFigures();
+    void lossWindowDecays();
 };
 
 void TestReconnectPolicy::ceilingGrowsThenCaps_data()
@@ -36,12 +39,33 @@ void TestReconnectPolicy::ceilingGrowsThenCaps()
 
 void TestReconnectPolicy::fullJitterStaysWithinBounds()
 {
-    const vigil::ReconnectPolicy policy;
+    vigil::ReconnectPolicy policy;
+    policy.jitterSpread = 1.0;
     QCOMPARE(policy.delayMs(3, [] { return 0.0; }), 0);
     QCOMPARE(policy.delayMs(3, [] { return 0.5; }), 2000);
     QCOMPARE(policy.delayMs(3, [] { return 0.999999; }), 4000);
     // Out-of-range draws are clamped rather than trusted.
     QCOMPARE(policy.delayMs(3, [] { return 7.0; }), 4000);
+}
+
+void TestReconnectPolicy::defaultJitterKeepsAFloor()
+{
+    // The default keeps half of the ceiling fixed: even draws of 0 cannot make a storm.
+    const vigil::ReconnectPolicy policy;
+    QCOMPARE(policy.delayMs(3, [] { return 0.0; }), 2000);
+    QCOMPARE(policy.delayMs(3, [] { return 0.5; }), 3000);
+    QCOMPARE(policy.delayMs(3, [] { return 1.0; }), 4000);
+    // The connection budget of the defaults: attempts that start within the first 15 s when every
+    // draw is 0 (the worst case): t = 0, 0.5, 1.5, 3.5, 7.5 -> 5 connections.
+    int attempts = 1;
+    qint64 t = 0;
+    for (int n = 1;; ++n) {
+        t += policy.delayMs(n, [] { return 0.0; });
+        if (t >= 15000)
+            break;
+        ++attempts;
+    }
+    QCOMPARE(attempts, 5);
 }
 
 void TestReconnectPolicy::noJitterIsTheCeiling()
@@ -71,4 +95,26 @@ void TestReconnectPolicy::healthFigures()
 }
 
 QTEST_GUILESS_MAIN(TestReconnectPolicy)
+void TestReconnectPolicy::lossWindowDecays()
+{
+    // An outage loses two heartbeats; the link then answers every 10 s in 15 ms.
+    vigil::HealthStats stats(100, 60000);
+    stats.recordRtt(15, 0);
+    stats.recordLoss(10000);
+    stats.recordLoss(20000);
+    stats.recordRtt(15, 30000);
+    QVERIFY(stats.lossPercent(30000) > 25.0);
+    qint64 t = 30000;
+    while (t < 80000) {
+        t += 10000;
+        stats.recordRtt(15, t);
+    }
+    // A minute after the last loss, the window holds only answered heartbeats.
+    QCOMPARE(stats.lossPercent(t), 0.0);
+    QCOMPARE(vigil::gradeFor(stats.averageRttMs(), stats.lossPercent(t), stats.sampleCount()),
+             vigil::QualityGrade::Excellent);
+    // Without times, every sample in the window counts (the old figure).
+    QVERIFY(stats.lossPercent() > 0.0);
+}
+
 #include "tst_reconnectpolicy.moc"

@@ -297,7 +297,8 @@ void TestResilience::close4429BacksOffHarder()
     manager.open();
     QVERIFY(scheduled.wait(kWaitMs));
     manager.close();
-    QCOMPARE(scheduled.first().at(1).toInt(), 700 + 10); // floor + jittered backoff (0.5 * 20)
+    // floor + jittered backoff (half of 20 fixed, 0.5 of the other half)
+    QCOMPARE(scheduled.first().at(1).toInt(), 700 + 15);
     QCOMPARE(manager.errors(vigil::ErrorCategory::RateLimited), 1u);
 }
 

@@ -51,7 +51,8 @@ void TestPositionKeeper::secondRunResumesAfterFirst()
     { // second run: only what it missed
         vigil::PositionStore store;
         QVERIFY(store.open(path, &error));
-        QCOMPARE(store.load("profile").value("incidents"), 3);
+        QCOMPARE(store.load("profile").value("incidents").seq, 3);
+        QVERIFY(!store.load("profile").value("incidents").epoch.isEmpty());
         ConnectionManager manager(config);
         vigil::PositionKeeper keeper(&manager, &store, "profile");
         QSignalSpy received(&manager, &ConnectionManager::envelopeReceived);
