@@ -19,6 +19,7 @@
 #include "protocol/logging.h"
 #include "relay/relay.h"
 #include "storage/datadir.h"
+#include "storage/notificationstatestore.h"
 #include "storage/outbox.h"
 #include "storage/positionstore.h"
 #include "storage/secretstore.h"
@@ -47,6 +48,8 @@ struct AppContext::Parts
     bool outboxOpen = false;
     PositionStore positions;
     bool positionsOpen = false;
+    NotificationStateStore notificationState;
+    bool notificationStateOpen = false;
     std::unique_ptr<SecretStore> secrets;
     // The store answers in call order; these hold who is waiting for each kind of answer.
     QQueue<std::function<void(const QString &token, const QString &error)>> pendingReads;
@@ -110,6 +113,17 @@ bool AppContext::start(QString *error)
         if (!p.positionsOpen)
             problems.append(tr("Channel positions will not be kept: %1").arg(why));
     }
+    {
+        // Without it the notifications centre still works; read and dismissed marks then last
+        // only until the next switch or restart.
+        QString why = dataDirError;
+        p.notificationStateOpen =
+            haveDataDir &&
+            p.notificationState.open(dataDir + QStringLiteral("/notifications.sqlite"), &why);
+        if (!p.notificationStateOpen)
+            problems.append(
+                tr("Read and dismissed notifications will not be remembered: %1").arg(why));
+    }
 
     // QML reaches these C++-owned singletons; they must be registered before the load.
     QueueStatus::setInstance(&p.queue);
@@ -169,6 +183,13 @@ bool AppContext::start(QString *error)
         p.status.attach(manager);
         p.health.attach(manager, [&p] { return p.queue.depth(); });
         p.diagnostics.setManager(manager);
+        // Read and dismissed marks belong to a server: the profile and its first address (the
+        // demo is one server, whatever port it runs on this time).
+        const QString server = p.workspace->demo() ? p.workspace->queueProfile()
+                                                   : p.workspace->profile() + QLatin1Char(' ') +
+                                                         p.workspace->queueProfile();
+        p.notifications.setStateStore(p.notificationStateOpen ? &p.notificationState : nullptr,
+                                      server);
         connect(manager, &ConnectionManager::envelopeReceived, &p.counts,
                 &ChannelCountsModel::record);
         if (p.outboxOpen)

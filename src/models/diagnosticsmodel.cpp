@@ -6,14 +6,21 @@ namespace vigil {
 
 DiagnosticsModel::DiagnosticsModel(QObject *parent)
     : QAbstractListModel(parent)
-    , m_diagnostics(DiagnosticsConfig{})
 {
-    connect(&m_diagnostics, &Diagnostics::stepStarted, this, &DiagnosticsModel::stepChanged);
-    connect(&m_diagnostics, &Diagnostics::stepFinished, this, [this](int index) {
+    resetDiagnostics();
+}
+
+void DiagnosticsModel::resetDiagnostics()
+{
+    // Diagnostics has no "forget the last run": a fresh one holds only pending steps.
+    m_diagnostics = std::make_unique<Diagnostics>(DiagnosticsConfig{});
+    Diagnostics *d = m_diagnostics.get();
+    connect(d, &Diagnostics::stepStarted, this, &DiagnosticsModel::stepChanged);
+    connect(d, &Diagnostics::stepFinished, this, [this](int index) {
         stepChanged(index);
         updateSummary(false);
     });
-    connect(&m_diagnostics, &Diagnostics::finished, this, [this](bool allPassed) {
+    connect(d, &Diagnostics::finished, this, [this](bool allPassed) {
         updateSummary(true);
         Q_EMIT runningChanged();
         Q_EMIT finished(allPassed);
@@ -22,19 +29,41 @@ DiagnosticsModel::DiagnosticsModel(QObject *parent)
 
 void DiagnosticsModel::setManager(ConnectionManager *manager)
 {
+    const QList<QUrl> urls = manager ? manager->config().urls : QList<QUrl>{};
+    // A manager that was destroyed reads as null here, so a new one at the same address is
+    // still another session.
+    const bool sameServer = manager == m_manager && urls == m_serverUrls;
     m_manager = manager;
+    m_serverUrls = urls;
+    if (!sameServer)
+        clearResults();
+}
+
+void DiagnosticsModel::clearResults()
+{
+    if (!m_ran)
+        return;              // nothing but the pending steps to show
+    m_diagnostics->cancel(); // a check of the old server: finished(false) now, then gone
+    beginResetModel();
+    resetDiagnostics();
+    m_ran = false;
+    endResetModel();
+    if (!m_summary.isEmpty()) {
+        m_summary.clear();
+        Q_EMIT summaryChanged();
+    }
 }
 
 int DiagnosticsModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_diagnostics.steps().size());
+    return parent.isValid() ? 0 : int(m_diagnostics->steps().size());
 }
 
 QVariant DiagnosticsModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const DiagnosticStep &step = m_diagnostics.steps().at(index.row());
+    const DiagnosticStep &step = m_diagnostics->steps().at(index.row());
     switch (role) {
     case IdRole:
         return step.id;
@@ -65,28 +94,28 @@ QHash<int, QByteArray> DiagnosticsModel::roleNames() const
 
 bool DiagnosticsModel::running() const
 {
-    return m_diagnostics.running();
+    return m_diagnostics->running();
 }
 
 QJsonObject DiagnosticsModel::report() const
 {
-    return m_ran ? m_diagnostics.toJson() : QJsonObject();
+    return m_ran ? m_diagnostics->toJson() : QJsonObject();
 }
 
 void DiagnosticsModel::run()
 {
-    if (m_diagnostics.running() || !m_manager)
+    if (m_diagnostics->running() || !m_manager)
         return;
     DiagnosticsConfig config;
     config.url = m_manager->currentUrl();
     config.token = m_manager->config().token;
     config.extraCaCertificates = m_manager->config().extraCaCertificates;
     config.stepTimeoutMs = m_stepTimeoutMs;
-    m_diagnostics.setConfig(config);
+    m_diagnostics->setConfig(config);
     // The step list is rebuilt by start(): a reset, once per run.
     beginResetModel();
     m_ran = true;
-    m_diagnostics.start();
+    m_diagnostics->start();
     endResetModel();
     updateSummary(false);
     Q_EMIT runningChanged();
@@ -94,7 +123,7 @@ void DiagnosticsModel::run()
 
 void DiagnosticsModel::cancel()
 {
-    m_diagnostics.cancel();
+    m_diagnostics->cancel();
 }
 
 void DiagnosticsModel::stepChanged(int index)
@@ -108,7 +137,7 @@ void DiagnosticsModel::stepChanged(int index)
 void DiagnosticsModel::updateSummary(bool done)
 {
     int passed = 0, failed = 0, skipped = 0;
-    for (const DiagnosticStep &step : m_diagnostics.steps()) {
+    for (const DiagnosticStep &step : m_diagnostics->steps()) {
         passed += step.status == DiagnosticStep::Passed;
         failed += step.status == DiagnosticStep::Failed;
         skipped += step.status == DiagnosticStep::Skipped;

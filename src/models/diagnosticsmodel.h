@@ -6,7 +6,10 @@
 
 #include <QAbstractListModel>
 #include <QPointer>
+#include <QUrl>
 #include <QtQml/qqmlregistration.h>
+
+#include <memory>
 
 class QQmlEngine;
 class QJSEngine;
@@ -21,7 +24,9 @@ class ConnectionManager;
 /// Roles: `stepId` (dns, tcp, tls, websocket, ping, http-...), `title`, `status` (pending,
 /// running, passed, failed, skipped), `result` (one sentence), `elapsedMs` (-1 before the
 /// step ran). Eight rows at most and a handful of changes per run, so each change is
-/// published at once.
+/// published at once. The results belong to one server: another session's server clears them
+/// (and cancels a check still running), so the panel never shows one server's results under
+/// another's name.
 class DiagnosticsModel : public QAbstractListModel, public CppOwnedSingleton<DiagnosticsModel>
 {
     Q_OBJECT
@@ -37,7 +42,8 @@ public:
     // No default argument: see ConnectionStatus.
     explicit DiagnosticsModel(QObject *parent);
 
-    /// The session whose server is checked (not owned; may change with every session).
+    /// The session whose server is checked (not owned; may change with every session). Another
+    /// manager or other server addresses clear the last results and the summary.
     void setManager(ConnectionManager *manager);
     /// Overrides the per-step timeouts (tests keep them short).
     void setStepTimeoutMs(int ms) { m_stepTimeoutMs = ms; }
@@ -60,11 +66,14 @@ Q_SIGNALS:
     void finished(bool allPassed);
 
 private:
+    void resetDiagnostics();
+    void clearResults();
     void stepChanged(int index);
     void updateSummary(bool done);
 
     QPointer<ConnectionManager> m_manager;
-    Diagnostics m_diagnostics;
+    QList<QUrl> m_serverUrls; ///< the addresses of m_manager, to tell another server
+    std::unique_ptr<Diagnostics> m_diagnostics;
     int m_stepTimeoutMs = 10000;
     QString m_summary;
     bool m_ran = false;

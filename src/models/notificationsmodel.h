@@ -3,6 +3,7 @@
 #include "cppownedsingleton.h"
 #include "livelistmodel.h"
 
+#include <QSet>
 #include <QtQml/qqmlregistration.h>
 
 class QQmlEngine;
@@ -10,13 +11,17 @@ class QJSEngine;
 
 namespace vigil {
 
+class NotificationStateStore;
+
 /// \brief The notifications centre: `notification` envelopes and critical alerts, newest
-/// first, with read state.
+/// first, with read state remembered per server.
 ///
 /// Roles: `notificationId`, `title`, `message`, `severity` (info, low, medium, high,
 /// critical, ...), `timestamp` (ms), `read` (bool). A LiveListModel: new items are inserted in
 /// one batch per frame and the list keeps at most `capacity` items, dropping the oldest. The
-/// operator's actions (mark read, dismiss) are published at once.
+/// operator's actions (mark read, dismiss) are published at once and recorded for the current
+/// server (setStateStore()), so a replayed or repeated item comes back read, and a dismissed
+/// one never comes back.
 class NotificationsModel : public LiveListModel, public CppOwnedSingleton<NotificationsModel>
 {
     Q_OBJECT
@@ -39,6 +44,12 @@ public:
 
     [[nodiscard]] int unreadCount() const { return m_unread; }
 
+    /// Which server the items come from, and where its marks are kept (`store` may be null or
+    /// closed: the marks are then kept in memory only; not owned). Another server empties the
+    /// list, because that server's feed replays its own items, and loads that server's marks.
+    void setStateStore(NotificationStateStore *store, const QString &serverKey);
+    [[nodiscard]] QString serverKey() const { return m_server; }
+
     /// Takes `notification` envelopes and raised critical alerts; ignores everything else.
     void record(const Envelope &envelope) override;
 
@@ -55,7 +66,15 @@ protected:
     void afterFlush() override;
 
 private:
+    void remember(const QStringList &ids, bool dismissed);
+    void loadMarks();
+
     int m_unread = 0;
+    NotificationStateStore *m_store = nullptr;
+    QString m_server;
+    // The current server's marks: what the store holds plus this session's clicks.
+    QSet<QString> m_read;
+    QSet<QString> m_dismissed;
 };
 
 } // namespace vigil

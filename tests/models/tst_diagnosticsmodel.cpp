@@ -31,6 +31,8 @@ private Q_SLOTS:
     void checksTheSessionsServer();
     void unreachableServerFailsWithReasons();
     void withoutSessionNothingRuns();
+    void resultsClearWhenTheServerChanges();
+    void runningCheckStopsWhenTheServerChanges();
 };
 
 void TestDiagnosticsModel::checksTheSessionsServer()
@@ -95,6 +97,78 @@ void TestDiagnosticsModel::withoutSessionNothingRuns()
     model.run();
     QVERIFY(!model.running());
     QCOMPARE(model.summary(), QString());
+}
+
+void TestDiagnosticsModel::resultsClearWhenTheServerChanges()
+{
+    vigil::Relay relay{vigil::RelayConfig{}};
+    QString error;
+    QVERIFY(relay.start(&error));
+    vigil::ConnectionConfig config;
+    config.urls = {relay.url()};
+    vigil::ConnectionManager first(config);
+    config.urls = {QUrl(QStringLiteral("ws://127.0.0.1:1/ws"))}; // never dialled by this test
+    vigil::ConnectionManager second(config);
+
+    DiagnosticsModel model(nullptr);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setManager(&first);
+    QSignalSpy finished(&model, &DiagnosticsModel::finished);
+    model.run();
+    QVERIFY(finished.wait(kWaitMs));
+    QCOMPARE(statusOf(model, "websocket"), QStringLiteral("passed"));
+    const QString summary = model.summary();
+    QVERIFY(!summary.isEmpty());
+
+    model.setManager(&first); // the same server again: the results stay
+    QCOMPARE(model.summary(), summary);
+    QCOMPARE(statusOf(model, "websocket"), QStringLiteral("passed"));
+
+    QSignalSpy summaryChanged(&model, &DiagnosticsModel::summaryChanged);
+    model.setManager(&second);
+    QCOMPARE(model.summary(), QString());
+    QCOMPARE(summaryChanged.size(), 1);
+    QVERIFY(model.report().isEmpty());
+    QVERIFY(!model.running());
+    QCOMPARE(model.rowCount(), 8); // the steps to come, none with a result
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QModelIndex i = model.index(row);
+        QCOMPARE(model.data(i, DiagnosticsModel::StatusRole).toString(), QStringLiteral("pending"));
+        QCOMPARE(model.data(i, DiagnosticsModel::ResultRole).toString(), QString());
+        QCOMPARE(model.data(i, DiagnosticsModel::ElapsedRole).toLongLong(), qint64(-1));
+    }
+}
+
+void TestDiagnosticsModel::runningCheckStopsWhenTheServerChanges()
+{
+    QTcpServer silent; // accepts and never answers: the check stays on its upgrade step
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    vigil::ConnectionConfig config;
+    config.urls = {QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(silent.serverPort()))};
+    vigil::ConnectionManager first(config);
+    config.urls = {QUrl(QStringLiteral("ws://127.0.0.1:1/ws"))};
+    vigil::ConnectionManager second(config);
+
+    DiagnosticsModel model(nullptr);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setManager(&first);
+    QSignalSpy finished(&model, &DiagnosticsModel::finished);
+    QSignalSpy running(&model, &DiagnosticsModel::runningChanged);
+    model.run();
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(model, "tcp"), QStringLiteral("passed"), kWaitMs);
+    QVERIFY(model.running());
+
+    model.setManager(&second);
+    QVERIFY(!model.running());
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.at(0).at(0).toBool(), false);
+    QCOMPARE(running.size(), 2); // started, stopped
+    QCOMPARE(model.summary(), QString());
+    QCOMPARE(statusOf(model, "tcp"), QStringLiteral("pending"));
+    // Nothing of the old check arrives later.
+    QCoreApplication::processEvents();
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(statusOf(model, "websocket"), QStringLiteral("pending"));
 }
 
 QTEST_GUILESS_MAIN(TestDiagnosticsModel)
