@@ -14,7 +14,7 @@ RowLayout {
         Layout.preferredWidth: Theme.dotSize
         Layout.preferredHeight: Theme.dotSize
         radius: Theme.dotSize / 2
-        color: Theme.stateColor(ConnectionStatus.state)
+        color: Theme.toneColor(ConnectionStatus.tone)
         Accessible.name: qsTr("Connection state: %1").arg(ConnectionStatus.summary)
     }
     Label {
@@ -22,7 +22,8 @@ RowLayout {
         text: ConnectionStatus.summary
         font.pixelSize: Theme.fontNormal
         font.bold: true
-        color: Theme.text
+        color: ConnectionStatus.tone === "danger" ? Theme.danger
+             : ConnectionStatus.stalled ? Theme.warning : Theme.text
     }
     Label {
         objectName: "urlLabel"
@@ -51,7 +52,7 @@ RowLayout {
     }
     Label {
         objectName: "rttLabel"
-        visible: ConnectionStatus.rttMs >= 0
+        visible: ConnectionStatus.rttMs >= 0 && !ConnectionStatus.stalled
         text: qsTr("%1 ms").arg(ConnectionStatus.rttMs)
         font.pixelSize: Theme.fontSmall
         color: Theme.textMuted

@@ -14,6 +14,8 @@ Rectangle {
     visible: kind.length > 0 && kind !== "fallback"
     implicitHeight: visible ? row.implicitHeight + Theme.spacing * 2 : 0
     color: kind === "unauthorized" || kind === "gave-up" ? Theme.danger : Theme.warning
+    Accessible.role: Accessible.AlertMessage
+    Accessible.name: ConnectionStatus.bannerText
 
     RowLayout {
         id: row

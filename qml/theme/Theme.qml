@@ -54,6 +54,16 @@ QtObject {
         }
     }
 
+    // Colour of a tone as published by ConnectionStatus.tone (ok, warning, danger, idle).
+    function toneColor(tone) {
+        switch (tone) {
+        case "ok": return ok
+        case "warning": return warning
+        case "danger": return danger
+        default: return idle
+        }
+    }
+
     // Colour of a severity or log level (critical, high, error, medium, warning, low, info...).
     function severityColor(severity) {
         switch (String(severity).toLowerCase()) { // servers may send "CRITICAL" or "Warn"

@@ -103,10 +103,12 @@ void TrayIcon::update()
 {
     if (!m_status)
         return;
-    const QString cls = stateClassFor(m_status->state());
-    QString tip = tr("Vigil - %1").arg(m_status->summary().isEmpty() ? m_status->state()
-                                                                      : m_status->summary());
-    if (m_status->connected() && m_status->rttMs() >= 0)
+    // A silent link is not "ok", whatever its state says.
+    const QString cls =
+        m_status->stalled() ? QStringLiteral("busy") : stateClassFor(m_status->state());
+    QString tip = tr("Vigil - %1")
+                      .arg(m_status->summary().isEmpty() ? m_status->state() : m_status->summary());
+    if (m_status->connected() && m_status->rttMs() >= 0 && !m_status->stalled())
         tip += tr(" (%1, %2 ms)").arg(m_status->transport()).arg(m_status->rttMs());
     const bool iconChanged = cls != m_stateClass;
     if (!iconChanged && tip == m_toolTip)

@@ -550,6 +550,12 @@ void ConnectionManager::onDisconnected()
 {
     if (!m_socket || sender() != m_socket)
         return;
+    if (m_state == State::Connecting) {
+        // The link never opened (refused, reset, upgrade refused): a close code means nothing
+        // here, the socket's error says what happened.
+        onSocketError();
+        return;
+    }
     const int code = int(m_socket->closeCode());
     const QString why =
         m_socket->closeReason().isEmpty() ? m_socket->errorString() : m_socket->closeReason();
@@ -843,12 +849,14 @@ void ConnectionManager::handleControl(const Envelope &e)
         m_subscribePending.remove(channel);
         Q_EMIT subscribed(channel, qint64(payload.value(QStringLiteral("head")).toDouble(-1)),
                           recovered);
-        if (!recovered) {
+        if (m_reloadPending.remove(channel)) {
+            // A reload asked for everything the server holds: whatever it replayed is all
+            // there is, recovered or not.
+            Q_EMIT reloadFinished(channel);
+        } else if (!recovered) {
             qCWarning(lcNet).noquote()
                 << "missed messages on" << channel << "could not be recovered";
             Q_EMIT recoveryFailed(channel);
-        } else if (m_reloadPending.remove(channel)) {
-            Q_EMIT reloadFinished(channel);
         }
     } else if (e.type == u"ack") {
         Q_EMIT acked(payload.value(QStringLiteral("id")).toString());

@@ -3,6 +3,8 @@
 #include "connection/connectionmanager.h"
 #include "protocol/logging.h"
 
+#include <QDateTime>
+
 namespace vigil {
 
 ConnectionStatus::ConnectionStatus(QObject *parent)
@@ -21,6 +23,8 @@ void ConnectionStatus::attach(ConnectionManager *manager)
         disconnect(m_manager, nullptr, this, nullptr);
     m_manager = manager;
     m_missedChannels.clear();
+    m_reloadingChannels.clear();
+    m_resetChannels.clear();
     m_rttMs = -1;
     Q_EMIT rttChanged();
     if (!manager) {
@@ -39,11 +43,25 @@ void ConnectionStatus::attach(ConnectionManager *manager)
         m_retryAt = m_clock.elapsed() + delayMs;
         refreshBanner();
     });
+    connect(manager, &ConnectionManager::stalledChanged, this, [this](bool) { refreshBanner(); });
     connect(manager, &ConnectionManager::recoveryFailed, this, [this](const QString &channel) {
+        m_reloadingChannels.removeAll(channel);
         if (!m_missedChannels.contains(channel))
             m_missedChannels.append(channel);
         refreshBanner();
     });
+    connect(manager, &ConnectionManager::reloadFinished, this, [this](const QString &channel) {
+        m_reloadingChannels.removeAll(channel);
+        refreshBanner();
+    });
+    connect(manager, &ConnectionManager::historyReset, this,
+            [this](const QStringList &channels, const QString &) {
+                for (const QString &channel : channels) {
+                    if (!m_resetChannels.contains(channel))
+                        m_resetChannels.append(channel);
+                }
+                refreshBanner();
+            });
     update(QString());
 }
 
@@ -83,13 +101,102 @@ void ConnectionStatus::reconnect()
 void ConnectionStatus::triggerBannerAction()
 {
     if (m_banner == u"missed") {
-        // Reload: subscribe afresh; what the server still has is replayed.
-        m_missedChannels.clear();
-        reconnect();
+        // Reload: the affected channels start again from the beginning of what the server
+        // holds; the banner stays ("reloading") until their replay is done.
+        const QStringList channels = std::exchange(m_missedChannels, {});
+        for (const QString &channel : channels) {
+            if (!m_reloadingChannels.contains(channel))
+                m_reloadingChannels.append(channel);
+        }
+        if (m_manager)
+            m_manager->reload(channels);
+    } else if (m_banner == u"history-reset") {
+        m_resetChannels.clear(); // read and understood
     } else if (!m_bannerAction.isEmpty()) {
         reconnect();
     }
     refreshBanner();
+}
+
+bool ConnectionStatus::stalled() const
+{
+    return m_manager && m_manager->stalled();
+}
+
+int ConnectionStatus::secondsUntilRetry() const
+{
+    const qint64 left = std::max<qint64>(0, m_retryAt - m_clock.elapsed());
+    return int((left + 999) / 1000);
+}
+
+void ConnectionStatus::refreshSummary()
+{
+    using State = ConnectionManager::State;
+    QString summary;
+    QString tone = QStringLiteral("idle");
+    int countdown = -1;
+    if (m_manager) {
+        const State state = m_manager->state();
+        const qint64 since = m_manager->unreachableSinceMs();
+        const QString sinceText =
+            since >= 0 ? QDateTime::fromMSecsSinceEpoch(since).toString(QStringLiteral("HH:mm:ss"))
+                       : QString();
+        const QString silent = tr("no answer for %1 s").arg(m_manager->silentForMs() / 1000);
+        switch (state) {
+        case State::Connected:
+            summary = stalled() ? tr("Connected - %1").arg(silent) : tr("Connected");
+            tone = stalled() ? QStringLiteral("warning") : QStringLiteral("ok");
+            break;
+        case State::Fallback:
+            summary = tr("Using HTTP fallback (%1)").arg(m_manager->transportName().toUpper());
+            if (stalled())
+                summary += QStringLiteral(" - ") + silent;
+            tone = QStringLiteral("warning");
+            break;
+        case State::Connecting:
+            summary = sinceText.isEmpty()
+                          ? tr("Connecting")
+                          : tr("Server unreachable since %1 - trying now").arg(sinceText);
+            tone = sinceText.isEmpty() ? QStringLiteral("warning") : QStringLiteral("danger");
+            break;
+        case State::Reconnecting:
+            countdown = secondsUntilRetry();
+            summary = sinceText.isEmpty() ? tr("Reconnecting in %1 s").arg(countdown)
+                                          : tr("Server unreachable since %1 - retrying in %2 s")
+                                                .arg(sinceText)
+                                                .arg(countdown);
+            tone = QStringLiteral("danger");
+            break;
+        case State::Error:
+            if (m_manager->unauthorized()) {
+                summary = tr("Unauthorized");
+            } else if (m_manager->breaker().isOpen()) {
+                countdown = secondsUntilRetry();
+                summary = sinceText.isEmpty() ? tr("Gave up - next try in %1 s").arg(countdown)
+                                              : tr("Server unreachable since %1 - next try in %2 s")
+                                                    .arg(sinceText)
+                                                    .arg(countdown);
+            } else {
+                summary = tr("Connection error");
+            }
+            tone = QStringLiteral("danger");
+            break;
+        case State::Disconnected:
+            summary = tr("Disconnected");
+            break;
+        case State::Closed:
+            summary = tr("Closed");
+            break;
+        }
+    } else {
+        summary = tr("Not connected");
+    }
+    if (summary == m_summary && tone == m_tone && countdown == m_countdown)
+        return;
+    m_summary = summary;
+    m_tone = tone;
+    m_countdown = countdown;
+    Q_EMIT changed();
 }
 
 void ConnectionStatus::setQueuedCount(std::function<int()> queued)
@@ -101,6 +208,7 @@ void ConnectionStatus::setQueuedCount(std::function<int()> queued)
 void ConnectionStatus::refreshBanner()
 {
     using State = ConnectionManager::State;
+    refreshSummary();
     QString banner;
     QString text;
     QString action;
@@ -116,14 +224,12 @@ void ConnectionStatus::refreshBanner()
         text = tr("Unauthorized - check your token");
     } else if (m_manager && state == State::Error && m_manager->breaker().isOpen()) {
         banner = QStringLiteral("gave-up");
-        text = tr("Gave up after %n attempt(s)", nullptr, m_manager->breaker().failures());
+        text = tr("Gave up after %n attempt(s)", nullptr, m_manager->breaker().failures()) +
+               QStringLiteral(" - ") + tr("next try in %1 s").arg(m_countdown);
         action = tr("Retry");
     } else if (state == State::Reconnecting) {
         banner = QStringLiteral("reconnecting");
-        const qint64 left = std::max<qint64>(0, m_retryAt - m_clock.elapsed());
-        text = tr("Reconnecting in %1 s (attempt %2)")
-                   .arg((left + 999) / 1000)
-                   .arg(m_manager->attempt());
+        text = tr("Reconnecting in %1 s (attempt %2)").arg(m_countdown).arg(m_manager->attempt());
         if (!offline.isEmpty())
             text = offline + QStringLiteral(". ") + text;
         action = tr("Retry now");
@@ -136,11 +242,22 @@ void ConnectionStatus::refreshBanner()
         text = tr("Missed messages could not be recovered (%1)")
                    .arg(m_missedChannels.join(QStringLiteral(", ")));
         action = tr("Reload");
+    } else if (!m_reloadingChannels.isEmpty()) {
+        banner = QStringLiteral("reloading");
+        text = tr("Reloading %1 from the server...")
+                   .arg(m_reloadingChannels.join(QStringLiteral(", ")));
+    } else if (!m_resetChannels.isEmpty()) {
+        banner = QStringLiteral("history-reset");
+        text = tr("The server restarted without its history: everything it holds was loaded "
+                  "again, but messages from before its restart could not be checked (%1)")
+                   .arg(m_resetChannels.join(QStringLiteral(", ")));
+        action = tr("Dismiss");
     } else if (state == State::Fallback) {
         banner = QStringLiteral("fallback");
         text = tr("Using HTTP fallback");
     }
-    if (banner == u"reconnecting") {
+    // The countdown and "no answer for N s" must move: one tick a second while either shows.
+    if (m_countdown >= 0 || stalled()) {
         if (!m_tick.isActive())
             m_tick.start();
     } else {
@@ -165,38 +282,15 @@ void ConnectionStatus::update(const QString &reason)
     m_url = m_manager->currentUrl()
                 .adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment)
                 .toString();
-    switch (state) {
-    case State::Connected:
-        m_summary = tr("Connected");
-        break;
-    case State::Connecting:
-        m_summary = tr("Connecting");
-        break;
-    case State::Reconnecting:
-        m_summary = tr("Reconnecting - attempt %1, next try in %2 s")
-                        .arg(m_manager->attempt())
-                        .arg((m_manager->nextDelayMs() + 999) / 1000);
-        break;
-    case State::Disconnected:
-        m_summary = tr("Disconnected");
-        break;
-    case State::Error:
-        m_summary = tr("Connection error");
-        break;
-    case State::Closed:
-        m_summary = tr("Closed");
-        break;
-    case State::Fallback:
-        m_summary = tr("Using HTTP fallback (%1)").arg(m_manager->transportName().toUpper());
-        break;
-    }
-    if (state != State::Connected) {
+    if (state != State::Connected && state != State::Fallback) {
         m_rttMs = -1;
         Q_EMIT rttChanged();
     }
-    qCDebug(lcUi).noquote() << "status" << m_state << m_summary;
+    if (state == State::Error && m_manager->breaker().isOpen())
+        m_retryAt = m_clock.elapsed() + m_manager->nextDelayMs();
     Q_EMIT changed();
     refreshBanner();
+    qCDebug(lcUi).noquote() << "status" << m_state << m_summary;
 }
 
 } // namespace vigil

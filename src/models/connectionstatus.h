@@ -27,8 +27,14 @@ class ConnectionStatus : public QObject, public CppOwnedSingleton<ConnectionStat
     /// disconnected, connecting, connected, reconnecting, error or closed
     Q_PROPERTY(QString state READ state NOTIFY changed)
     Q_PROPERTY(bool connected READ connected NOTIFY changed)
-    /// One line for people, e.g. "Reconnecting - attempt 3, next try in 4 s"
+    /// One line for people, e.g. "Server unreachable since 14:02:11 - retrying in 4 s"
     Q_PROPERTY(QString summary READ summary NOTIFY changed)
+    /// How the state should look: "ok", "warning", "danger" or "idle" (a colour in the theme)
+    Q_PROPERTY(QString tone READ tone NOTIFY changed)
+    /// A heartbeat went unanswered: nothing proves that the link works
+    Q_PROPERTY(bool stalled READ stalled NOTIFY changed)
+    /// Seconds until the next attempt (the one number the header and the banner show); -1
+    Q_PROPERTY(int countdown READ countdown NOTIFY changed)
     /// Why the state last changed, e.g. "Connection refused"
     Q_PROPERTY(QString detail READ detail NOTIFY changed)
     Q_PROPERTY(QString url READ url NOTIFY changed)
@@ -39,11 +45,11 @@ class ConnectionStatus : public QObject, public CppOwnedSingleton<ConnectionStat
     /// auto, websocket, sse or poll: the operator's choice
     Q_PROPERTY(QString transportPreference READ transportPreference NOTIFY changed)
     /// The banner to show: "", "offline", "reconnecting", "gave-up", "unauthorized",
-    /// "missed" or "fallback" (most urgent first when several apply)
+    /// "missed", "reloading", "history-reset" or "fallback" (most urgent first)
     Q_PROPERTY(QString banner READ banner NOTIFY bannerChanged)
     /// The banner's sentence, e.g. "Reconnecting in 8 s (attempt 4)"
     Q_PROPERTY(QString bannerText READ bannerText NOTIFY bannerChanged)
-    /// The banner's action: "Retry now", "Retry", "Reload" or ""
+    /// The banner's action: "Retry now", "Retry", "Reload", "Dismiss" or ""
     Q_PROPERTY(QString bannerAction READ bannerAction NOTIFY bannerChanged)
     /// Last heartbeat round trip in ms; -1 before the first
     Q_PROPERTY(int rttMs READ rttMs NOTIFY rttChanged)
@@ -62,6 +68,9 @@ public:
         return m_state == u"connected" || m_state == u"fallback";
     }
     [[nodiscard]] QString summary() const { return m_summary; }
+    [[nodiscard]] QString tone() const { return m_tone; }
+    [[nodiscard]] bool stalled() const;
+    [[nodiscard]] int countdown() const { return m_countdown; }
     [[nodiscard]] QString detail() const { return m_detail; }
     [[nodiscard]] QString url() const { return m_url; }
     [[nodiscard]] QString transport() const;
@@ -79,7 +88,8 @@ public:
     [[nodiscard]] QString banner() const { return m_banner; }
     [[nodiscard]] QString bannerText() const { return m_bannerText; }
     [[nodiscard]] QString bannerAction() const { return m_bannerAction; }
-    /// Recomputes the banner (also on a 1 s tick while a countdown runs).
+    /// Recomputes the summary and the banner (also on a 1 s tick while a countdown runs or the
+    /// link is silent).
     void refreshBanner();
     [[nodiscard]] int rttMs() const { return m_rttMs; }
 
@@ -90,10 +100,15 @@ Q_SIGNALS:
 
 private:
     void update(const QString &reason);
+    /// The summary line, tone and countdown from the manager's state now.
+    void refreshSummary();
+    [[nodiscard]] int secondsUntilRetry() const;
 
     QPointer<ConnectionManager> m_manager;
     std::function<int()> m_queued;
     QStringList m_missedChannels;
+    QStringList m_reloadingChannels;
+    QStringList m_resetChannels; ///< replayed from the start of a new server history
     QString m_banner;
     QString m_bannerText;
     QString m_bannerAction;
@@ -102,6 +117,8 @@ private:
     QElapsedTimer m_clock;
     QString m_state = QStringLiteral("disconnected");
     QString m_summary;
+    QString m_tone = QStringLiteral("idle");
+    int m_countdown = -1;
     QString m_detail;
     QString m_url;
     int m_rttMs = -1;

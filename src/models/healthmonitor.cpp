@@ -32,8 +32,7 @@ double niceCeiling(double value, double floor)
 
 TimelineModel::TimelineModel(QObject *parent, int capacity)
     : LiveListModel(parent, {"eventId", "timestamp", "kind", "message"}, capacity)
-{
-}
+{}
 
 void TimelineModel::add(qint64 timestampMs, const QString &kind, const QString &text)
 {
@@ -45,11 +44,11 @@ QByteArray TimelineModel::toJsonLines() const
     QByteArray out;
     const QList<Row> &all = rows();
     for (auto it = all.crbegin(); it != all.crend(); ++it) {
-        const QJsonObject line{{QStringLiteral("time"),
-                                QDateTime::fromMSecsSinceEpoch(it->at(1).toLongLong())
-                                    .toString(Qt::ISODateWithMs)},
-                               {QStringLiteral("kind"), it->at(2).toString()},
-                               {QStringLiteral("message"), it->at(3).toString()}};
+        const QJsonObject line{
+            {QStringLiteral("time"),
+             QDateTime::fromMSecsSinceEpoch(it->at(1).toLongLong()).toString(Qt::ISODateWithMs)},
+            {QStringLiteral("kind"), it->at(2).toString()},
+            {QStringLiteral("message"), it->at(3).toString()}};
         out += QJsonDocument(line).toJson(QJsonDocument::Compact);
         out += '\n';
     }
@@ -81,7 +80,8 @@ void HealthMonitor::attach(ConnectionManager *manager, std::function<int()> queu
             [this](State state, const QString &reason) {
                 const QString name = ConnectionManager::stateName(state);
                 m_timeline.add(m_now(), QStringLiteral("state"),
-                               reason.isEmpty() ? name : QStringLiteral("%1: %2").arg(name, reason));
+                               reason.isEmpty() ? name
+                                                : QStringLiteral("%1: %2").arg(name, reason));
                 if (state == State::Reconnecting)
                     m_reconnectMarks.push_back(m_now());
                 sample(); // the page shows the new state now, not at the next tick
@@ -166,9 +166,12 @@ QList<QPointF> HealthMonitor::points(const QString &metric) const
         double y = 0;
         if (metric == u"rtt") {
             if (s.rtt < 0)
-                continue; // no heartbeat answered yet: no point rather than a false zero
+                continue; // nothing answered (not yet, a silent link, no link): no point, never
+                          // a repeated last value or a false zero
             y = s.rtt;
         } else if (metric == u"jitter") {
+            if (s.rtt < 0)
+                continue; // no round trip in that second (silent link, no link): a gap
             y = s.jitter;
         } else if (metric == u"in") {
             y = s.in;
@@ -187,8 +190,8 @@ QList<QPointF> HealthMonitor::points(const QString &metric) const
 bool HealthMonitor::attachSeries(const QString &metric, QObject *series)
 {
     auto *xy = qobject_cast<QXYSeries *>(series);
-    static const QStringList known = {QStringLiteral("rtt"), QStringLiteral("jitter"),
-                                      QStringLiteral("in"),  QStringLiteral("out"),
+    static const QStringList known = {QStringLiteral("rtt"),   QStringLiteral("jitter"),
+                                      QStringLiteral("in"),    QStringLiteral("out"),
                                       QStringLiteral("queue"), QStringLiteral("reconnects")};
     if (!xy || !known.contains(metric)) {
         qCWarning(lcUi).noquote() << "cannot chart" << metric << "on" << series;
@@ -213,9 +216,8 @@ QDateTime HealthMonitor::windowStart() const
     // the chart instead of hugging its right edge.
     const qint64 end = m_samples.empty() ? m_now() : m_samples.back().at;
     const qint64 first = m_samples.empty() ? end : m_samples.front().at;
-    return QDateTime::fromMSecsSinceEpoch(
-        std::min(end - kMinimumWindowSeconds * 1000,
-                 std::max(first, end - kHistorySeconds * 1000)));
+    return QDateTime::fromMSecsSinceEpoch(std::min(end - kMinimumWindowSeconds * 1000,
+                                                   std::max(first, end - kHistorySeconds * 1000)));
 }
 
 QDateTime HealthMonitor::windowEnd() const
@@ -233,15 +235,15 @@ QString HealthMonitor::exportTimeline(const QString &path)
             setExportMessage(tr("Cannot create the folder %1").arg(dir));
             return {};
         }
-        target = QDir(dir).filePath(
-            QStringLiteral("vigil-timeline-%1.jsonl")
-                .arg(QDateTime::fromMSecsSinceEpoch(m_now()).toString(
-                    QStringLiteral("yyyyMMdd-HHmmss"))));
+        target = QDir(dir).filePath(QStringLiteral("vigil-timeline-%1.jsonl")
+                                        .arg(QDateTime::fromMSecsSinceEpoch(m_now()).toString(
+                                            QStringLiteral("yyyyMMdd-HHmmss"))));
     }
     QSaveFile file(target);
     if (!file.open(QIODevice::WriteOnly) || file.write(m_timeline.toJsonLines()) < 0 ||
         !file.commit()) {
-        setExportMessage(tr("Could not save the timeline to %1: %2").arg(target, file.errorString()));
+        setExportMessage(
+            tr("Could not save the timeline to %1: %2").arg(target, file.errorString()));
         return {};
     }
     setExportMessage(tr("Saved %n event(s) to %1", nullptr, m_timeline.count()).arg(target));

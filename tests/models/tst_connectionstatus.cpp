@@ -4,6 +4,7 @@
 #include "models/connectionstatus.h"
 #include "relay/relay.h"
 
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -106,7 +107,11 @@ void TestConnectionStatus::gaveUpBanner()
     status.attach(&manager);
     manager.open();
     QTRY_COMPARE_WITH_TIMEOUT(status.banner(), QStringLiteral("gave-up"), kWaitMs);
-    QCOMPARE(status.bannerText(), QStringLiteral("Gave up after 2 attempt(s)"));
+    QCOMPARE(status.bannerText(), QStringLiteral("Gave up after 2 attempt(s) - next try in 600 s"));
+    QVERIFY2(status.summary().contains(QRegularExpression(
+                 "^Server unreachable since \\d\\d:\\d\\d:\\d\\d - next try in 600 s$")),
+             qPrintable(status.summary()));
+    QCOMPARE(status.tone(), QStringLiteral("danger"));
     QCOMPARE(status.bannerAction(), QStringLiteral("Retry"));
 }
 
@@ -127,9 +132,21 @@ void TestConnectionStatus::missedMessagesBannerAndReload()
     QTRY_COMPARE_WITH_TIMEOUT(status.banner(), QStringLiteral("missed"), kWaitMs);
     QCOMPARE(status.bannerText(), QStringLiteral("Missed messages could not be recovered (chat)"));
     QCOMPARE(status.bannerAction(), QStringLiteral("Reload"));
+    // Reload fetches what the relay still holds (seq 5) on the same link: no reconnect, no
+    // impossible transition, and the banner leaves only once the replay is done.
+    QSignalSpy states(&manager, &ConnectionManager::stateChanged);
+    QSignalSpy received(&manager, &ConnectionManager::envelopeReceived);
+    QSignalSpy finished(&manager, &ConnectionManager::reloadFinished);
+    const quint64 duplicatesBefore = manager.duplicatesDropped();
     status.triggerBannerAction();
-    QTRY_COMPARE_WITH_TIMEOUT(status.state(), QStringLiteral("connected"), kWaitMs);
+    QCOMPARE(status.banner(), QStringLiteral("reloading"));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kWaitMs);
     QCOMPARE(status.banner(), QString());
+    // The relay sent seq 5 again (fetched afresh); the client already had it, so no new row.
+    QCOMPARE(manager.duplicatesDropped(), duplicatesBefore + 1);
+    QCOMPARE(received.size(), 0);
+    QCOMPARE(states.size(), 0);
+    QCOMPARE(status.state(), QStringLiteral("connected"));
 }
 
 QTEST_GUILESS_MAIN(TestConnectionStatus)
