@@ -123,6 +123,17 @@ Page {
                         axisY: rttChart.axisY
                         Component.onCompleted: HealthMonitor.attachSeries("reconnects", reconnectSeries)
                     }
+                    ScatterSeries {
+                        id: silentSeries
+                        objectName: "silentSeries"
+                        name: qsTr("No answer")
+                        color: Theme.warning
+                        borderColor: Theme.warning
+                        markerSize: Theme.dotSize / 2
+                        axisX: rttChart.axisX
+                        axisY: rttChart.axisY
+                        Component.onCompleted: HealthMonitor.attachSeries("silent", silentSeries)
+                    }
                 }
                 LiveChart {
                     id: throughputChart

@@ -130,10 +130,15 @@ void HealthMonitor::sample()
     m_errorSummary = errors.join(QStringLiteral(", "));
 
     const qint64 rtt = health.value(QStringLiteral("rttLastMs")).toInteger(-1);
+    const QString state = health.value(QStringLiteral("state")).toString();
+    // Silent: a link that stopped answering, or a server that was reached before and is not now.
+    const bool silent = health.value(QStringLiteral("stalled")).toBool() ||
+                        (health.value(QStringLiteral("unreachableSince")).toInteger(-1) >= 0 &&
+                         (state == u"reconnecting" || state == u"connecting" || state == u"error"));
     m_samples.push_back({now, double(rtt), health.value(QStringLiteral("jitterMs")).toDouble(),
                          health.value(QStringLiteral("messagesInPerSec")).toDouble(),
                          health.value(QStringLiteral("messagesOutPerSec")).toDouble(),
-                         double(queue)});
+                         double(queue), silent});
     const qint64 oldest = now - kHistorySeconds * 1000;
     while (!m_samples.empty() && m_samples.front().at < oldest)
         m_samples.pop_front();
@@ -159,6 +164,15 @@ QList<QPointF> HealthMonitor::points(const QString &metric) const
     if (metric == u"reconnects") {
         for (qint64 at : m_reconnectMarks)
             out.append(QPointF(double(at), 0));
+        return out;
+    }
+    if (metric == u"silent") {
+        // The seconds in which nothing answered: marked on the time axis where the round-trip
+        // line has no points.
+        for (const Sample &sample : m_samples) {
+            if (sample.silent)
+                out.append(QPointF(double(sample.at), 0));
+        }
         return out;
     }
     out.reserve(qsizetype(m_samples.size()));
@@ -192,7 +206,8 @@ bool HealthMonitor::attachSeries(const QString &metric, QObject *series)
     auto *xy = qobject_cast<QXYSeries *>(series);
     static const QStringList known = {QStringLiteral("rtt"),   QStringLiteral("jitter"),
                                       QStringLiteral("in"),    QStringLiteral("out"),
-                                      QStringLiteral("queue"), QStringLiteral("reconnects")};
+                                      QStringLiteral("queue"), QStringLiteral("reconnects"),
+                                      QStringLiteral("silent")};
     if (!xy || !known.contains(metric)) {
         qCWarning(lcUi).noquote() << "cannot chart" << metric << "on" << series;
         return false;

@@ -5,8 +5,8 @@
 
 #include <QDateTime>
 #include <QObject>
-#include <QPointer>
 #include <QPointF>
+#include <QPointer>
 #include <QTimer>
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
@@ -122,6 +122,7 @@ private:
         double in;
         double out;
         double queue;
+        bool silent; // the server was expected to answer and did not (stalled or unreachable)
     };
     void feedSeries();
     void setExportMessage(const QString &message);

@@ -19,6 +19,7 @@
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
@@ -218,7 +219,7 @@ void TestPages::everyPageIsPopulated_data()
     QTest::addColumn<QString>("list");      // a ListView that must have rows ("" for none)
     QTest::newRow("dashboard") << "dashboard"
                                << QStringList{"dashboardPage", "tileOpenIncidents", "tileAgents",
-                                              "tileUnread", "tileQueued", "tileLatency"}
+                                              "tileUnread",    "tileQueued",        "tileLatency"}
                                << "recentIncidents";
     QTest::newRow("incidents") << "incidents" << QStringList{"incidentsPage"}
                                << "incidentsPageList";
@@ -227,16 +228,16 @@ void TestPages::everyPageIsPopulated_data()
     QTest::newRow("activity") << "activity" << QStringList{"activityPage"} << "activityPageList";
     QTest::newRow("logs") << "logs" << QStringList{"logsPage"} << "logsPageList";
     QTest::newRow("health") << "health"
-                            << QStringList{"healthPage", "rttChart", "throughputChart",
-                                           "queueChart", "figRttLast", "healthGrade",
+                            << QStringList{"healthPage",          "rttChart",   "throughputChart",
+                                           "queueChart",          "figRttLast", "healthGrade",
                                            "exportTimelineButton"}
                             << "timelineList";
-    QTest::newRow("notifications") << "notifications"
-                                   << QStringList{"notificationsPage", "markAllReadButton"}
-                                   << "notificationsPageList";
+    QTest::newRow("notifications")
+        << "notifications" << QStringList{"notificationsPage", "markAllReadButton"}
+        << "notificationsPageList";
     QTest::newRow("settings") << "settings"
-                              << QStringList{"settingsPage", "profileSelector",
-                                             "heartbeatField", "saveConnectionButton"}
+                              << QStringList{"settingsPage", "profileSelector", "heartbeatField",
+                                             "saveConnectionButton"}
                               << "";
 }
 
@@ -273,9 +274,8 @@ void TestPages::everyPageIsPopulated()
             item(window, "figRttLastValue")->property("text").toString().endsWith("ms"), kWaitMs);
         // The charts move: a later sample adds a point at a later time.
         const auto before = m_context->health()->points("in");
-        QTRY_VERIFY_WITH_TIMEOUT(m_context->health()->points("in").constLast().x() >
-                                     before.constLast().x(),
-                                 kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_context->health()->points("in").constLast().x() > before.constLast().x(), kWaitMs);
     }
     const QImage image = render(window);
     QVERIFY(!image.isNull());
@@ -306,6 +306,29 @@ void TestPages::bannersFollowTheRelay()
     const QString text = item(window, "statusBannerText")->property("text").toString();
     QVERIFY2(text.startsWith("Reconnecting in") || text.startsWith("Offline"), qPrintable(text));
     QTRY_COMPARE_WITH_TIMEOUT(m_context->tray()->stateClass(), QStringLiteral("busy"), kWaitMs);
+    // The header agrees: unreachable since when, the same countdown as the banner, red, no
+    // grade and no round trip, and never an HTTP transport while nothing answers.
+    QTRY_COMPARE_WITH_TIMEOUT(m_context->status()->state(), QStringLiteral("reconnecting"),
+                              kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const QString header = item(window, "stateLabel")->property("text").toString();
+            const QString bannerText =
+                item(window, "statusBannerText")->property("text").toString();
+            const auto seconds = [](const QString &t) {
+                const auto m = QRegularExpression(R"(in (\d+) s)").match(t);
+                return m.hasMatch() ? m.captured(1) : QString();
+            };
+            return header.contains(QRegularExpression(
+                       R"(^Server unreachable since \d\d:\d\d:\d\d - retrying in \d+ s$)")) &&
+                   !seconds(header).isEmpty() && seconds(header) == seconds(bannerText);
+        }(),
+        kWaitMs);
+    QVERIFY(!item(window, "qualityLabel")->isVisible());
+    QVERIFY(!item(window, "rttLabel")->isVisible());
+    QCOMPARE(item(window, "transportLabel")->property("text").toString(),
+             QStringLiteral("websocket"));
+    QCOMPARE(m_context->status()->tone(), QStringLiteral("danger"));
     render(window).save(QDir::current().filePath("page-offline-banner.png"));
 
     config.port = port;

@@ -1,5 +1,6 @@
 // The pure parts of the connection layer: transition table, breaker, de-duplication window,
 // quality grades, rate meter.
+#include "connection/channelcursor.h"
 #include "connection/circuitbreaker.h"
 #include "connection/connectionmanager.h"
 #include "connection/dedupwindow.h"
@@ -25,6 +26,10 @@ private Q_SLOTS:
     void qualityGrades();
     void everyGradeHasARecommendation();
     void rateMeterAveragesOverWindow();
+    void cursorKeepsPositionsOfTheSameHistory();
+    void cursorStartsOverInANewHistory();
+    void cursorWithoutEpochsKeepsTodaysMeaning();
+    void cursorRewindForReload();
 };
 
 void TestConnectionParts::transitionTable_data()
@@ -167,6 +172,58 @@ void TestConnectionParts::rateMeterAveragesOverWindow()
     QCOMPARE(meter.perSecond(4999), 10.0);
     // Ten seconds later nothing recent remains.
     QCOMPARE(meter.perSecond(15000), 0.0);
+}
+
+void TestConnectionParts::cursorKeepsPositionsOfTheSameHistory()
+{
+    vigil::ChannelCursor cursor;
+    cursor.restore("incidents", {5, "a"});
+    QVERIFY(cursor.adoptServerEpoch("a").isEmpty());
+    QCOMPARE(cursor.since("incidents", false), 5);
+    QVERIFY(cursor.advance("incidents", 6));
+    QVERIFY(!cursor.advance("incidents", 6)); // never twice, never backwards
+    QVERIFY(!cursor.advance("incidents", 2));
+    QCOMPARE(cursor.position("incidents").seq, 6);
+    QCOMPARE(cursor.position("incidents").epoch, QString("a"));
+}
+
+void TestConnectionParts::cursorStartsOverInANewHistory()
+{
+    // Saw 1..5 in history "a"; the server now names history "b": since=5 means nothing there.
+    vigil::ChannelCursor cursor;
+    cursor.restore("incidents", {5, "a"});
+    cursor.restore("chat", {0, "a"}); // nothing seen yet: nothing to report
+    QCOMPARE(cursor.adoptServerEpoch("b"), QStringList{"incidents"});
+    QCOMPARE(cursor.since("incidents", false), 0); // from the start of what "b" holds
+    QCOMPARE(cursor.position("incidents").epoch, QString("b"));
+    QVERIFY(cursor.advance("incidents", 3)); // seq 3 of "b" is news, though 3 < 5
+    QCOMPARE(cursor.lastSeq("incidents"), 3);
+    QVERIFY(cursor.adoptServerEpoch("b").isEmpty()); // said once
+}
+
+void TestConnectionParts::cursorWithoutEpochsKeepsTodaysMeaning()
+{
+    vigil::ChannelCursor cursor;
+    cursor.restore("incidents", {5, {}});                  // saved before epochs existed
+    QVERIFY(cursor.adoptServerEpoch(QString()).isEmpty()); // a server without epochs
+    QCOMPARE(cursor.since("incidents", false), 5);
+    QVERIFY(cursor.adoptServerEpoch("a").isEmpty()); // first epoch seen: adopted, not a reset
+    QCOMPARE(cursor.since("incidents", false), 5);
+    QCOMPARE(cursor.position("incidents").epoch, QString("a"));
+    QCOMPARE(cursor.since("chat", false), -1); // never seen: live only
+    QCOMPARE(cursor.since("chat", true), 0);   // or the whole history
+}
+
+void TestConnectionParts::cursorRewindForReload()
+{
+    vigil::ChannelCursor cursor;
+    cursor.adoptServerEpoch("a");
+    QVERIFY(cursor.advance("incidents", 40));
+    cursor.rewind({"incidents"});
+    QCOMPARE(cursor.since("incidents", false), 0);
+    const auto since = cursor.sincePositions({"incidents", "chat"}, false);
+    QCOMPARE(since.value("incidents"), 0);
+    QVERIFY(!since.contains("chat"));
 }
 
 QTEST_GUILESS_MAIN(TestConnectionParts)

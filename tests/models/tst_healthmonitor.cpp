@@ -47,6 +47,7 @@ private Q_SLOTS:
     void exportWritesJsonLines();
     void exportFailureIsReported();
     void unknownMetricsAndSeriesAreRefused();
+    void silenceIsAGapNotTheLastValue();
 };
 
 void TestHealthMonitor::figuresAndSeriesFollowTheLink()
@@ -215,6 +216,49 @@ void TestHealthMonitor::unknownMetricsAndSeriesAreRefused()
     QVERIFY(!monitor.attachSeries("rtt", nullptr));
     monitor.sample(); // not attached to a manager: nothing to sample, no crash
     QCOMPARE(monitor.sampleCount(), 0);
+}
+
+void TestHealthMonitor::silenceIsAGapNotTheLastValue()
+{
+    auto relay = std::make_unique<vigil::Relay>(vigil::RelayConfig{});
+    QString error;
+    QVERIFY(relay->start(&error));
+    ConnectionManager manager(configFor(relay->url()));
+    HealthMonitor monitor(nullptr);
+    qint64 now = 1'000'000;
+    monitor.setWallClock([&] { return now; });
+    monitor.attach(&manager);
+    QLineSeries rtt;
+    QScatterSeries silent;
+    QVERIFY(monitor.attachSeries("rtt", &rtt));
+    QVERIFY(monitor.attachSeries("silent", &silent));
+    manager.open();
+    QTRY_VERIFY_WITH_TIMEOUT(manager.health().sampleCount() >= 2, kWaitMs);
+    now += 1000;
+    monitor.sample();
+    const int answered = int(rtt.count());
+    QVERIFY(answered >= 1);
+    QCOMPARE(silent.count(), 0);
+
+    relay.reset(); // nothing answers any more
+    QTRY_VERIFY_WITH_TIMEOUT(manager.state() == ConnectionManager::State::Reconnecting ||
+                                 manager.state() == ConnectionManager::State::Connecting,
+                             kWaitMs);
+    for (int i = 0; i < 3; ++i) {
+        now += 1000;
+        monitor.sample();
+    }
+    // No new round-trip points (the last value is not repeated), the seconds marked silent,
+    // and no grade where there is nothing to measure
+    // (the state changes themselves are sampled too, so there may be more silent points).
+    QCOMPARE(int(rtt.count()), answered);
+    QVERIFY(silent.count() >= 3);
+    QCOMPARE(silent.at(silent.count() - 1).x(), double(now));
+    for (int i = 0; i < silent.count(); ++i)
+        QVERIFY(silent.at(i).x() > rtt.at(answered - 1).x() - 1); // only after the last answer
+    QCOMPARE(monitor.figures().value("rttLastMs").toLongLong(), -1);
+    QCOMPARE(monitor.figures().value("quality").toString(), QStringLiteral("unknown"));
+    QVERIFY(monitor.figures().value("recommendation").toString().startsWith("Not connected"));
 }
 
 QTEST_MAIN(TestHealthMonitor)
