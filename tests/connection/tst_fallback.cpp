@@ -87,6 +87,8 @@ private Q_SLOTS:
     void forcedWebSocketNeverFallsBack();
     void sustainedCriticalQualityFallsBack();
     void cliTailThroughABlockingProxy();
+    void newEpochOverHttpReplaysFromTheStart_data();
+    void newEpochOverHttpReplaysFromTheStart();
 
 private:
     std::unique_ptr<vigil::Relay> m_relay;
@@ -327,6 +329,37 @@ void TestFallback::cliTailThroughABlockingProxy()
         kWaitMs);
     QCOMPARE(tail.exitCode(), 0);
     QCOMPARE(tail.readAllStandardOutput().trimmed().split('\n').size(), 3);
+}
+
+void TestFallback::newEpochOverHttpReplaysFromTheStart_data()
+{
+    QTest::addColumn<int>("transport");
+    QTest::newRow("sse") << int(TransportPreference::Sse);
+    QTest::newRow("poll") << int(TransportPreference::Poll);
+}
+
+void TestFallback::newEpochOverHttpReplaysFromTheStart()
+{
+    // The client stopped at seq 5 of an older history; this relay's history is new and holds
+    // three messages. Over HTTP the epoch arrives as the Vigil-Epoch header: the client must
+    // start over from since 0 rather than ask for "after 5" and get nothing.
+    QFETCH(int, transport);
+    for (int i = 0; i < 3; ++i)
+        m_relay->publish(Envelope::create("chat.message", "chat", QJsonObject{{"n", i}}));
+    auto config = configFor(m_relay->url(), TransportPreference(transport));
+    ConnectionManager manager(config);
+    manager.setLastSeq("chat", 5, "an-older-history");
+    QSignalSpy reset(&manager, &ConnectionManager::historyReset);
+    QSignalSpy failed(&manager, &ConnectionManager::recoveryFailed);
+    Received got;
+    got.attach(&manager);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(got.seqs, (QList<qint64>{1, 2, 3}), kWaitMs);
+    QCOMPARE(manager.state(), State::Fallback);
+    QCOMPARE(reset.size(), 1);
+    QCOMPARE(reset.first().at(1).toString(), m_relay->epoch());
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(manager.cursor().position("chat").epoch, m_relay->epoch());
 }
 
 QTEST_GUILESS_MAIN(TestFallback)
