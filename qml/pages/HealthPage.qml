@@ -128,7 +128,6 @@ Page {
                         objectName: "silentSeries"
                         name: qsTr("No answer")
                         color: Theme.warning
-                        borderColor: Theme.warning
                         markerSize: Theme.dotSize / 2
                         axisX: rttChart.axisX
                         axisY: rttChart.axisY

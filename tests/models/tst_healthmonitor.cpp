@@ -62,8 +62,10 @@ void TestHealthMonitor::figuresAndSeriesFollowTheLink()
     monitor.attach(&manager, [] { return 7; });
     QLineSeries rtt;
     QLineSeries queue;
+    QScatterSeries silent;
     QVERIFY(monitor.attachSeries("rtt", &rtt));
     QVERIFY(monitor.attachSeries("queue", &queue));
+    QVERIFY(monitor.attachSeries("silent", &silent));
     manager.open();
     QTRY_VERIFY_WITH_TIMEOUT(manager.health().sampleCount() >= 2, kWaitMs);
 
@@ -83,6 +85,7 @@ void TestHealthMonitor::figuresAndSeriesFollowTheLink()
     QVERIFY(rtt.count() >= 1);
     QCOMPARE(rtt.at(rtt.count() - 1).x(), double(now));
     QCOMPARE(queue.at(queue.count() - 1).y(), 7.0);
+    QCOMPARE(silent.count(), 0); // a first connect and a working link are not silence
     QCOMPARE(monitor.windowEnd().toMSecsSinceEpoch(), now);
     // A fresh session shows at least a minute, not five empty minutes.
     QCOMPARE(monitor.windowStart().toMSecsSinceEpoch(), now - 60'000);
