@@ -19,6 +19,9 @@ QtObject {
     readonly property color warning: "#d29922"
     readonly property color danger: "#cf222e"
     readonly property color idle: "#8c959f"
+    // Text on a filled danger or warning background (banners)
+    readonly property color textOnDanger: "#ffffff"
+    readonly property color textOnWarning: "#1d232b"
 
     readonly property color severe: "#e36209"
     readonly property color selection: dark ? "#26374d" : "#dde9fb"

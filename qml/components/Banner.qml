@@ -1,0 +1,63 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Vigil
+
+// One banner under the header: a sentence, an optional detail and an optional action, on the
+// colour of its tone. StatusBanner, FallbackBanner and ErrorBanner are this component with
+// their own source of truth.
+Rectangle {
+    id: banner
+
+    // "danger" or "warning": the background, and the text colour that reads on it
+    property string tone: "warning"
+    property string text
+    property string detail
+    property string actionText
+    // objectNames of the parts, so tests and accessibility tools can find them
+    property string textObjectName: objectName + "Text"
+    property string actionObjectName: objectName + "Action"
+    property bool wrap: false
+
+    signal actionTriggered()
+
+    readonly property color foreground: tone === "danger" ? Theme.textOnDanger : Theme.textOnWarning
+
+    visible: text.length > 0
+    implicitHeight: visible ? row.implicitHeight + Theme.spacing * 2 : 0
+    color: tone === "danger" ? Theme.danger : Theme.warning
+    Accessible.role: Accessible.AlertMessage
+    Accessible.name: detail.length > 0 ? text + ". " + detail : text
+
+    RowLayout {
+        id: row
+        anchors.fill: parent
+        anchors.leftMargin: Theme.padding
+        anchors.rightMargin: Theme.padding
+        spacing: Theme.spacing
+        Label {
+            objectName: banner.textObjectName
+            text: banner.text
+            font.bold: true
+            font.pixelSize: Theme.fontNormal
+            color: banner.foreground
+            wrapMode: banner.wrap ? Text.Wrap : Text.NoWrap
+            elide: banner.wrap ? Text.ElideNone : Text.ElideRight
+            Layout.fillWidth: banner.detail.length === 0
+        }
+        Label {
+            visible: banner.detail.length > 0
+            text: banner.detail
+            font.pixelSize: Theme.fontSmall
+            color: banner.foreground
+            elide: Text.ElideRight
+            Layout.fillWidth: true
+        }
+        Button {
+            objectName: banner.actionObjectName
+            visible: banner.actionText.length > 0
+            text: banner.actionText
+            onClicked: banner.actionTriggered()
+        }
+    }
+}
