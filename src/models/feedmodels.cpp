@@ -36,12 +36,11 @@ QVariant optionalNumber(const QJsonObject &o, QLatin1StringView key)
 // ---------------------------------------------------------------------------------------------
 
 IncidentsModel::IncidentsModel(QObject *parent, int capacity)
-    : LiveListModel(parent,
-                    {"incidentId", "title", "severity", "status", "assignedTo", "createdAt",
-                     "updatedAt"},
-                    capacity)
-{
-}
+    : LiveListModel(
+          parent,
+          {"incidentId", "title", "severity", "status", "assignedTo", "createdAt", "updatedAt"},
+          capacity)
+{}
 
 void IncidentsModel::record(const Envelope &e)
 {
@@ -102,11 +101,15 @@ void AgentsModel::record(const Envelope &e)
     } else if (e.type == u"metric.update") {
         // Per-agent figures; the cluster-wide ones (source "cluster") are not an agent.
         const QString source = str(p, QLatin1StringView("source"));
-        if (rowFor(source).isEmpty())
+        if (!known(source)) // an agent, even one announced in this same batch
             return;
         const QJsonObject m = p.value(QLatin1StringView("metrics")).toObject();
-        upsert({source, {}, {}, optionalNumber(m, QLatin1StringView("cpu")),
-                optionalNumber(m, QLatin1StringView("memory")), timeOf(e)});
+        upsert({source,
+                {},
+                {},
+                optionalNumber(m, QLatin1StringView("cpu")),
+                optionalNumber(m, QLatin1StringView("memory")),
+                timeOf(e)});
     }
 }
 
@@ -126,8 +129,7 @@ void AgentsModel::afterFlush()
 AlertsModel::AlertsModel(QObject *parent, int capacity)
     : LiveListModel(parent, {"alertId", "severity", "title", "source", "active", "raisedAt"},
                     capacity)
-{
-}
+{}
 
 void AlertsModel::record(const Envelope &e)
 {
@@ -158,8 +160,7 @@ void AlertsModel::afterFlush()
 ActivityModel::ActivityModel(QObject *parent, int capacity)
     : LiveListModel(parent, {"eventId", "actor", "action", "target", "summary", "timestamp"},
                     capacity)
-{
-}
+{}
 
 void ActivityModel::record(const Envelope &e)
 {
@@ -167,19 +168,16 @@ void ActivityModel::record(const Envelope &e)
         return;
     const QJsonObject p = e.payload.toObject();
     upsert({e.id, str(p, QLatin1StringView("actor")), str(p, QLatin1StringView("action")),
-            str(p, QLatin1StringView("target")), str(p, QLatin1StringView("summary")),
-            timeOf(e)});
+            str(p, QLatin1StringView("target")), str(p, QLatin1StringView("summary")), timeOf(e)});
 }
 
 // ---------------------------------------------------------------------------------------------
 
 ChatModel::ChatModel(QObject *parent, int capacity)
     : LiveListModel(parent,
-                    {"messageId", "conversationId", "senderId", "content", "timestamp",
-                     "delivery"},
+                    {"messageId", "conversationId", "senderId", "content", "timestamp", "delivery"},
                     capacity)
-{
-}
+{}
 
 void ChatModel::record(const Envelope &e)
 {
@@ -195,13 +193,14 @@ void ChatModel::record(const Envelope &e)
     }
     if (e.type != u"chat.delivered" && e.type != u"chat.read")
         return;
-    const QString state = e.type == u"chat.read" ? QStringLiteral("read")
-                                                 : QStringLiteral("delivered");
+    const QString state =
+        e.type == u"chat.read" ? QStringLiteral("read") : QStringLiteral("delivered");
     const QJsonArray ids = p.value(QLatin1StringView("messageIds")).toArray();
     for (const QJsonValue &id : ids) {
-        const Row row = rowFor(id.toString());
+        const Row row = current(id.toString()); // the message may wait in this batch
         // A late "delivered" must not undo "read".
-        if (row.isEmpty() || (state == u"delivered" && row.at(DeliveryRole - IdRole).toString() == u"read"))
+        if (row.isEmpty() ||
+            (state == u"delivered" && row.at(DeliveryRole - IdRole).toString() == u"read"))
             continue;
         upsert({id.toString(), {}, {}, {}, {}, state});
     }
@@ -212,8 +211,7 @@ void ChatModel::record(const Envelope &e)
 LogModel::LogModel(QObject *parent, int capacity)
     : LiveListModel(parent, {"entryId", "level", "message", "source", "taskId", "timestamp"},
                     capacity)
-{
-}
+{}
 
 void LogModel::record(const Envelope &e)
 {

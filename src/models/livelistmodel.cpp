@@ -55,6 +55,29 @@ LiveListModel::Row LiveListModel::rowFor(const QString &key) const
     return row < 0 ? Row{} : m_rows.at(row);
 }
 
+LiveListModel::Row LiveListModel::current(const QString &key) const
+{
+    Row row = rowFor(key);
+    for (const Op &op : m_pending) {
+        if (op.values.constFirst().toString() != key)
+            continue;
+        if (op.kind == Op::Remove) {
+            row.clear();
+            continue;
+        }
+        if (row.isEmpty()) {
+            row = op.values;
+            row.resize(m_roles.size());
+            continue;
+        }
+        for (qsizetype c = 1; c < std::min(row.size(), op.values.size()); ++c) {
+            if (op.values.at(c).isValid())
+                row[c] = op.values.at(c);
+        }
+    }
+    return row;
+}
+
 void LiveListModel::upsert(const Row &values)
 {
     if (values.isEmpty() || values.constFirst().toString().isEmpty())

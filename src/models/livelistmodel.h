@@ -43,6 +43,11 @@ public:
 
     /// The row with `key`, after the last flush; empty when there is none (tests, tiles).
     [[nodiscard]] Row rowFor(const QString &key) const;
+    /// The row with `key` as it will be after the next flush: the last flushed row with the
+    /// queued changes applied. Empty when there is none or it is queued for removal. Models
+    /// that merge updates into rows (receipts, metrics) decide with this, so an update that
+    /// arrives in the same batch as its row (a replay, a burst) is not lost.
+    [[nodiscard]] Row current(const QString &key) const;
     /// The value of `role` in row `row` (no bounds surprises: invalid gives an empty QVariant).
     [[nodiscard]] QVariant value(int row, int role) const;
 

@@ -26,13 +26,13 @@ Envelope env(const QString &type, const QString &channel, const QJsonObject &pay
 Envelope incident(const QString &kind, const QString &id, const QString &severity,
                   const QString &status, qint64 at = 1000)
 {
-    return env(QStringLiteral("incident.") + kind, QStringLiteral("incidents"),
-               {{"incidentId", id},
-                {"type", kind},
-                {"data", QJsonObject{{"title", "Title of " + id},
-                                     {"severity", severity},
-                                     {"status", status}}}},
-               at);
+    return env(
+        QStringLiteral("incident.") + kind, QStringLiteral("incidents"),
+        {{"incidentId", id},
+         {"type", kind},
+         {"data",
+          QJsonObject{{"title", "Title of " + id}, {"severity", severity}, {"status", status}}}},
+        at);
 }
 
 QVariant cell(const LiveListModel &m, int row, int role)
@@ -57,6 +57,8 @@ private slots:
     void alertsClearKeepsTheRaisedDetails();
     void activityNewestFirst();
     void chatReceiptsNeverGoBackwards();
+    void chatReceiptsInTheSameBatchAsTheirMessage();
+    void agentMetricsInTheSameBatchAsTheAgent();
     void logsTakeEntriesAndBatches();
     void foreignEnvelopesAreIgnored();
     void emptyOrMalformedPayloadsDoNotCrash();
@@ -127,14 +129,22 @@ void TestFeedModels::updatesSignalOnlyChangedRoles()
     AgentsModel m(nullptr);
     QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
     m.record(env("agent.status", "agents",
-                 {{"agentId", "a1"}, {"name", "api-1"}, {"status", "online"}, {"cpu", 10.0},
-                  {"memory", 20.0}, {"lastSeen", 5000}}));
+                 {{"agentId", "a1"},
+                  {"name", "api-1"},
+                  {"status", "online"},
+                  {"cpu", 10.0},
+                  {"memory", 20.0},
+                  {"lastSeen", 5000}}));
     m.flush();
     QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
     QSignalSpy inserted(&m, &QAbstractItemModel::rowsInserted);
     m.record(env("agent.status", "agents",
-                 {{"agentId", "a1"}, {"name", "api-1"}, {"status", "busy"}, {"cpu", 10.0},
-                  {"memory", 20.0}, {"lastSeen", 6000}}));
+                 {{"agentId", "a1"},
+                  {"name", "api-1"},
+                  {"status", "busy"},
+                  {"cpu", 10.0},
+                  {"memory", 20.0},
+                  {"lastSeen", 6000}}));
     m.flush();
     QCOMPARE(inserted.count(), 0);
     QCOMPARE(changed.count(), 1);
@@ -147,8 +157,12 @@ void TestFeedModels::updatesSignalOnlyChangedRoles()
     // The same values again change nothing and signal nothing.
     changed.clear();
     m.record(env("agent.status", "agents",
-                 {{"agentId", "a1"}, {"name", "api-1"}, {"status", "busy"}, {"cpu", 10.0},
-                  {"memory", 20.0}, {"lastSeen", 6000}}));
+                 {{"agentId", "a1"},
+                  {"name", "api-1"},
+                  {"status", "busy"},
+                  {"cpu", 10.0},
+                  {"memory", 20.0},
+                  {"lastSeen", 6000}}));
     m.flush();
     QCOMPARE(changed.count(), 0);
 }
@@ -246,12 +260,12 @@ void TestFeedModels::alertsClearKeepsTheRaisedDetails()
 {
     AlertsModel m(nullptr);
     QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m.record(env("alert.raised", "alerts",
-                 {{"alertId", "al-1"}, {"severity", "error"}, {"title", "disk full"},
-                  {"source", "db"}}));
-    m.record(env("alert.raised", "alerts",
-                 {{"alertId", "al-2"}, {"severity", "warning"}, {"title", "slow"},
-                  {"source", "api"}}));
+    m.record(env(
+        "alert.raised", "alerts",
+        {{"alertId", "al-1"}, {"severity", "error"}, {"title", "disk full"}, {"source", "db"}}));
+    m.record(
+        env("alert.raised", "alerts",
+            {{"alertId", "al-2"}, {"severity", "warning"}, {"title", "slow"}, {"source", "api"}}));
     m.flush();
     QCOMPARE(m.activeCount(), 2);
     m.record(env("alert.cleared", "alerts",
@@ -269,7 +283,9 @@ void TestFeedModels::activityNewestFirst()
     ActivityModel m(nullptr);
     QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
     m.record(env("activity.event", "activity",
-                 {{"actor", "alice"}, {"action", "acknowledged"}, {"target", "inc-1"},
+                 {{"actor", "alice"},
+                  {"action", "acknowledged"},
+                  {"target", "inc-1"},
                   {"summary", "first"}}));
     m.flush();
     m.record(env("activity.event", "activity", {{"summary", "second"}}));
@@ -284,8 +300,11 @@ void TestFeedModels::chatReceiptsNeverGoBackwards()
     ChatModel m(nullptr);
     QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
     m.record(env("chat.message", "chat",
-                 {{"id", "m1"}, {"conversationId", "c1"}, {"senderId", "bob"},
-                  {"content", "hi"}, {"timestamp", 1234}}));
+                 {{"id", "m1"},
+                  {"conversationId", "c1"},
+                  {"senderId", "bob"},
+                  {"content", "hi"},
+                  {"timestamp", 1234}}));
     m.flush();
     QCOMPARE(cell(m, 0, ChatModel::DeliveryRole).toString(), "sent");
     QCOMPARE(cell(m, 0, ChatModel::TimestampRole).toLongLong(), 1234);
@@ -298,14 +317,62 @@ void TestFeedModels::chatReceiptsNeverGoBackwards()
     QCOMPARE(m.rowCount(), 1);
 }
 
+void TestFeedModels::chatReceiptsInTheSameBatchAsTheirMessage()
+{
+    // A history replay delivers messages and their receipts in one burst: one frame. The
+    // receipts must apply to rows that are still queued, in order, never going backwards.
+    ChatModel m(nullptr);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (const char *id : {"m1", "m2", "m3"})
+        m.record(
+            env("chat.message", "chat",
+                {{"id", id}, {"conversationId", "c1"}, {"senderId", "bob"}, {"content", "hi"}}));
+    m.record(env("chat.delivered", "chat", {{"messageIds", QJsonArray{"m1", "m2"}}}));
+    m.record(env("chat.read", "chat", {{"messageIds", QJsonArray{"m1"}}}));
+    m.record(env("chat.delivered", "chat", {{"messageIds", QJsonArray{"m1"}}})); // late
+    QCOMPARE(m.current("m1").value(ChatModel::DeliveryRole - ChatModel::IdRole).toString(),
+             "read"); // seen before the frame
+    m.flush();
+    QCOMPARE(m.rowCount(), 3);
+    QCOMPARE(m.rowFor("m1").value(ChatModel::DeliveryRole - ChatModel::IdRole).toString(), "read");
+    QCOMPARE(m.rowFor("m2").value(ChatModel::DeliveryRole - ChatModel::IdRole).toString(),
+             "delivered");
+    QCOMPARE(m.rowFor("m3").value(ChatModel::DeliveryRole - ChatModel::IdRole).toString(), "sent");
+    // A receipt for a message that is neither shown nor queued creates no row.
+    m.record(env("chat.read", "chat", {{"messageIds", QJsonArray{"gone"}}}));
+    m.flush();
+    QCOMPARE(m.rowCount(), 3);
+}
+
+void TestFeedModels::agentMetricsInTheSameBatchAsTheAgent()
+{
+    AgentsModel m(nullptr);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m.record(env("agent.status", "agents", {{"agentId", "a1"}, {"status", "online"}}));
+    m.record(env("metric.update", "metrics",
+                 {{"source", "a1"}, {"metrics", QJsonObject{{"cpu", 12.5}, {"memory", 30.0}}}}));
+    m.flush();
+    QCOMPARE(m.rowCount(), 1);
+    QCOMPARE(m.rowFor("a1").value(AgentsModel::CpuRole - AgentsModel::IdRole).toDouble(), 12.5);
+    QCOMPARE(m.rowFor("a1").value(AgentsModel::MemoryRole - AgentsModel::IdRole).toDouble(), 30.0);
+    // In separate frames too.
+    m.record(env("metric.update", "metrics",
+                 {{"source", "a1"}, {"metrics", QJsonObject{{"cpu", 50.0}}}}));
+    m.flush();
+    QCOMPARE(m.rowFor("a1").value(AgentsModel::CpuRole - AgentsModel::IdRole).toDouble(), 50.0);
+    QCOMPARE(m.rowFor("a1").value(AgentsModel::MemoryRole - AgentsModel::IdRole).toDouble(), 30.0);
+}
+
 void TestFeedModels::logsTakeEntriesAndBatches()
 {
     LogModel m(nullptr, 100);
     QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QJsonArray batch;
     for (int i = 0; i < 30; ++i)
-        batch.append(QJsonObject{{"level", "warn"}, {"message", QString::number(i)},
-                                 {"source", "api"}, {"taskId", "t"}});
+        batch.append(QJsonObject{{"level", "warn"},
+                                 {"message", QString::number(i)},
+                                 {"source", "api"},
+                                 {"taskId", "t"}});
     m.record(env("log.batch", "logs", {{"entries", batch}}));
     m.record(env("log.entry", "logs", {{"level", "error"}, {"message", "single"}}));
     m.flush();
@@ -322,7 +389,8 @@ void TestFeedModels::foreignEnvelopesAreIgnored()
     LogModel logs(nullptr);
     ActivityModel activity(nullptr);
     const Envelope other = env("metric.update", "metrics", {{"source", "cluster"}});
-    for (LiveListModel *m : std::initializer_list<LiveListModel *>{&incidents, &chat, &logs, &activity}) {
+    for (LiveListModel *m :
+         std::initializer_list<LiveListModel *>{&incidents, &chat, &logs, &activity}) {
         m->record(other);
         m->flush();
         QCOMPARE(m->rowCount(), 0);
@@ -338,9 +406,8 @@ void TestFeedModels::emptyOrMalformedPayloadsDoNotCrash()
     LogModel logs(nullptr);
     Envelope e;
     e.channel = "incidents";
-    for (const char *type : {"incident.created", "agent.status", "alert.raised",
-                                "alert.cleared", "chat.message", "chat.read", "log.batch",
-                                "log.entry"}) {
+    for (const char *type : {"incident.created", "agent.status", "alert.raised", "alert.cleared",
+                             "chat.message", "chat.read", "log.batch", "log.entry"}) {
         e.type = QString::fromLatin1(type);
         e.payload = QJsonValue(42); // not an object
         for (LiveListModel *m :
