@@ -134,7 +134,8 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
          QStringLiteral("tail: stop after N envelopes; diagnose: pings in the burst (default 5)."),
          QStringLiteral("N")},
         {QStringLiteral("timeout-ms"),
-         QStringLiteral("Give up after N milliseconds (diagnose: per step, default 10000)."),
+         QStringLiteral("Give up after N milliseconds: a hard deadline, the process ends at most "
+                        "2 s later whatever happens (diagnose: per step, default 10000)."),
          QStringLiteral("N")},
         {QStringLiteral("type"), QStringLiteral("send: message type, e.g. chat.message."),
          QStringLiteral("T")},

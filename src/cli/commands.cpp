@@ -1,6 +1,8 @@
 #include "commands.h"
 
 #include "connection/diagnostics.h"
+#include "connection/loglimiter.h"
+#include "deadline.h"
 #include "jsonout.h"
 #include "models/outboxdrainer.h"
 #include "protocol/logging.h"
@@ -14,7 +16,9 @@
 #include <QSet>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <utility>
 
@@ -22,8 +26,35 @@ namespace vigil::cli {
 
 namespace {
 
-void reportStates(ConnectionManager *manager)
+/// Events a server can cause at will (subscribed, skipped) go through this: the first few per
+/// interval are printed, then one "suppressed" event says how many were left out.
+class EventLimiter : public LogLimiter
 {
+public:
+    EventLimiter()
+        : LogLimiter(20, 10000, [](const QString &kind, int suppressed, int intervalMs) {
+            printEvent({{QStringLiteral("event"), QStringLiteral("suppressed")},
+                        {QStringLiteral("kind"), kind},
+                        {QStringLiteral("count"), suppressed},
+                        {QStringLiteral("intervalMs"), intervalMs}});
+        })
+    {}
+};
+
+void reportStates(ConnectionManager *manager, EventLimiter *limiter)
+{
+    QObject::connect(manager, &ConnectionManager::messageSkipped, manager,
+                     [limiter](const QString &channel, qint64 seq, const QString &reason) {
+                         if (!limiter->allow(QStringLiteral("skipped")))
+                             return;
+                         QJsonObject event{{QStringLiteral("event"), QStringLiteral("skipped")},
+                                           {QStringLiteral("reason"), reason}};
+                         if (!channel.isEmpty())
+                             event.insert(QStringLiteral("channel"), channel);
+                         if (seq >= 0)
+                             event.insert(QStringLiteral("seq"), seq);
+                         printEvent(event);
+                     });
     QObject::connect(manager, &ConnectionManager::stateChanged, manager,
                      [manager](ConnectionManager::State state, const QString &reason) {
                          QJsonObject event{
@@ -73,10 +104,13 @@ bool openOutbox(const Options &options, Outbox *outbox)
 
 int runTail(const Options &options)
 {
+    const HardDeadline deadline(options.timeoutMs, HardDeadline::kDefaultGraceMs,
+                                QStringLiteral("tail"));
+    EventLimiter limiter;
     ConnectionConfig config = options.connection;
     config.channels = options.channels;
     ConnectionManager manager(config);
-    reportStates(&manager);
+    reportStates(&manager, &limiter);
 
     int received = 0;
     QObject::connect(&manager, &ConnectionManager::envelopeReceived, &manager,
@@ -90,7 +124,9 @@ int runTail(const Options &options)
                              QCoreApplication::exit(Ok);
                      });
     QObject::connect(&manager, &ConnectionManager::subscribed, &manager,
-                     [](const QString &channel, qint64 head, bool recovered) {
+                     [&limiter](const QString &channel, qint64 head, bool recovered) {
+                         if (!limiter.allow(QStringLiteral("subscribed")))
+                             return;
                          printEvent({{QStringLiteral("event"), QStringLiteral("subscribed")},
                                      {QStringLiteral("channel"), channel},
                                      {QStringLiteral("head"), head},
@@ -112,6 +148,9 @@ int runTail(const Options &options)
 
 int runSend(const Options &options)
 {
+    const HardDeadline deadline(options.timeoutMs, HardDeadline::kDefaultGraceMs,
+                                QStringLiteral("send"));
+    EventLimiter limiter;
     Outbox outbox;
     if (!openOutbox(options, &outbox))
         return Failure;
@@ -133,7 +172,7 @@ int runSend(const Options &options)
     config.autoReconnect = false;
     config.connectTimeoutMs = options.timeoutMs;
     ConnectionManager manager(config);
-    reportStates(&manager);
+    reportStates(&manager, &limiter);
     OutboxDrainer drainer(&manager, &outbox, profile);
 
     bool done = false;
@@ -175,6 +214,9 @@ int runSend(const Options &options)
 
 int runFlush(const Options &options)
 {
+    const HardDeadline deadline(options.timeoutMs, HardDeadline::kDefaultGraceMs,
+                                QStringLiteral("flush"));
+    EventLimiter limiter;
     Outbox outbox;
     if (!openOutbox(options, &outbox))
         return Failure;
@@ -199,7 +241,7 @@ int runFlush(const Options &options)
     config.reconnect.baseMs = 250;
     config.reconnect.capMs = 5000;
     ConnectionManager manager(config);
-    reportStates(&manager);
+    reportStates(&manager, &limiter);
     OutboxDrainer drainer(&manager, &outbox, profile);
     QObject::connect(&drainer, &OutboxDrainer::delivered, &manager, [&](const QString &id) {
         ++delivered;
@@ -255,6 +297,9 @@ int runQueue(const Options &options)
         }
     }
 
+    // Read first: rows that cannot be read move to the dead letters now, and the figures
+    // below already count them there.
+    const QList<OutboxEntry> entries = outbox.pending(profile);
     const OutboxStats stats = outbox.stats(profile);
     QJsonObject byPriority;
     for (Priority p : {Priority::Critical, Priority::High, Priority::Normal, Priority::Low})
@@ -275,7 +320,7 @@ int runQueue(const Options &options)
          {QStringLiteral("evicted"), stats.evicted},
          {QStringLiteral("expired"), stats.expired},
          {QStringLiteral("deadLettered"), stats.deadLettered}});
-    for (const OutboxEntry &entry : outbox.pending(profile)) {
+    for (const OutboxEntry &entry : entries) {
         QJsonObject line{{QStringLiteral("event"), QStringLiteral("entry")},
                          {QStringLiteral("id"), entry.envelope.id},
                          {QStringLiteral("channel"), entry.envelope.channel},
@@ -311,10 +356,14 @@ int runQueue(const Options &options)
 
 int runHealth(const Options &options)
 {
+    // health measures for --duration-ms and then reports: that is its deadline.
+    const HardDeadline deadline(options.durationMs, HardDeadline::kDefaultGraceMs,
+                                QStringLiteral("health"));
+    EventLimiter limiter;
     ConnectionConfig config = options.connection;
     config.autoReconnect = false;
     ConnectionManager manager(config);
-    reportStates(&manager);
+    reportStates(&manager, &limiter);
     QJsonObject welcome;
     QObject::connect(&manager, &ConnectionManager::welcomeReceived, &manager,
                      [&](const QJsonObject &payload) { welcome = payload; });
@@ -355,6 +404,11 @@ int runDiagnose(const Options &options)
     config.pingTimeoutMs = options.connection.heartbeatTimeoutMs;
     if (!options.channels.isEmpty())
         config.httpChannel = options.channels.first();
+    // --timeout-ms bounds each step; the whole check is bounded by all of them together.
+    const qint64 total = qint64(Diagnostics::StepCount) * config.stepTimeoutMs +
+                         config.welcomeWaitMs + qint64(config.pingCount) * config.pingTimeoutMs;
+    const HardDeadline deadline(int(std::min<qint64>(total, std::numeric_limits<int>::max() / 2)),
+                                HardDeadline::kDefaultGraceMs, QStringLiteral("diagnose"));
     Diagnostics diagnostics(config);
     QObject::connect(&diagnostics, &Diagnostics::stepFinished, &diagnostics, [&](int index) {
         QJsonObject line = diagnostics.steps().at(index).toJson();

@@ -35,6 +35,12 @@ public:
     /// The Reload: these channels start again from the beginning of the server's history.
     void rewind(const QStringList &channels);
     [[nodiscard]] qint64 lastSeq(const QString &channel) const;
+    [[nodiscard]] bool contains(const QString &channel) const
+    {
+        return m_positions.contains(channel);
+    }
+    /// How many channels have a position.
+    [[nodiscard]] int size() const { return int(m_positions.size()); }
     [[nodiscard]] ChannelPosition position(const QString &channel) const
     {
         return m_positions.value(channel);

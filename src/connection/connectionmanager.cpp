@@ -31,6 +31,18 @@ bool isControlType(const QString &type)
            type == u"unsubscribed" || type == u"ack" || type == u"error";
 }
 
+// QWebSocket closes with 1009 and one of these reasons when an inbound frame or message is
+// over its limit (qwebsocketframe.cpp, qwebsocketdataprocessor.cpp); a server's own 1009 says
+// that something we sent was too large, which is another matter.
+bool closedLocallyForSize(const QString &reason)
+{
+    return reason == u"Received message is too big." || reason == u"Maximum framesize exceeded.";
+}
+
+// How many channels' positions a client keeps at most: the configured channels always, others
+// (a server may send any) only up to this many.
+constexpr int kMaxTrackedChannels = 1024;
+
 ErrorCategory categoryForCloseCode(int code)
 {
     switch (code) {
@@ -105,6 +117,9 @@ ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
     , m_breaker(m_config.maxAttempts)
     , m_health(100, m_config.lossWindowMs)
     , m_dedup(m_config.dedupCapacity, m_config.dedupMaxAgeMs)
+    , m_logLimiter(m_config.logBurst, m_config.logIntervalMs)
+    , m_badFrames(m_config.badFrameLimit, m_config.badFrameWindowMs)
+    , m_oversize(m_config.oversizeRepeats)
     , m_uniform01([] { return QRandomGenerator::global()->generateDouble(); })
     , m_clock(Clock::system())
 {
@@ -139,6 +154,10 @@ ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
     connect(&m_clockTimer, &QTimer::timeout, this, &ConnectionManager::checkClock);
     m_upgradeTimer.setSingleShot(true);
     connect(&m_upgradeTimer, &QTimer::timeout, this, &ConnectionManager::probeWebSocket);
+    // What a server does not read piles up in our socket (auto-answered pings, above all):
+    // looked at often enough that a flood cannot get far past the limit.
+    m_backlogTimer.setInterval(100);
+    connect(&m_backlogTimer, &QTimer::timeout, this, &ConnectionManager::checkBacklog);
 
     m_lastMono = m_clock.monotonicMs();
     m_lastWall = m_clock.wallMs();
@@ -383,7 +402,8 @@ bool ConnectionManager::send(const Envelope &envelope)
     const qint64 now = m_clock.monotonicMs();
     m_rateMessagesOut.add(now);
     m_rateBytesOut.add(now, frame.size());
-    return true;
+    // Written, but if the server does not read, dropping the link is the only way to stop.
+    return checkBacklog();
 }
 
 void ConnectionManager::setState(State state, const QString &reason)
@@ -411,6 +431,8 @@ void ConnectionManager::resetSocket(bool graceful)
     m_missedHeartbeats = 0;
     setStalled(false);
     m_subscribePending.clear();
+    m_subscribeOrder.clear();
+    m_backlogTimer.stop();
     if (!m_socket)
         return;
     QWebSocket *socket = m_socket;
@@ -478,6 +500,9 @@ void ConnectionManager::startAttempt()
     auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     socket->setMaxAllowedIncomingMessageSize(quint64(m_config.maxMessageBytes));
     socket->setMaxAllowedIncomingFrameSize(quint64(m_config.maxMessageBytes));
+    // A frame is read once it is whole, so the socket must hold one; more it need not. This also
+    // bounds what a server that never ends its handshake answer can make us hold.
+    socket->setReadBufferSize(m_config.maxMessageBytes + HttpTransport::kFramingSlackBytes);
     if (url.scheme() == u"wss") {
         // System CAs plus the operator's own; no certificate error is ever ignored.
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
@@ -489,6 +514,11 @@ void ConnectionManager::startAttempt()
     connect(socket, &QWebSocket::connected, this, &ConnectionManager::onConnected);
     connect(socket, &QWebSocket::disconnected, this, &ConnectionManager::onDisconnected);
     connect(socket, &QWebSocket::textMessageReceived, this, &ConnectionManager::onTextMessage);
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
+        m_bytesIn += quint64(data.size());
+        noteBadFrame(QStringLiteral("a binary frame of %1 bytes (the protocol uses text frames)")
+                         .arg(data.size()));
+    });
     connect(socket, &QWebSocket::pong, this,
             [this](quint64 elapsed, const QByteArray &) { onPong(elapsed); });
     connect(socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
@@ -559,6 +589,9 @@ void ConnectionManager::onDisconnected()
     const int code = int(m_socket->closeCode());
     const QString why =
         m_socket->closeReason().isEmpty() ? m_socket->errorString() : m_socket->closeReason();
+    if (code == QWebSocketProtocol::CloseCodeTooMuchData &&
+        closedLocallyForSize(m_socket->closeReason()))
+        onOversizedClose();
     handleFailure(QStringLiteral("connection closed (code %1%2)")
                       .arg(code)
                       .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why),
@@ -662,6 +695,7 @@ void ConnectionManager::onConnected()
     else
         m_subscribeTimer.start(m_config.welcomeWaitMs);
     m_heartbeatTimer.start(m_config.heartbeatMs);
+    m_backlogTimer.start();
     // One heartbeat at once, so RTT and liveness are known without waiting a full interval.
     sendHeartbeat();
 }
@@ -680,6 +714,8 @@ void ConnectionManager::sendSubscribe(const QStringList &names)
             entry.insert(QStringLiteral("since"), since);
         channels.append(entry);
         m_subscribePending.insert(name);
+        if (!m_subscribeOrder.contains(name))
+            m_subscribeOrder.append(name);
     }
     send(Envelope::create(QStringLiteral("subscribe"), QStringLiteral("system"),
                           QJsonObject{{QStringLiteral("channels"), channels}}));
@@ -792,12 +828,11 @@ void ConnectionManager::processFrame(const QByteArray &frame)
     m_rateMessagesIn.add(now);
     m_rateBytesIn.add(now, frame.size());
 
+    if (!checkBacklog())
+        return;
     const ParseResult parsed = parseEnvelope(frame, m_config.maxMessageBytes);
     if (!parsed.ok()) {
-        ++m_protocolErrors;
-        countError(ErrorCategory::Protocol);
-        qCWarning(lcNet).noquote() << "dropped a bad frame:" << parsed.error.message;
-        Q_EMIT protocolError(parsed.error.message);
+        noteBadFrame(parsed.error.message);
         return;
     }
     const Envelope &e = parsed.envelope;
@@ -807,16 +842,19 @@ void ConnectionManager::processFrame(const QByteArray &frame)
     }
     if (!e.id.isEmpty() && m_dedup.seen(e.id, now)) {
         ++m_duplicates;
-        qCDebug(lcNet) << "duplicate dropped" << e.id;
+        if (lcNet().isDebugEnabled() && mayLog(QStringLiteral("duplicate")))
+            qCDebug(lcNet) << "duplicate dropped" << e.id;
         return;
     }
-    if (e.hasSeq() && !e.channel.isEmpty()) {
+    if (e.hasSeq() && !e.channel.isEmpty() && tracksChannel(e.channel)) {
         const qint64 last = m_cursor.lastSeq(e.channel);
         if (last >= 0 && e.seq > last + 1 && !m_subscribePending.contains(e.channel) &&
             m_state == State::Connected) {
             // A hole in the live stream: ask the server to replay from what we have.
-            qCWarning(lcNet).noquote() << "gap on" << e.channel << "after seq" << last << "got"
-                                       << e.seq << "- requesting replay";
+            if (mayLog(QStringLiteral("gap"))) {
+                qCWarning(lcNet).noquote() << "gap on" << e.channel << "after seq" << last << "got"
+                                           << e.seq << "- requesting replay";
+            }
             sendSubscribe({e.channel});
         }
         if (m_cursor.advance(e.channel, e.seq)) {
@@ -826,6 +864,120 @@ void ConnectionManager::processFrame(const QByteArray &frame)
         }
     }
     Q_EMIT envelopeReceived(e);
+}
+
+void ConnectionManager::noteBadFrame(const QString &why)
+{
+    ++m_protocolErrors;
+    countError(ErrorCategory::Protocol);
+    if (mayLog(QStringLiteral("bad frame")))
+        qCWarning(lcNet).noquote() << "dropped a bad frame:" << why.left(200);
+    Q_EMIT protocolError(why);
+    if (m_badFrames.record(m_clock.monotonicMs())) {
+        dropBadPeer(QStringLiteral("the server sent %1 bad frames within %2 s")
+                        .arg(m_badFrames.limit())
+                        .arg(m_badFrames.windowMs() / 1000.0));
+    }
+}
+
+void ConnectionManager::dropBadPeer(const QString &reason)
+{
+    if (m_state != State::Connected && m_state != State::Fallback)
+        return;
+    ++m_badFrameDisconnects;
+    qCWarning(lcNet).noquote() << reason << "- disconnecting; reconnecting with backoff";
+    if (m_socket && m_state == State::Connected) {
+        // Say why (1008) to a server that may listen; do not wait for its answer.
+        QWebSocket *socket = m_socket;
+        socket->disconnect(this);
+        socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                      QStringLiteral("too many bad frames"));
+    }
+    if (m_attemptIsHttp && m_http)
+        m_http->stop();
+    handleFailure(reason, ErrorCategory::Protocol, QWebSocketProtocol::CloseCodePolicyViolated);
+}
+
+bool ConnectionManager::checkBacklog()
+{
+    if (!m_socket || m_state != State::Connected)
+        return true;
+    const qint64 pending = m_socket->bytesToWrite();
+    if (pending <= m_config.maxPendingWriteBytes)
+        return true;
+    ++m_backlogDisconnects;
+    const QString reason = QStringLiteral("the server does not read what it is sent (%1 bytes "
+                                          "waiting, the limit is %2)")
+                               .arg(pending)
+                               .arg(m_config.maxPendingWriteBytes);
+    qCWarning(lcNet).noquote() << reason << "- disconnecting";
+    handleFailure(reason, ErrorCategory::Network);
+    return false;
+}
+
+QString ConnectionManager::positionsKey() const
+{
+    QStringList parts;
+    for (const QString &channel : m_config.channels) {
+        const ChannelPosition p = m_cursor.position(channel);
+        parts.append(QStringLiteral("%1=%2@%3").arg(channel).arg(p.seq).arg(p.epoch));
+    }
+    return parts.join(QLatin1Char(','));
+}
+
+void ConnectionManager::onOversizedClose()
+{
+    const QString replaying = m_subscribeOrder.isEmpty() ? QString() : m_subscribeOrder.first();
+    const qint64 since =
+        replaying.isEmpty() ? -1 : m_cursor.since(replaying, m_config.replayHistory);
+    const qint64 skip = m_oversize.record(positionsKey(), replaying, since);
+    const QString what =
+        QStringLiteral("a message over the limit of %1 bytes").arg(m_config.maxMessageBytes);
+    if (skip >= 0) {
+        skipMessage(replaying, skip,
+                    QStringLiteral("%1 arrived again at the same place").arg(what));
+        return;
+    }
+    if (mayLog(QStringLiteral("oversized"))) {
+        qCWarning(lcNet).noquote()
+            << "the link was closed for" << what
+            << (replaying.isEmpty() ? QStringLiteral("(a live message)")
+                                    : QStringLiteral("while replaying %1").arg(replaying))
+            << "- if it comes again at the same place it is skipped";
+    }
+}
+
+void ConnectionManager::skipMessage(const QString &channel, qint64 seq, const QString &reason)
+{
+    ++m_messagesSkipped;
+    if (!channel.isEmpty() && seq >= 0 && tracksChannel(channel) &&
+        m_cursor.advance(channel, seq)) {
+        if (m_http)
+            m_http->notePosition(channel, seq);
+        Q_EMIT positionAdvanced(channel, seq, m_cursor.position(channel).epoch);
+    }
+    if (mayLog(QStringLiteral("skipped"))) {
+        qCWarning(lcNet).noquote()
+            << "skipped"
+            << (seq >= 0 ? QStringLiteral("message %1").arg(seq) : QStringLiteral("a message"))
+            << (channel.isEmpty() ? QString() : QStringLiteral("on %1").arg(channel)) << ":"
+            << reason;
+    }
+    Q_EMIT messageSkipped(channel, seq, reason);
+}
+
+bool ConnectionManager::tracksChannel(const QString &channel) const
+{
+    return m_config.channels.contains(channel) || m_cursor.contains(channel) ||
+           m_cursor.size() < kMaxTrackedChannels;
+}
+
+quint64 ConnectionManager::logLinesSuppressed() const
+{
+    quint64 total = m_logLimiter.suppressedTotal();
+    if (m_http)
+        total += m_http->logLinesSuppressed();
+    return total;
 }
 
 void ConnectionManager::handleControl(const Envelope &e)
@@ -847,23 +999,36 @@ void ConnectionManager::handleControl(const Envelope &e)
         const QString channel = payload.value(QStringLiteral("channel")).toString();
         const bool recovered = payload.value(QStringLiteral("recovered")).toBool(true);
         m_subscribePending.remove(channel);
+        m_subscribeOrder.removeOne(channel);
         Q_EMIT subscribed(channel, qint64(payload.value(QStringLiteral("head")).toDouble(-1)),
                           recovered);
+        if (!recovered && !m_reloadPending.contains(channel))
+            Q_EMIT recoveryFailed(channel);
+        // A long replay comes in pages: ask for the next one from where this one ended. A
+        // page that moved nothing forward ends the paging (no loop on a confused server).
+        const qint64 reached = m_cursor.lastSeq(channel);
+        if (payload.value(QStringLiteral("more")).toBool(false) && m_state == State::Connected &&
+            reached > m_pagedFrom.value(channel, -1) && m_config.channels.contains(channel)) {
+            m_pagedFrom.insert(channel, reached);
+            sendSubscribe({channel});
+            return;
+        }
+        m_pagedFrom.remove(channel);
         if (m_reloadPending.remove(channel)) {
             // A reload asked for everything the server holds: whatever it replayed is all
             // there is, recovered or not.
             Q_EMIT reloadFinished(channel);
-        } else if (!recovered) {
+        } else if (!recovered && mayLog(QStringLiteral("not recovered"))) {
             qCWarning(lcNet).noquote()
                 << "missed messages on" << channel << "could not be recovered";
-            Q_EMIT recoveryFailed(channel);
         }
     } else if (e.type == u"ack") {
         Q_EMIT acked(payload.value(QStringLiteral("id")).toString());
     } else if (e.type == u"error") {
         const QString code = payload.value(QStringLiteral("code")).toString();
         const QString text = payload.value(QStringLiteral("message")).toString();
-        qCWarning(lcNet).noquote() << "server error" << code << "-" << text.left(200);
+        if (mayLog(QStringLiteral("server error")))
+            qCWarning(lcNet).noquote() << "server error" << code.left(64) << "-" << text.left(200);
         if (code == u"rate_limited")
             countError(ErrorCategory::RateLimited);
         else
@@ -912,6 +1077,10 @@ QJsonObject ConnectionManager::healthJson() const
     o.insert(QStringLiteral("bytesOutPerSec"), m_rateBytesOut.perSecond(now));
     o.insert(QStringLiteral("duplicatesDropped"), qint64(m_duplicates));
     o.insert(QStringLiteral("protocolErrors"), qint64(m_protocolErrors));
+    o.insert(QStringLiteral("badFrameDisconnects"), qint64(m_badFrameDisconnects));
+    o.insert(QStringLiteral("backlogDisconnects"), qint64(m_backlogDisconnects));
+    o.insert(QStringLiteral("messagesSkipped"), qint64(m_messagesSkipped));
+    o.insert(QStringLiteral("logLinesSuppressed"), qint64(logLinesSuppressed()));
     QJsonObject errors;
     for (int i = 0; i < kErrorCategoryCount; ++i)
         errors.insert(errorCategoryName(ErrorCategory(i)), qint64(m_errors[size_t(i)]));
@@ -938,9 +1107,11 @@ void ConnectionManager::onEpoch(const QString &epoch)
     const QStringList reset = m_cursor.adoptServerEpoch(epoch);
     if (reset.isEmpty())
         return;
-    qCWarning(lcNet).noquote() << "the server's history is new (epoch" << epoch << "): replaying"
-                               << reset.join(QLatin1Char(','))
-                               << "from its beginning; what came before could not be checked";
+    if (mayLog(QStringLiteral("new history"))) {
+        qCWarning(lcNet).noquote() << "the server's history is new (epoch" << epoch.left(64)
+                                   << "): replaying" << reset.join(QLatin1Char(','))
+                                   << "from its beginning; what came before could not be checked";
+    }
     Q_EMIT historyReset(reset, epoch);
     if (m_attemptIsHttp && m_http && m_http->isRunning())
         m_http->start(m_http->mode(), m_config.channels, resumePositions());
@@ -961,6 +1132,8 @@ void ConnectionManager::ensureHttp()
     settings.pollBaseMs = m_config.pollBaseMs;
     settings.sseSilenceMs = m_config.sseSilenceMs;
     settings.requestTimeoutMs = m_config.connectTimeoutMs;
+    settings.maxMessageBytes = m_config.maxMessageBytes;
+    settings.maxBodyBytes = m_config.maxHttpBodyBytes;
     m_http = std::make_unique<HttpTransport>(settings, this);
     connect(m_http.get(), &HttpTransport::envelopeReceived, this,
             [this](const QByteArray &frame) { processFrame(frame); });
@@ -987,6 +1160,20 @@ void ConnectionManager::ensureHttp()
             Q_EMIT transportChanged(transportName(), m_fallbackReason);
     });
     connect(m_http.get(), &HttpTransport::failed, this, &ConnectionManager::onHttpFailed);
+    connect(m_http.get(), &HttpTransport::protocolError, this, &ConnectionManager::noteBadFrame);
+    connect(m_http.get(), &HttpTransport::protocolViolation, this, [this](const QString &why) {
+        if (!m_attemptIsHttp || (m_state != State::Fallback && m_state != State::Connecting))
+            return;
+        ++m_protocolErrors;
+        handleFailure(QStringLiteral("HTTP: %1").arg(why), ErrorCategory::Protocol);
+    });
+    connect(m_http.get(), &HttpTransport::messageSkipped, this,
+            [this](const QString &channel, qint64 seq, qint64 bytes) {
+                skipMessage(channel, seq,
+                            QStringLiteral("a message of %1 bytes, over the limit of %2 bytes")
+                                .arg(bytes)
+                                .arg(m_config.maxMessageBytes));
+            });
 }
 
 void ConnectionManager::startHttpAttempt(const QString &reason, HttpTransport::Mode mode)

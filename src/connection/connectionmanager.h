@@ -6,6 +6,8 @@
 #include "dedupwindow.h"
 #include "healthstats.h"
 #include "httptransport.h"
+#include "loglimiter.h"
+#include "peerguard.h"
 #include "protocol/envelope.h"
 #include "quality.h"
 #include "reconnectpolicy.h"
@@ -71,6 +73,19 @@ struct ConnectionConfig
     /// How long a new link waits for the server's `welcome` (and its epoch) before subscribing
     /// anyway; a server known to send none is subscribed to at once.
     int welcomeWaitMs = 1000;
+
+    // Limits against a bad or hostile server (docs/architecture.md, "Client limits").
+    /// Largest poll answer; also how long an oversized SSE event may run before the stream is
+    /// dropped. Other HTTP answers get maxMessageBytes plus a little.
+    qint64 maxHttpBodyBytes = 16 * 1024 * 1024;
+    /// Bytes written but not yet taken by the server (its pongs to our pings, messages): past
+    /// this the server is not reading and the link is dropped.
+    qint64 maxPendingWriteBytes = 16 * 1024 * 1024;
+    int badFrameLimit = 20;       ///< bad frames within badFrameWindowMs that drop the link
+    int badFrameWindowMs = 10000; ///< 0 limit: never drop for bad frames
+    int logBurst = 5;             ///< log lines of one kind per logIntervalMs, then a summary
+    int logIntervalMs = 10000;
+    int oversizeRepeats = 2; ///< closes for an oversized message at one position before skipping
 };
 
 /// \brief Why the connection failed, counted separately for the health page.
@@ -163,6 +178,14 @@ public:
     [[nodiscard]] quint64 bytesOut() const { return m_bytesOut; }
     [[nodiscard]] quint64 protocolErrors() const { return m_protocolErrors; }
     [[nodiscard]] quint64 duplicatesDropped() const { return m_duplicates; }
+    /// Links dropped because the server kept sending bad frames.
+    [[nodiscard]] quint64 badFrameDisconnects() const { return m_badFrameDisconnects; }
+    /// Links dropped because the server did not read what was written to it.
+    [[nodiscard]] quint64 backlogDisconnects() const { return m_backlogDisconnects; }
+    /// Messages over maxMessageBytes that were skipped (see messageSkipped()).
+    [[nodiscard]] quint64 messagesSkipped() const { return m_messagesSkipped; }
+    /// Log lines left out by the rate limit (each interval ends with a summary line).
+    [[nodiscard]] quint64 logLinesSuppressed() const;
     [[nodiscard]] quint64 errors(ErrorCategory category) const
     {
         return m_errors[size_t(category)];
@@ -204,6 +227,10 @@ Q_SIGNALS:
     void historyReset(const QStringList &channels, const QString &epoch);
     /// A reload() of `channel` is done: what the server holds has been replayed.
     void reloadFinished(const QString &channel);
+    /// A message larger than maxMessageBytes was skipped: the position moved past `seq` on
+    /// `channel` (empty and -1 when the server did not say which message it was), so it is not
+    /// replayed again. The user should be told that one message could not be shown.
+    void messageSkipped(const QString &channel, qint64 seq, const QString &reason);
     /// A heartbeat went unanswered (true), or the server answered again (false).
     void stalledChanged(bool stalled);
     void acked(const QString &id);
@@ -225,6 +252,23 @@ private:
     void onSocketError();
     void onTextMessage(const QString &message);
     void processFrame(const QByteArray &frame);
+    /// A frame that breaks the protocol: counted, logged (rate-limited), and past
+    /// badFrameLimit within the window, the link is dropped.
+    void noteBadFrame(const QString &why);
+    /// Disconnects a server that keeps breaking the protocol and reconnects with backoff.
+    void dropBadPeer(const QString &reason);
+    /// False (and the link dropped) when the server does not read what it is sent.
+    bool checkBacklog();
+    /// QWebSocket closed the link (1009) for an inbound message over the limit.
+    void onOversizedClose();
+    void skipMessage(const QString &channel, qint64 seq, const QString &reason);
+    /// Where every channel stands, as one comparable string.
+    [[nodiscard]] QString positionsKey() const;
+    /// Whether to remember a position for `channel` (bounded: a server cannot make the client
+    /// track any number of channels).
+    [[nodiscard]] bool tracksChannel(const QString &channel) const;
+    /// Rate-limited logging: true when a line of `kind` may be written now.
+    bool mayLog(const QString &kind) { return m_logLimiter.allow(kind); }
     /// Tries the HTTP fallback: Connecting until the server answers over HTTP, then Fallback.
     void startHttpAttempt(const QString &reason, HttpTransport::Mode mode);
     void ensureHttp();
@@ -278,13 +322,22 @@ private:
     DedupWindow m_dedup;
     ChannelCursor m_cursor;
     QSet<QString> m_subscribePending;
+    QStringList m_subscribeOrder; ///< pending subscribes in the order they were asked for
     QSet<QString> m_reloadPending;
+    QHash<QString, qint64> m_pagedFrom; ///< where the last page of a paged replay ended
     quint64 m_messagesIn = 0;
     quint64 m_messagesOut = 0;
     quint64 m_bytesIn = 0;
     quint64 m_bytesOut = 0;
     quint64 m_protocolErrors = 0;
     quint64 m_duplicates = 0;
+    quint64 m_badFrameDisconnects = 0;
+    quint64 m_backlogDisconnects = 0;
+    quint64 m_messagesSkipped = 0;
+    LogLimiter m_logLimiter;
+    BadFrameWindow m_badFrames;
+    OversizeGuard m_oversize;
+    QTimer m_backlogTimer;
     std::array<quint64, kErrorCategoryCount> m_errors{};
     RateMeter m_rateMessagesIn;
     RateMeter m_rateMessagesOut;

@@ -33,6 +33,8 @@ namespace {
 constexpr int kPollWaitMs = 100;
 // The most of an HTTP error body we read to find its message.
 constexpr qint64 kMaxErrorBody = 4096;
+// The most of one HTTP answer a step reads: more than an envelope's worth is not an answer.
+constexpr qint64 kMaxHttpAnswer = kDefaultMaxMessageBytes + 16 * 1024;
 
 QString stepId(int index)
 {
@@ -722,6 +724,10 @@ void Diagnostics::runWebSocket()
         return;
     auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_socket = socket;
+    // The client's limits: a server sending huge frames fails the check, not the memory.
+    socket->setMaxAllowedIncomingMessageSize(quint64(kDefaultMaxMessageBytes));
+    socket->setMaxAllowedIncomingFrameSize(quint64(kDefaultMaxMessageBytes));
+    socket->setReadBufferSize(kMaxHttpAnswer);
     if (secure())
         socket->setSslConfiguration(tlsConfiguration());
 
@@ -1002,6 +1008,9 @@ void Diagnostics::runHttp(int index, const QString &path, const QUrlQuery &query
         request.setRawHeader("Accept", "text/event-stream");
     QNetworkReply *reply = m_network->get(request);
     m_reply = reply;
+    // Only the start of an answer is judged: a server sending without end must not fill memory
+    // while the step waits (onHttpData fails the step once this much is waiting).
+    reply->setReadBufferSize(kMaxHttpAnswer);
     connect(reply, &QNetworkReply::readyRead, this, [this, index] { onHttpData(index); });
     connect(reply, &QNetworkReply::finished, this, [this, index] { onHttpFinished(index); });
     connect(reply, &QNetworkReply::sslErrors, this,
@@ -1011,8 +1020,17 @@ void Diagnostics::runHttp(int index, const QString &path, const QUrlQuery &query
 // Only the event stream is judged on its first bytes: it never finishes on its own.
 void Diagnostics::onHttpData(int index)
 {
-    if (index != HttpStream || m_current != index || !m_reply)
+    if (m_current != index || !m_reply)
         return;
+    if (index != HttpStream) {
+        if (m_reply->bytesAvailable() < kMaxHttpAnswer)
+            return; // judged once it has finished
+        const QJsonObject data{{QStringLiteral("path"), m_reply->url().path()}};
+        dropReply();
+        finishStep(index, DiagnosticStep::Failed,
+                   QStringLiteral("the answer is larger than %1 bytes").arg(kMaxHttpAnswer), data);
+        return;
+    }
     const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status != 200)
         return; // an error answer: judged with its body once it has finished

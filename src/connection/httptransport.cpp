@@ -9,12 +9,68 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <memory>
 
 namespace vigil {
+
+/// The body of one answer, read as it arrives and never more than `cap` bytes: past that the
+/// request is aborted and `tooLarge` says why it finished.
+struct BoundedBody
+{
+    QByteArray bytes;
+    bool tooLarge = false;
+};
+
+namespace {
+
+// What the network layer may hold of one answer before we read it: reading it as it arrives,
+// in pieces of this size, keeps a fast or endless answer from piling up in memory.
+constexpr qint64 kReplyReadBuffer = 256 * 1024;
+
+std::shared_ptr<BoundedBody> collectBounded(QNetworkReply *reply, qint64 cap)
+{
+    auto body = std::make_shared<BoundedBody>();
+    reply->setReadBufferSize(kReplyReadBuffer);
+    auto check = [reply, body, cap] {
+        if (body->tooLarge)
+            return;
+        const qint64 announced = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+        if (announced <= cap)
+            body->bytes += reply->readAll();
+        if (announced > cap || body->bytes.size() > cap) {
+            body->tooLarge = true;
+            body->bytes = QByteArray();
+            reply->abort(); // finished() follows, with tooLarge set
+        }
+    };
+    QObject::connect(reply, &QNetworkReply::metaDataChanged, reply, check);
+    QObject::connect(reply, &QNetworkReply::readyRead, reply, check);
+    return body;
+}
+
+QString tooLargeText(const char *what, qint64 cap)
+{
+    return QStringLiteral("%1 was larger than %2 bytes: dropped").arg(QLatin1String(what)).arg(cap);
+}
+
+// The SSE `id:` of a Vigil server is "<channel>:<seq>".
+bool parseEventId(const QByteArray &id, QString *channel, qint64 *seq)
+{
+    const qsizetype colon = id.lastIndexOf(':');
+    if (colon <= 0)
+        return false;
+    bool ok = false;
+    *seq = id.mid(colon + 1).toLongLong(&ok);
+    *channel = QString::fromUtf8(id.left(colon));
+    return ok && *seq >= 0 && isValidChannelName(*channel);
+}
+
+} // namespace
 
 HttpTransport::HttpTransport(Settings settings, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
+    , m_sse(m_settings.maxMessageBytes + kFramingSlackBytes, m_settings.maxBodyBytes)
     , m_pollInterval(m_settings.pollBaseMs)
 {
     m_clock.start();
@@ -102,7 +158,7 @@ void HttpTransport::stop()
             (*reply)->deleteLater();
         }
     }
-    m_sseBuffer.clear();
+    m_sse.reset();
 }
 
 void HttpTransport::openStream()
@@ -115,7 +171,10 @@ void HttpTransport::openStream()
     QNetworkRequest r = request(QStringLiteral("/api/stream"), query);
     r.setRawHeader("Accept", "text/event-stream");
     m_streamHeardFrom = false;
+    m_sse.reset();
     m_stream = m_network.get(r);
+    // Read as it arrives: the network layer holds at most this much of the stream.
+    m_stream->setReadBufferSize(kReplyReadBuffer);
     connect(m_stream, &QNetworkReply::readyRead, this, &HttpTransport::onStreamData);
     connect(m_stream, &QNetworkReply::finished, this, [this, reply = m_stream.data()] {
         reply->deleteLater();
@@ -148,20 +207,30 @@ void HttpTransport::onStreamData()
         if (generation != m_generation || !m_running)
             return;
     }
-    m_sseBuffer += bytes;
-    int end;
-    while ((end = m_sseBuffer.indexOf("\n\n")) >= 0) {
-        const QByteArray block = m_sseBuffer.left(end);
-        m_sseBuffer.remove(0, end + 2);
-        QByteArray data;
-        for (const QByteArray &line : block.split('\n')) {
-            if (line.startsWith("data: "))
-                data += line.mid(6);
+    const int status = m_stream->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 200)
+        return; // the body of a refusal is no event stream; finished() reports the status
+    const bool goOn = m_sse.feed(bytes, [this, generation](const SseParser::Event &event) {
+        if (event.oversized || event.data.size() > m_settings.maxMessageBytes) {
+            QString channel;
+            qint64 seq = -1;
+            if (!parseEventId(event.id, &channel, &seq)) {
+                channel.clear();
+                seq = -1;
+            } else {
+                notePosition(channel, seq); // a restarted stream resumes after it
+            }
+            Q_EMIT messageSkipped(channel, seq, event.bytes);
+        } else {
+            Q_EMIT envelopeReceived(event.data);
         }
-        if (!data.isEmpty())
-            Q_EMIT envelopeReceived(data);
-        if (generation != m_generation || !m_running)
-            return; // restarted from a slot: the new stream brings the rest again
+        // Restarted from a slot: the new stream brings the rest again.
+        return generation == m_generation && m_running;
+    });
+    if (!goOn && generation == m_generation && m_running && !m_sse.error().isEmpty()) {
+        const QString why = m_sse.error();
+        stop();
+        Q_EMIT protocolViolation(why);
     }
 }
 
@@ -195,16 +264,24 @@ void HttpTransport::poll()
     r.setTransferTimeout(waitMs + m_settings.requestTimeoutMs);
     const qint64 started = m_clock.elapsed();
     m_poll = m_network.get(r);
+    auto body = collectBounded(m_poll, m_settings.maxBodyBytes);
     connect(m_poll, &QNetworkReply::finished, this,
-            [this, reply = m_poll.data(), started] { onPollFinished(reply, started); });
+            [this, reply = m_poll.data(), started, body] { onPollFinished(reply, started, body); });
 }
 
-void HttpTransport::onPollFinished(QNetworkReply *reply, qint64 startedMs)
+void HttpTransport::onPollFinished(QNetworkReply *reply, qint64 startedMs,
+                                   const std::shared_ptr<BoundedBody> &body)
 {
     reply->deleteLater();
     if (reply != m_poll || !m_running)
         return;
     m_poll = nullptr;
+    if (body->tooLarge) {
+        stop();
+        Q_EMIT protocolViolation(tooLargeText("a poll answer", m_settings.maxBodyBytes));
+        return;
+    }
+    body->bytes += reply->readAll();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (reply->error() != QNetworkReply::NoError || status != 200) {
         // Back off: fewer requests against a struggling server or network.
@@ -221,9 +298,29 @@ void HttpTransport::onPollFinished(QNetworkReply *reply, qint64 startedMs)
     Q_EMIT answered();
     if (generation != m_generation || !m_running)
         return;
-    const QJsonArray items = QJsonDocument::fromJson(reply->readAll()).array();
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body->bytes, &parseError);
+    body->bytes = QByteArray();
+    if (parseError.error != QJsonParseError::NoError || !document.isArray()) {
+        Q_EMIT protocolError(QStringLiteral("a poll answer was not a JSON array"));
+        if (generation != m_generation || !m_running)
+            return;
+    }
+    const QJsonArray items = document.array();
     for (const QJsonValue &item : items) {
-        Q_EMIT envelopeReceived(QJsonDocument(item.toObject()).toJson(QJsonDocument::Compact));
+        const QByteArray frame = QJsonDocument(item.toObject()).toJson(QJsonDocument::Compact);
+        if (frame.size() > m_settings.maxMessageBytes) {
+            // Skip it and move past it, or the next poll brings it again, for ever.
+            const QJsonObject o = item.toObject();
+            const QString channel = o.value(QStringLiteral("channel")).toString();
+            const qint64 seq = qint64(o.value(QStringLiteral("seq")).toDouble(-1));
+            const bool known = isValidChannelName(channel) && seq >= 0;
+            if (known)
+                notePosition(channel, seq);
+            Q_EMIT messageSkipped(known ? channel : QString(), known ? seq : -1, frame.size());
+        } else {
+            Q_EMIT envelopeReceived(frame);
+        }
         if (generation != m_generation || !m_running)
             return; // restarted from a slot (a new epoch, a Reload): the rest comes again
     }
@@ -246,13 +343,21 @@ void HttpTransport::post(const Envelope &envelope)
     r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     r.setTransferTimeout(m_settings.requestTimeoutMs);
     QNetworkReply *reply = m_network.post(r, envelope.serialize());
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+    auto body = collectBounded(reply, smallAnswerCap());
+    connect(reply, &QNetworkReply::finished, this, [this, reply, body] {
         reply->deleteLater();
+        if (body->tooLarge) {
+            // The message may have arrived; the outbox keeps it until an ack says so.
+            Q_EMIT protocolError(tooLargeText("the answer to a posted message", smallAnswerCap()));
+            return;
+        }
         if (reply->error() != QNetworkReply::NoError) {
-            qCWarning(lcNet).noquote() << "posting a message failed:" << reply->errorString();
+            if (m_logLimiter.allow(QStringLiteral("post failed")))
+                qCWarning(lcNet).noquote() << "posting a message failed:" << reply->errorString();
             return; // the outbox keeps it; the drainer sends it again
         }
-        const QJsonArray answers = QJsonDocument::fromJson(reply->readAll()).array();
+        body->bytes += reply->readAll();
+        const QJsonArray answers = QJsonDocument::fromJson(body->bytes).array();
         for (const QJsonValue &a : answers)
             Q_EMIT envelopeReceived(QJsonDocument(a.toObject()).toJson(QJsonDocument::Compact));
     });
@@ -264,10 +369,13 @@ void HttpTransport::probeHealth(int timeoutMs)
     r.setTransferTimeout(timeoutMs);
     const qint64 started = m_clock.elapsed();
     QNetworkReply *reply = m_network.get(r);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, started] {
+    auto body = collectBounded(reply, smallAnswerCap());
+    connect(reply, &QNetworkReply::finished, this, [this, reply, started, body] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (reply->error() == QNetworkReply::NoError && status == 200)
+        if (body->tooLarge)
+            Q_EMIT healthFailed(tooLargeText("the health answer", smallAnswerCap()));
+        else if (reply->error() == QNetworkReply::NoError && status == 200)
             Q_EMIT rttMeasured(m_clock.elapsed() - started);
         else
             Q_EMIT healthFailed(status > 0 ? QStringLiteral("HTTP %1").arg(status)

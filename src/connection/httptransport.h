@@ -1,6 +1,8 @@
 #pragma once
 
+#include "loglimiter.h"
 #include "protocol/envelope.h"
+#include "sseparser.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -12,9 +14,13 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <memory>
+
 class QNetworkReply;
 
 namespace vigil {
+
+struct BoundedBody;
 
 /// \brief The HTTP fallback used when WebSocket is blocked: inbound over Server-Sent Events
 /// (`GET /api/stream`) or long-polling (`GET /api/poll`), outbound over `POST /api/messages`,
@@ -39,7 +45,15 @@ public:
         int pollWaitMs = 25000;  ///< how long the server may hold a poll
         int sseSilenceMs = 5000; ///< no byte of a new stream by then: a buffering proxy
         int requestTimeoutMs = 15000;
+        /// Largest envelope accepted; a bigger one is skipped and reported (messageSkipped).
+        qsizetype maxMessageBytes = kDefaultMaxMessageBytes;
+        /// Largest poll answer, and the most an oversized SSE event may run to before the
+        /// stream is dropped. Other answers (acks, health) get maxMessageBytes plus a little.
+        qint64 maxBodyBytes = 16 * 1024 * 1024;
     };
+
+    /// Room for framing around one envelope (SSE field names, `id:` lines, an ack array).
+    static constexpr qsizetype kFramingSlackBytes = 16 * 1024;
 
     explicit HttpTransport(Settings settings, QObject *parent = nullptr);
     ~HttpTransport() override;
@@ -64,6 +78,7 @@ public:
         m_since[channel] = std::max(m_since.value(channel, -1), seq);
     }
     [[nodiscard]] int pollIntervalMs() const { return m_pollInterval; }
+    [[nodiscard]] quint64 logLinesSuppressed() const { return m_logLimiter.suppressedTotal(); }
 
     /// Maps ws(s)://host:port/... to http(s)://host:port.
     [[nodiscard]] static QUrl httpBaseFor(const QUrl &webSocketUrl);
@@ -85,6 +100,15 @@ Q_SIGNALS:
     void healthFailed(const QString &reason);
     /// A request failed: auth (401), forbidden, network... `httpStatus` 0 for network errors.
     void failed(const QString &reason, int httpStatus);
+    /// The server broke the protocol in a way that ends the transport (an answer or an event
+    /// past its size limit): the transport has stopped; the manager treats it as a failure.
+    void protocolViolation(const QString &reason);
+    /// One answer was not what the protocol says (a poll answer that is not a JSON array):
+    /// dropped and counted like a bad frame; the transport goes on.
+    void protocolError(const QString &reason);
+    /// A message larger than maxMessageBytes was skipped. `channel` and `seq` say which, when
+    /// the server said (the SSE `id:`, the envelope's fields); otherwise empty and -1.
+    void messageSkipped(const QString &channel, qint64 seq, qint64 bytes);
 
 private:
     QNetworkRequest request(const QString &path, const QUrlQuery &query = {}) const;
@@ -93,9 +117,15 @@ private:
     void onStreamData();
     void schedulePoll(int delayMs);
     void poll();
-    void onPollFinished(QNetworkReply *reply, qint64 startedMs);
+    void onPollFinished(QNetworkReply *reply, qint64 startedMs,
+                        const std::shared_ptr<BoundedBody> &body);
     /// Reads the epoch header of `reply`; false when a slot restarted the transport meanwhile.
     bool noteEpoch(QNetworkReply *reply);
+    /// The cap on an answer that is not a poll.
+    [[nodiscard]] qint64 smallAnswerCap() const
+    {
+        return m_settings.maxMessageBytes + kFramingSlackBytes;
+    }
 
     Settings m_settings;
     QNetworkAccessManager m_network;
@@ -105,7 +135,8 @@ private:
     QHash<QString, qint64> m_since;
     QPointer<QNetworkReply> m_stream;
     QPointer<QNetworkReply> m_poll;
-    QByteArray m_sseBuffer;
+    SseParser m_sse;
+    LogLimiter m_logLimiter;
     bool m_streamHeardFrom = false;
     bool m_firstPoll = true;
     quint64 m_generation = 0; ///< grows with every start(): stale replies are recognised

@@ -119,8 +119,10 @@ void OutboxDrainer::pump()
         return;
     }
     const int budget = std::min(m_policy.batchSize, int(m_tokens));
+    QList<DeadLetter> unreadable;
     const QList<OutboxEntry> entries =
-        m_outbox->pending(m_profile, budget + int(m_inFlight.size()), wallNow);
+        m_outbox->pending(m_profile, budget + int(m_inFlight.size()), wallNow, &unreadable);
+    reportUnreadable(unreadable);
     int waiting = 0;
     QStringList sentIds;
     QStringList writtenIds; // basic server: written is delivered
@@ -160,7 +162,9 @@ void OutboxDrainer::pump()
         return;
     }
     // Nothing more is ready now. Messages waiting for a retry time get a later pass.
-    const QList<OutboxEntry> later = m_outbox->pending(m_profile, 1 + int(m_inFlight.size()));
+    const QList<OutboxEntry> later =
+        m_outbox->pending(m_profile, 1 + int(m_inFlight.size()), 0, &unreadable);
+    reportUnreadable(unreadable);
     for (const OutboxEntry &entry : later) {
         if (m_inFlight.contains(entry.envelope.id))
             continue;
@@ -169,6 +173,16 @@ void OutboxDrainer::pump()
     }
     if (m_inFlight.isEmpty())
         Q_EMIT idle();
+}
+
+void OutboxDrainer::reportUnreadable(const QList<DeadLetter> &unreadable)
+{
+    // The outbox moved them to the dead letters as it met them (and logged it once): no
+    // retry can send a message that cannot be read.
+    for (const DeadLetter &dead : unreadable)
+        Q_EMIT failed(dead.envelope.id, dead.reason, true);
+    if (!unreadable.isEmpty())
+        Q_EMIT changed();
 }
 
 void OutboxDrainer::onAcked(const QString &id)

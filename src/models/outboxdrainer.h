@@ -12,6 +12,7 @@
 namespace vigil {
 
 class Outbox;
+struct DeadLetter;
 
 /// \brief How the outbox is drained into a connection.
 struct DrainPolicy
@@ -70,6 +71,7 @@ private:
     void fail(const QString &id, const QString &reason, bool permanent);
     void refill();
     void settleAcks();
+    void reportUnreadable(const QList<DeadLetter> &unreadable);
 
     QPointer<ConnectionManager> m_manager;
     Outbox *m_outbox;

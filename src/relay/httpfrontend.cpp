@@ -1,17 +1,12 @@
 #include "httpfrontend.h"
 
-#include "protocol/logging.h"
+#include "httpconnection.h"
 #include "relay.h"
 
 #include <QFile>
-#include <QHttpServer>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSslCertificate>
 #include <QSslKey>
-#include <QTcpSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
 
@@ -19,18 +14,7 @@ namespace vigil {
 
 namespace {
 
-using Status = QHttpServerResponder::StatusCode;
-constexpr int kKeepAliveMs = 15000;
 constexpr int kMaxPollWaitMs = 60000;
-
-QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
-{
-    for (const auto &[key, value] : request.headers()) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            return value;
-    }
-    return {};
-}
 
 // Names the relay's history on the answers that carry positions (streams and polls), so a
 // client without a `welcome` still learns which history its seqs belong to.
@@ -42,24 +26,14 @@ QByteArray compactJson(const QJsonValue &value)
                            : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
 }
 
-void writeJson(QHttpServerResponder &responder, const QJsonValue &value, Status status = Status::Ok)
+HttpResponse jsonResponse(const QJsonValue &value, const QString &epoch = {})
 {
-    responder.write(compactJson(value), "application/json", status);
-}
-
-void writeJsonWithEpoch(QHttpServerResponder &responder, const QJsonValue &value,
-                        const QString &epoch)
-{
-    responder.write(compactJson(value),
-                    {{"Content-Type", "application/json"}, {kEpochHeader, epoch.toUtf8()}});
-}
-
-void writeError(QHttpServerResponder &responder, Status status, const QString &code,
-                const QString &message)
-{
-    writeJson(responder,
-              QJsonObject{{QStringLiteral("error"), code}, {QStringLiteral("message"), message}},
-              status);
+    HttpResponse response;
+    response.headers = {{"Content-Type", "application/json"}};
+    if (!epoch.isEmpty())
+        response.headers.emplaceBack(kEpochHeader, epoch.toUtf8());
+    response.body = compactJson(value);
+    return response;
 }
 
 // "incidents:41,chat:7" -> {incidents: 41, chat: 7}
@@ -78,35 +52,32 @@ QHash<QString, qint64> parsePositions(const QString &text)
     return out;
 }
 
-QByteArray sseEvent(const Envelope &e)
+// "localhost:8765" -> "localhost", "[::1]:8765" -> "::1"; lower case, no trailing dot.
+QString hostName(const QByteArray &host)
 {
-    return "id: " + e.channel.toUtf8() + ':' + QByteArray::number(e.seq) +
-           "\ndata: " + e.serialize() + "\n\n";
+    QString name = QString::fromLatin1(host).trimmed().toLower();
+    if (name.startsWith(QLatin1Char('['))) {
+        const int close = name.indexOf(QLatin1Char(']'));
+        name = close > 0 ? name.mid(1, close - 1) : QString();
+    } else {
+        const int colon = name.lastIndexOf(QLatin1Char(':'));
+        if (colon >= 0 && name.indexOf(QLatin1Char(':')) == colon)
+            name = name.left(colon);
+    }
+    if (name.endsWith(QLatin1Char('.')))
+        name.chop(1);
+    return name;
 }
 
 } // namespace
 
-struct HttpFrontend::Stream
-{
-    std::unique_ptr<QHttpServerResponder> responder;
-    QPointer<QTcpSocket> socket;
-    QSet<QString> channels;
-};
-
-struct HttpFrontend::Poll
-{
-    std::unique_ptr<QHttpServerResponder> responder;
-    QPointer<QTcpSocket> socket;
-    QSet<QString> channels;
-    QTimer timer;
-};
-
 HttpFrontend::HttpFrontend(Relay *relay)
     : QObject(relay)
     , m_relay(relay)
+    , m_streams(relay)
+    , m_posts(relay)
 {
     connect(relay, &Relay::published, this, &HttpFrontend::onPublished);
-    connect(&m_keepAlive, &QTimer::timeout, this, &HttpFrontend::keepAlive);
 }
 
 HttpFrontend::~HttpFrontend()
@@ -114,10 +85,27 @@ HttpFrontend::~HttpFrontend()
     stop();
 }
 
+HttpLimits HttpFrontend::limitsFor(const RelayConfig &config)
+{
+    HttpLimits limits;
+    limits.maxHeaderBytes = config.httpMaxHeaderBytes;
+    limits.maxUrlBytes = config.httpMaxUrlBytes;
+    // By default a POST may carry one message of the largest size, with room to spare.
+    limits.maxBodyBytes = config.httpMaxBodyBytes > 0
+                              ? config.httpMaxBodyBytes
+                              : std::max<qint64>(1024 * 1024, 2 * qint64(config.maxMessageBytes));
+    limits.headerTimeoutMs = config.httpHeaderTimeoutMs;
+    limits.idleTimeoutMs = config.httpIdleTimeoutMs;
+    limits.maxConnections = config.httpMaxConnections;
+    limits.maxConnectionsPerAddress = config.httpMaxConnectionsPerAddress;
+    return limits;
+}
+
 bool HttpFrontend::listen(const QHostAddress &host, quint16 port, const QString &certFile,
                           const QString &keyFile, QString *error)
 {
-    m_server = std::make_unique<QHttpServer>();
+    const RelayConfig &config = m_relay->config();
+    m_server = std::make_unique<HttpServer>(limitsFor(config), this);
     if (!certFile.isEmpty() || !keyFile.isEmpty()) {
         QFile cert(certFile);
         QFile key(keyFile);
@@ -125,6 +113,7 @@ bool HttpFrontend::listen(const QHostAddress &host, quint16 port, const QString 
             !key.open(QIODevice::ReadOnly)) {
             *error = QStringLiteral("TLS needs both --tls-cert and --tls-key, readable (%1, %2)")
                          .arg(certFile, keyFile);
+            m_server.reset();
             return false;
         }
         const QSslCertificate certificate(cert.readAll(), QSsl::Pem);
@@ -135,324 +124,390 @@ bool HttpFrontend::listen(const QHostAddress &host, quint16 port, const QString 
         if (certificate.isNull() || privateKey.isNull()) {
             *error = QStringLiteral("cannot read a PEM certificate from %1 and a PEM key from %2")
                          .arg(certFile, keyFile);
+            m_server.reset();
             return false;
         }
-        m_server->sslSetup(certificate, privateKey);
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificate(certificate);
+        tls.setPrivateKey(privateKey);
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_server->setTlsConfiguration(tls);
     }
-    setUpRoutes();
-    connect(m_server.get(), &QHttpServer::newWebSocketConnection, this, [this] {
-        while (m_server->hasPendingWebSocketConnections()) {
-            std::unique_ptr<QWebSocket> socket = m_server->nextPendingWebSocketConnection();
-            if (socket)
-                m_relay->acceptWebSocket(socket.release());
-        }
-    });
-    m_port = m_server->listen(host, port);
-    if (m_port == 0) {
-        *error = QStringLiteral("cannot listen on %1 port %2 (in use, or not allowed)")
+    // Every HTTP connection and every WebSocket session holds a descriptor; keep some spare.
+    HttpServer::raiseFileLimit(qint64(config.httpMaxConnections) + config.maxConnections + 64);
+    if (!m_server->listen(host, port)) {
+        *error = QStringLiteral("cannot listen on %1 port %2 (%3)")
                      .arg(host.toString())
-                     .arg(port);
+                     .arg(port)
+                     .arg(m_server->errorString());
         m_server.reset();
         return false;
     }
-    m_keepAlive.start(kKeepAliveMs);
+    m_port = m_server->serverPort();
+    m_streams.setServer(m_server.get());
     return true;
 }
 
 void HttpFrontend::stop()
 {
-    m_keepAlive.stop();
-    qDeleteAll(m_streams);
-    m_streams.clear();
-    qDeleteAll(m_polls);
+    m_posts.clear();
+    for (const Poll &poll : std::as_const(m_polls))
+        delete poll.timer;
     m_polls.clear();
+    m_streams.clear();
+    m_streams.setServer(nullptr);
     m_server.reset();
 }
 
-std::optional<Principal> HttpFrontend::admit(const QHttpServerRequest &request,
-                                             QHttpServerResponder &responder)
+int HttpFrontend::connectionCount() const
 {
-    if (!m_relay->originAllowed(header(request, "Origin"))) {
-        m_relay->countHttpRequest(true);
-        writeError(responder, Status::Forbidden, QStringLiteral("forbidden_origin"),
-                   QStringLiteral("this Origin is not allowed"));
-        return std::nullopt;
+    return m_server ? m_server->connectionCount() : 0;
+}
+
+HttpFrontend::Route HttpFrontend::routeFor(const QString &path)
+{
+    static const QHash<QString, Route> routes{
+        {QStringLiteral("/ws"), Route::WebSocket},
+        {QStringLiteral("/api/health"), Route::Health},
+        {QStringLiteral("/api/sessions"), Route::Sessions},
+        {QStringLiteral("/api/websocket/metrics"), Route::Metrics},
+        {QStringLiteral("/api/stream"), Route::Stream},
+        {QStringLiteral("/api/poll"), Route::Poll},
+        {QStringLiteral("/api/messages"), Route::Messages},
+    };
+    return routes.value(path, Route::None);
+}
+
+// Without tokens anyone who reaches the port may do anything, and a web page can reach a
+// loopback port through a name of its own that it re-points at 127.0.0.1 (DNS rebinding).
+// Such a request carries that name in Host, so only loopback names are served.
+bool HttpFrontend::hostAllowed(const HttpRequest &request) const
+{
+    if (m_relay->authRequired())
+        return true;
+    const QByteArray host = request.header("Host");
+    if (host.isEmpty())
+        return true; // not from a browser: they always send Host
+    const QString name = hostName(host);
+    if (name == u"localhost")
+        return true;
+    QHostAddress address;
+    if (address.setAddress(name) && address.isLoopback())
+        return true;
+    for (const QString &allowed : m_relay->config().allowedHosts) {
+        if (hostName(allowed.toLatin1()) == name)
+            return true;
     }
-    const auto principal = m_relay->authenticate(header(request, "Authorization"), request.query());
+    return false;
+}
+
+bool HttpFrontend::isAdmin(const Principal &who) const
+{
+    // Without tokens there is one principal, on loopback, that may do everything.
+    return !m_relay->authRequired() || who.role == u"admin";
+}
+
+HttpResponse HttpFrontend::refusal(const HttpRequest &request, int status, const QString &code,
+                                   const QString &message)
+{
+    m_relay->countHttpRequest(true);
+    // The path only: a `token` in the query must never reach a log.
+    m_server->logRefusal(code,
+                         QStringLiteral("http: %1 to %2 for %3 %4: %5")
+                             .arg(status)
+                             .arg(request.peer.toString(), QString::fromLatin1(request.method),
+                                  request.path.left(128), message));
+    HttpResponse response = httpError(status, code, message);
+    response.close = true;
+    return response;
+}
+
+std::optional<HttpResponse> HttpFrontend::checkHead(const HttpRequest &request)
+{
+    if (!hostAllowed(request)) {
+        return refusal(request, 403, QStringLiteral("forbidden_host"),
+                       QStringLiteral("without tokens this relay answers only to localhost, "
+                                      "loopback addresses and the names given with "
+                                      "--allow-host"));
+    }
+    const Route route = routeFor(request.path);
+    if (request.webSocketUpgrade) {
+        if (route != Route::WebSocket)
+            return refusal(request, 404, QStringLiteral("not_found"),
+                           QStringLiteral("WebSocket upgrades are served on /ws only"));
+        return std::nullopt; // Origin and token are checked on the WebSocket (4403, 4401)
+    }
+    if (route == Route::None)
+        return refusal(request, 404, QStringLiteral("not_found"),
+                       QStringLiteral("no such endpoint"));
+    if (route == Route::WebSocket) {
+        HttpResponse response =
+            refusal(request, 426, QStringLiteral("upgrade_required"),
+                    QStringLiteral("/ws is the WebSocket endpoint: send Upgrade: websocket"));
+        response.headers.emplaceBack("Upgrade", "websocket");
+        return response;
+    }
+    const QByteArray method = route == Route::Messages ? "POST" : "GET";
+    if (request.method != method) {
+        HttpResponse response = refusal(request, 405, QStringLiteral("method_not_allowed"),
+                                        QStringLiteral("use %1").arg(QLatin1String(method)));
+        response.headers.emplaceBack("Allow", method);
+        return response;
+    }
+    if (!m_relay->originAllowed(request.header("Origin")))
+        return refusal(request, 403, QStringLiteral("forbidden_origin"),
+                       QStringLiteral("this Origin is not allowed"));
+    const auto principal = m_relay->authenticate(request.header("Authorization"), request.query);
     if (!principal) {
-        m_relay->countHttpRequest(true);
-        writeError(responder, Status::Unauthorized, QStringLiteral("unauthorized"),
-                   QStringLiteral("a valid bearer token is required"));
-        return std::nullopt;
+        HttpResponse response = refusal(request, 401, QStringLiteral("unauthorized"),
+                                        QStringLiteral("a valid bearer token is required"));
+        response.headers.emplaceBack("WWW-Authenticate", "Bearer");
+        return response;
+    }
+    if (route == Route::Messages && request.headerCount("Content-Length") == 0)
+        return refusal(request, 411, QStringLiteral("length_required"),
+                       QStringLiteral("send the body with a Content-Length"));
+    return std::nullopt;
+}
+
+void HttpFrontend::handleRequest(const HttpRequest &request, HttpConnection *connection)
+{
+    connect(connection, &HttpConnection::closed, this, &HttpFrontend::forget, Qt::UniqueConnection);
+    const auto principal = m_relay->authenticate(request.header("Authorization"), request.query);
+    if (!principal) { // checked with the head already
+        connection->respond(refusal(request, 401, QStringLiteral("unauthorized"),
+                                    QStringLiteral("a valid bearer token is required")));
+        return;
     }
     m_relay->countHttpRequest(false);
-    return principal;
+    switch (routeFor(request.path)) {
+    case Route::Health:
+        serveHealth(connection);
+        break;
+    case Route::Sessions:
+        serveSessions(*principal, connection);
+        break;
+    case Route::Metrics:
+        serveMetrics(*principal, connection);
+        break;
+    case Route::Stream:
+        serveStream(*principal, request, connection);
+        break;
+    case Route::Poll:
+        servePoll(*principal, request, connection);
+        break;
+    case Route::Messages:
+        m_posts.post(*principal, request.body, connection);
+        break;
+    default:
+        connection->respond(
+            httpError(404, QStringLiteral("not_found"), QStringLiteral("no such endpoint")));
+        break;
+    }
 }
 
-void HttpFrontend::setUpRoutes()
+void HttpFrontend::handleWebSocket(QWebSocket *socket)
 {
-    // The WebSocket upgrade: the route must exist and must write nothing; the socket then
-    // arrives through newWebSocketConnection.
-    m_server->route(QStringLiteral("/ws"),
-                    [](const QHttpServerRequest &, QHttpServerResponder &&) {});
-
-    m_server->route(QStringLiteral("/api/health"), QHttpServerRequest::Method::Get,
-                    [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                        if (!admit(request, responder))
-                            return;
-                        QJsonObject health = m_relay->healthJson();
-                        health.insert(QStringLiteral("http"),
-                                      QJsonObject{{QStringLiteral("streams"), streamCount()},
-                                                  {QStringLiteral("polls"), pollCount()}});
-                        writeJson(responder, health);
-                    });
-    m_server->route(QStringLiteral("/api/sessions"), QHttpServerRequest::Method::Get,
-                    [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                        if (admit(request, responder))
-                            writeJson(responder, m_relay->sessionsJson());
-                    });
-    m_server->route(QStringLiteral("/api/websocket/metrics"), QHttpServerRequest::Method::Get,
-                    [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                        if (!admit(request, responder))
-                            return;
-                        QJsonObject metrics = m_relay->metricsJson();
-                        QJsonObject summary = metrics.value(QStringLiteral("summary")).toObject();
-                        summary.insert(QStringLiteral("sseStreams"), streamCount());
-                        summary.insert(QStringLiteral("longPolls"), pollCount());
-                        metrics.insert(QStringLiteral("summary"), summary);
-                        writeJson(responder, metrics);
-                    });
-
-    m_server->route(
-        QStringLiteral("/api/stream"), QHttpServerRequest::Method::Get,
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            const auto principal = admit(request, responder);
-            if (!principal)
-                return;
-            const QUrlQuery query = request.query();
-            QHash<QString, qint64> since =
-                parsePositions(query.queryItemValue(QStringLiteral("since")));
-            // Last-Event-ID is the id of the last event the client saw: "channel:seq".
-            const QHash<QString, qint64> last =
-                parsePositions(QString::fromUtf8(header(request, "Last-Event-ID")));
-            for (auto it = last.begin(); it != last.end(); ++it)
-                since.insert(it.key(), std::max(it.value(), since.value(it.key(), -1)));
-            QStringList channels = query.queryItemValue(QStringLiteral("channels"))
-                                       .split(QLatin1Char(','), Qt::SkipEmptyParts);
-            for (auto it = since.begin(); it != since.end(); ++it) {
-                if (!channels.contains(it.key()))
-                    channels.append(it.key());
-            }
-            if (channels.isEmpty()) {
-                writeError(
-                    responder, Status::BadRequest, QStringLiteral("bad_message"),
-                    QStringLiteral("name the channels: /api/stream?channels=incidents,chat"));
-                return;
-            }
-            if (!mayRead(*principal, channels, responder))
-                return;
-            auto *stream = new Stream;
-            stream->socket = responder.socket();
-            stream->channels = QSet<QString>(channels.begin(), channels.end());
-            stream->responder = std::make_unique<QHttpServerResponder>(std::move(responder));
-            stream->responder->writeStatusLine(Status::Ok);
-            stream->responder->writeHeader("Content-Type", "text/event-stream");
-            stream->responder->writeHeader("Cache-Control", "no-cache");
-            stream->responder->writeHeader("X-Accel-Buffering", "no");
-            stream->responder->writeHeader(kEpochHeader, m_relay->epoch().toUtf8());
-            QByteArray first = ": vigil-relay stream\n\n";
-            for (auto it = since.begin(); it != since.end(); ++it) {
-                bool recovered = true;
-                for (const Envelope &old : m_relay->replay(it.key(), it.value(), &recovered))
-                    first += sseEvent(old);
-                if (!recovered) {
-                    first += "event: system\ndata: " + lostNotice(it.key()).serialize() + "\n\n";
-                }
-            }
-            stream->responder->writeBody(first);
-            m_streams.append(stream);
-            // Forget a stream as soon as its client goes, not at the next write.
-            connect(stream->socket, &QTcpSocket::disconnected, this,
-                    [this, stream] { dropStream(stream); });
-        });
-
-    m_server->route(
-        QStringLiteral("/api/poll"), QHttpServerRequest::Method::Get,
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            const auto principal = admit(request, responder);
-            if (!principal)
-                return;
-            const QUrlQuery query = request.query();
-            QHash<QString, qint64> since =
-                parsePositions(query.queryItemValue(QStringLiteral("since")));
-            // Channels named without a position start at their current head: only new messages.
-            for (const QString &c : query.queryItemValue(QStringLiteral("channels"))
-                                        .split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-                if (!since.contains(c))
-                    since.insert(c, m_relay->head(c));
-            }
-            if (since.isEmpty()) {
-                writeError(
-                    responder, Status::BadRequest, QStringLiteral("bad_message"),
-                    QStringLiteral("name the positions: /api/poll?since=incidents:41,chat:7"));
-                return;
-            }
-            if (!mayRead(*principal, since.keys(), responder))
-                return;
-            QList<Envelope> ready;
-            for (auto it = since.begin(); it != since.end(); ++it) {
-                bool recovered = true;
-                ready += m_relay->replay(it.key(), it.value(), &recovered);
-                if (!recovered) {
-                    ready.append(lostNotice(it.key()));
-                }
-            }
-            if (!ready.isEmpty()) {
-                QJsonArray out;
-                for (const Envelope &e : std::as_const(ready))
-                    out.append(e.toJson());
-                writeJsonWithEpoch(responder, out, m_relay->epoch());
-                return;
-            }
-            bool ok = false;
-            int waitMs = query.queryItemValue(QStringLiteral("waitMs")).toInt(&ok);
-            if (!ok)
-                waitMs = 25000;
-            waitMs = std::clamp(waitMs, 0, kMaxPollWaitMs);
-            auto *poll = new Poll;
-            poll->socket = responder.socket();
-            for (auto it = since.begin(); it != since.end(); ++it)
-                poll->channels.insert(it.key());
-            poll->responder = std::make_unique<QHttpServerResponder>(std::move(responder));
-            poll->timer.setSingleShot(true);
-            connect(&poll->timer, &QTimer::timeout, this, [this, poll] { answerPoll(poll, {}); });
-            poll->timer.start(waitMs);
-            m_polls.append(poll);
-        });
-
-    m_server->route(
-        QStringLiteral("/api/messages"), QHttpServerRequest::Method::Post,
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            const auto principal = admit(request, responder);
-            if (!principal)
-                return;
-            const QByteArray body = request.body();
-            if (body.size() > m_relay->config().maxMessageBytes * 16) {
-                writeError(
-                    responder, Status::PayloadTooLarge, QStringLiteral("too_large"),
-                    QStringLiteral("the request body is %1 bytes, too large").arg(body.size()));
-                return;
-            }
-            QJsonParseError error;
-            const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
-            if (error.error != QJsonParseError::NoError || (!doc.isObject() && !doc.isArray())) {
-                writeError(responder, Status::BadRequest, QStringLiteral("bad_message"),
-                           QStringLiteral(
-                               "the body must be one envelope or an array of envelopes (JSON)"));
-                return;
-            }
-            const QJsonArray items = doc.isArray() ? doc.array() : QJsonArray{doc.object()};
-            QJsonArray answers;
-            for (const QJsonValue &item : items) {
-                const ParseResult parsed =
-                    item.isObject()
-                        ? envelopeFromJson(item.toObject())
-                        : ParseResult{
-                              {}, {ParseError::NotObject, {}, QStringLiteral("not a JSON object")}};
-                if (!parsed.ok()) {
-                    answers.append(
-                        Relay::errorEnvelope(QStringLiteral("bad_message"), parsed.error.message)
-                            .toJson());
-                    continue;
-                }
-                answers.append(m_relay->acceptClientMessage(*principal, parsed.envelope).toJson());
-            }
-            writeJson(responder, answers);
-        });
+    m_relay->acceptWebSocket(socket);
 }
 
-// What a WebSocket client learns from `subscribed`: the gap since its position is gone.
-Envelope HttpFrontend::lostNotice(const QString &channel) const
+void HttpFrontend::serveHealth(HttpConnection *connection)
 {
-    return Envelope::create(QStringLiteral("subscribed"), QStringLiteral("system"),
-                            QJsonObject{{QStringLiteral("channel"), channel},
-                                        {QStringLiteral("head"), m_relay->head(channel)},
-                                        {QStringLiteral("recovered"), false},
-                                        {QStringLiteral("epoch"), m_relay->epoch()}});
+    QJsonObject health = m_relay->healthJson();
+    health.insert(QStringLiteral("http"),
+                  QJsonObject{{QStringLiteral("streams"), streamCount()},
+                              {QStringLiteral("polls"), pollCount()},
+                              {QStringLiteral("connections"), connectionCount()}});
+    connection->respond(jsonResponse(health));
 }
 
-bool HttpFrontend::mayRead(const Principal &who, const QStringList &channels,
-                           QHttpServerResponder &responder)
+// An admin sees every session. Any other token sees only its own sessions, and in them only
+// the channels it may read: never other users' names, addresses or subscriptions.
+void HttpFrontend::serveSessions(const Principal &who, HttpConnection *connection)
+{
+    QJsonObject sessions = m_relay->sessionsJson();
+    if (!isAdmin(who)) {
+        QJsonArray own;
+        for (const QJsonValue &value : sessions.value(QStringLiteral("sessions")).toArray()) {
+            QJsonObject session = value.toObject();
+            if (session.value(QStringLiteral("user")).toString() != who.user)
+                continue;
+            QJsonArray readable;
+            for (const QJsonValue &channel : session.value(QStringLiteral("channels")).toArray()) {
+                if (who.canRead(channel.toString()))
+                    readable.append(channel);
+            }
+            session.insert(QStringLiteral("channels"), readable);
+            own.append(session);
+        }
+        sessions.insert(QStringLiteral("sessions"), own);
+        sessions.insert(QStringLiteral("count"), int(own.size()));
+    }
+    connection->respond(jsonResponse(sessions));
+}
+
+// An admin sees everything. Any other token sees the server's figures, its own connections and
+// the channels it may read: never other users' names, addresses or subscriptions.
+void HttpFrontend::serveMetrics(const Principal &who, HttpConnection *connection)
+{
+    QJsonObject metrics = m_relay->metricsJson();
+    QJsonObject summary = metrics.value(QStringLiteral("summary")).toObject();
+    summary.insert(QStringLiteral("sseStreams"), streamCount());
+    summary.insert(QStringLiteral("longPolls"), pollCount());
+    summary.insert(QStringLiteral("httpConnections"), connectionCount());
+    metrics.insert(QStringLiteral("summary"), summary);
+    if (!isAdmin(who)) {
+        QJsonArray own;
+        for (const QJsonValue &c : metrics.value(QStringLiteral("connections")).toArray()) {
+            if (c.toObject().value(QStringLiteral("user")).toString() == who.user)
+                own.append(c);
+        }
+        metrics.insert(QStringLiteral("connections"), own);
+        const QJsonObject all = metrics.value(QStringLiteral("channels")).toObject();
+        QJsonObject readable;
+        for (auto it = all.begin(); it != all.end(); ++it) {
+            if (who.canRead(it.key()))
+                readable.insert(it.key(), it.value());
+        }
+        metrics.insert(QStringLiteral("channels"), readable);
+    }
+    connection->respond(jsonResponse(metrics));
+}
+
+void HttpFrontend::serveStream(const Principal &who, const HttpRequest &request,
+                               HttpConnection *connection)
+{
+    const QUrlQuery &query = request.query;
+    QHash<QString, qint64> since = parsePositions(query.queryItemValue(QStringLiteral("since")));
+    // Last-Event-ID is the id of the last event the client saw: "channel:seq".
+    const QHash<QString, qint64> last =
+        parsePositions(QString::fromUtf8(request.header("Last-Event-ID")));
+    for (auto it = last.begin(); it != last.end(); ++it)
+        since.insert(it.key(), std::max(it.value(), since.value(it.key(), -1)));
+    QStringList channels = query.queryItemValue(QStringLiteral("channels"))
+                               .split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (auto it = since.begin(); it != since.end(); ++it) {
+        if (!channels.contains(it.key()))
+            channels.append(it.key());
+    }
+    if (channels.isEmpty()) {
+        connection->respond(
+            httpError(400, QStringLiteral("bad_message"),
+                      QStringLiteral("name the channels: /api/stream?channels=incidents,chat")));
+        return;
+    }
+    if (const auto refused = mayRead(who, channels)) {
+        connection->respond(*refused);
+        return;
+    }
+    m_streams.open(connection, QSet<QString>(channels.begin(), channels.end()), since);
+}
+
+void HttpFrontend::servePoll(const Principal &who, const HttpRequest &request,
+                             HttpConnection *connection)
+{
+    const QUrlQuery &query = request.query;
+    QHash<QString, qint64> since = parsePositions(query.queryItemValue(QStringLiteral("since")));
+    // Channels named without a position start at their current head: only new messages.
+    for (const QString &c : query.queryItemValue(QStringLiteral("channels"))
+                                .split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!since.contains(c))
+            since.insert(c, m_relay->head(c));
+    }
+    if (since.isEmpty()) {
+        connection->respond(
+            httpError(400, QStringLiteral("bad_message"),
+                      QStringLiteral("name the positions: /api/poll?since=incidents:41,chat:7")));
+        return;
+    }
+    if (const auto refused = mayRead(who, since.keys())) {
+        connection->respond(*refused);
+        return;
+    }
+    // One page in all: the client asks again at once from where this answer ends.
+    QList<Envelope> ready;
+    qint64 budget = m_relay->config().replayPageBytes;
+    for (auto it = since.begin(); it != since.end() && budget > 0; ++it) {
+        bool recovered = true;
+        const QList<Envelope> page =
+            m_relay->replay(it.key(), it.value(), &recovered, nullptr, budget);
+        for (const Envelope &e : page)
+            budget -= e.serialize().size();
+        ready += page;
+        if (!recovered)
+            ready.append(HttpEventStreams::lostNotice(m_relay, it.key()));
+    }
+    if (!ready.isEmpty()) {
+        QJsonArray out;
+        for (const Envelope &e : std::as_const(ready))
+            out.append(e.toJson());
+        connection->respond(jsonResponse(out, m_relay->epoch()));
+        return;
+    }
+    bool ok = false;
+    int waitMs = query.queryItemValue(QStringLiteral("waitMs")).toInt(&ok);
+    if (!ok)
+        waitMs = 25000;
+    waitMs = std::clamp(waitMs, 0, kMaxPollWaitMs);
+    Poll poll;
+    for (auto it = since.begin(); it != since.end(); ++it)
+        poll.channels.insert(it.key());
+    poll.timer = new QTimer(this);
+    poll.timer->setSingleShot(true);
+    connect(poll.timer, &QTimer::timeout, this, [this, connection] { answerPoll(connection, {}); });
+    poll.timer->start(waitMs);
+    m_polls.insert(connection, poll);
+}
+
+std::optional<HttpResponse> HttpFrontend::mayRead(const Principal &who,
+                                                  const QStringList &channels) const
 {
     for (const QString &c : channels) {
         if (!isValidChannelName(c) || !who.canRead(c)) {
-            writeError(responder, Status::Forbidden, QStringLiteral("forbidden_channel"),
-                       QStringLiteral("%1 may not read channel \"%2\"").arg(who.user, c.left(64)));
-            return false;
+            return httpError(
+                403, QStringLiteral("forbidden_channel"),
+                QStringLiteral("%1 may not read channel \"%2\"").arg(who.user, c.left(64)));
         }
     }
-    return true;
+    return std::nullopt;
 }
 
-void HttpFrontend::dropStream(Stream *stream)
+void HttpFrontend::forget(HttpConnection *connection)
 {
-    if (m_streams.removeOne(stream))
-        delete stream;
+    m_streams.forget(connection);
+    const auto poll = m_polls.find(connection);
+    if (poll != m_polls.end()) {
+        poll->timer->stop();
+        poll->timer->deleteLater();
+        m_polls.erase(poll);
+    }
+    m_posts.forget(connection);
 }
 
 void HttpFrontend::onPublished(const Envelope &envelope)
 {
-    for (int i = 0; i < m_streams.size();) {
-        Stream *s = m_streams.at(i);
-        // Writing after the client has gone would crash the preview server: check first.
-        if (!s->socket || s->socket->state() != QAbstractSocket::ConnectedState) {
-            m_streams.removeAt(i);
-            delete s;
-            continue;
-        }
-        if (s->channels.contains(envelope.channel)) {
-            if (s->socket->bytesToWrite() > m_relay->config().maxBufferedBytes) {
-                s->socket->abort(); // a reader that cannot keep up is dropped
-                m_streams.removeAt(i);
-                delete s;
-                continue;
-            }
-            s->responder->writeBody(sseEvent(envelope));
-        }
-        ++i;
+    QList<HttpConnection *> ready;
+    for (auto it = m_polls.cbegin(); it != m_polls.cend(); ++it) {
+        if (it->channels.contains(envelope.channel))
+            ready.append(it.key());
     }
-    const auto polls = m_polls;
-    for (Poll *p : polls) {
-        if (p->channels.contains(envelope.channel))
-            answerPoll(p, {envelope});
-    }
+    for (HttpConnection *c : std::as_const(ready))
+        answerPoll(c, {envelope});
 }
 
-void HttpFrontend::answerPoll(Poll *poll, const QList<Envelope> &envelopes)
+void HttpFrontend::answerPoll(HttpConnection *connection, const QList<Envelope> &envelopes)
 {
-    m_polls.removeOne(poll);
-    if (poll->socket && poll->socket->state() == QAbstractSocket::ConnectedState) {
-        QJsonArray out;
-        for (const Envelope &e : envelopes)
-            out.append(e.toJson());
-        writeJsonWithEpoch(*poll->responder, out, m_relay->epoch());
-    }
-    poll->timer.stop();
-    delete poll;
-}
-
-void HttpFrontend::keepAlive()
-{
-    for (int i = 0; i < m_streams.size();) {
-        Stream *s = m_streams.at(i);
-        if (!s->socket || s->socket->state() != QAbstractSocket::ConnectedState) {
-            m_streams.removeAt(i);
-            delete s;
-            continue;
-        }
-        s->responder->writeBody(QByteArrayLiteral(": keep-alive\n\n"));
-        ++i;
-    }
+    const auto it = m_polls.find(connection);
+    if (it == m_polls.end())
+        return;
+    QTimer *timer = it->timer;
+    m_polls.erase(it);
+    timer->stop();
+    timer->deleteLater(); // we may be in its timeout
+    QJsonArray out;
+    for (const Envelope &e : envelopes)
+        out.append(e.toJson());
+    connection->respond(jsonResponse(out, m_relay->epoch()));
 }
 
 } // namespace vigil

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "httpeventstreams.h"
+#include "httppostqueue.h"
+#include "httpserver.h"
 #include "principal.h"
 #include "protocol/envelope.h"
 
@@ -7,27 +10,23 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
-#include <QPointer>
+#include <QSet>
 #include <QTimer>
 
 #include <memory>
 
-class QHttpServer;
-class QHttpServerRequest;
-class QHttpServerResponder;
-class QTcpSocket;
-
 namespace vigil {
 
 class Relay;
+struct RelayConfig;
 
 /// \brief Everything HTTP of the relay, on the same port as the WebSocket: the upgrade on
 /// `/ws`, the JSON endpoints, Server-Sent Events and long-polling, and `POST /api/messages`.
 ///
-/// This is the only class that touches Qt's QHttpServer, a technology preview in Qt 6.4, so a
-/// later Qt can replace it in one place. Every request goes through the relay's rules
-/// (authentication, Origin, channel authorization, de-duplication).
-class HttpFrontend : public QObject
+/// Requests come through the relay's own HttpServer, which bounds what a peer can make the
+/// relay hold; this class applies the relay's rules to them (Host, Origin, authentication,
+/// channel authorization, the admin role, rate limits, de-duplication) before any body is read.
+class HttpFrontend : public QObject, public HttpHandler
 {
     Q_OBJECT
 public:
@@ -38,31 +37,48 @@ public:
                 const QString &keyFile, QString *error);
     void stop();
     [[nodiscard]] quint16 port() const { return m_port; }
-    [[nodiscard]] int streamCount() const { return int(m_streams.size()); }
+    [[nodiscard]] int streamCount() const { return m_streams.count(); }
     [[nodiscard]] int pollCount() const { return int(m_polls.size()); }
+    [[nodiscard]] int connectionCount() const;
+    /// The HTTP limits `config` asks for, with defaults filled in.
+    [[nodiscard]] static HttpLimits limitsFor(const RelayConfig &config);
+
+    std::optional<HttpResponse> checkHead(const HttpRequest &request) override;
+    void handleRequest(const HttpRequest &request, HttpConnection *connection) override;
+    void handleWebSocket(QWebSocket *socket) override;
 
 private:
-    struct Stream; // an open SSE response
-    struct Poll;   // a parked long-poll request
+    enum class Route { None, WebSocket, Health, Sessions, Metrics, Stream, Poll, Messages };
+    struct Poll
+    {
+        QSet<QString> channels;
+        QTimer *timer = nullptr;
+    };
 
-    void setUpRoutes();
-    std::optional<Principal> admit(const QHttpServerRequest &request,
-                                   QHttpServerResponder &responder);
+    [[nodiscard]] static Route routeFor(const QString &path);
+    [[nodiscard]] bool hostAllowed(const HttpRequest &request) const;
+    [[nodiscard]] bool isAdmin(const Principal &who) const;
+    HttpResponse refusal(const HttpRequest &request, int status, const QString &code,
+                         const QString &message);
+    void serveHealth(HttpConnection *connection);
+    void serveSessions(const Principal &who, HttpConnection *connection);
+    void serveMetrics(const Principal &who, HttpConnection *connection);
+    void serveStream(const Principal &who, const HttpRequest &request, HttpConnection *connection);
+    void servePoll(const Principal &who, const HttpRequest &request, HttpConnection *connection);
     void onPublished(const Envelope &envelope);
-    void keepAlive();
-    void answerPoll(Poll *poll, const QList<Envelope> &envelopes);
-    void dropStream(Stream *stream);
-    /// Answers 403 and returns false unless `who` may read every one of `channels`.
-    bool mayRead(const Principal &who, const QStringList &channels,
-                 QHttpServerResponder &responder);
-    [[nodiscard]] Envelope lostNotice(const QString &channel) const;
+    void answerPoll(HttpConnection *connection, const QList<Envelope> &envelopes);
+    void forget(HttpConnection *connection);
+    /// A 403 answer unless `who` may read every one of `channels`.
+    std::optional<HttpResponse> mayRead(const Principal &who, const QStringList &channels) const;
 
     Relay *m_relay;
-    std::unique_ptr<QHttpServer> m_server;
+    std::unique_ptr<HttpServer> m_server;
     quint16 m_port = 0;
-    QList<Stream *> m_streams;
-    QList<Poll *> m_polls;
-    QTimer m_keepAlive;
+    // Connections are owned by the server and deleted only from the event loop; these tables
+    // just point at them and drop an entry when its connection says closed().
+    HttpEventStreams m_streams;
+    QHash<HttpConnection *, Poll> m_polls; ///< parked long-polls
+    HttpPostQueue m_posts;
 };
 
 } // namespace vigil

@@ -4,13 +4,17 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMutex>
 #include <QSocketNotifier>
 
 #include <csignal>
 #include <cstdio>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -55,6 +59,61 @@ bool parseNumber(const QCommandLineParser &parser, const QString &name, qint64 m
     return true;
 }
 
+// Qt's network categories can log handshakes and requests whole at debug level, an
+// Authorization header or a `?token=` included. Off by default, and kept off when
+// QT_LOGGING_RULES turns every debug category on (environment rules override setFilterRules();
+// a category filter runs after them).
+QLoggingCategory::CategoryFilter g_previousFilter = nullptr;
+
+void keepSecretsOutOfLogs(QLoggingCategory *category)
+{
+    if (g_previousFilter)
+        g_previousFilter(category);
+    for (const char *prefix : {"qt.httpserver", "qt.websockets", "qt.network"}) {
+        if (qstrncmp(category->categoryName(), prefix, qstrlen(prefix)) == 0)
+            category->setEnabled(QtDebugMsg, false);
+    }
+}
+
+// Qt's own warnings repeat once per peer that does the same thing (a refused handshake, a
+// socket closed under a read): the same line at most three times a minute, then a count.
+QtMessageHandler g_nextHandler = nullptr;
+
+void throttleQtLines(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    const char *category = context.category ? context.category : "default";
+    QString text = message;
+    if (type != QtFatalMsg && qstrncmp(category, "vigil.", 6) != 0) {
+        struct Seen
+        {
+            qint64 windowStart = 0;
+            int count = 0;
+            int held = 0;
+        };
+        // Never destroyed: Qt still logs while static objects go away at exit.
+        static QBasicMutex mutex;
+        static auto *seen = new QHash<QString, Seen>;
+        static auto *clock = new QElapsedTimer;
+        const QMutexLocker lock(&mutex);
+        if (!clock->isValid())
+            clock->start();
+        if (seen->size() > 1000)
+            seen->clear(); // bounded: lines that vary are not floods of one line
+        Seen &line = (*seen)[QLatin1String(category) + QLatin1Char('\n') + message];
+        const qint64 now = clock->elapsed();
+        if (line.count == 0 || now - line.windowStart >= 60000) {
+            if (line.held > 0)
+                text += QStringLiteral(" (%1 more like this not logged)").arg(line.held);
+            line = {now, 0, 0};
+        }
+        if (++line.count > 3) {
+            ++line.held;
+            return;
+        }
+    }
+    g_nextHandler(type, context, text);
+}
+
 int usage(const QString &message)
 {
     std::fprintf(stderr, "vigil-relay: %s\nTry 'vigil-relay --help'.\n", qPrintable(message));
@@ -65,10 +124,15 @@ int usage(const QString &message)
 
 int main(int argc, char *argv[])
 {
+    // Everything the relay creates (its data directory, relay.sqlite) is its user's only.
+    ::umask(077);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("vigil-relay"));
     QCoreApplication::setApplicationVersion(QStringLiteral(VIGIL_VERSION));
     vigil::setUpLogging();
+    QLoggingCategory::setFilterRules(QStringLiteral(
+        "qt.httpserver*.debug=false\nqt.websockets*.debug=false\nqt.network*.debug=false"));
+    g_previousFilter = QLoggingCategory::installFilter(keepSecretsOutOfLogs);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -100,7 +164,8 @@ int main(int argc, char *argv[])
          QStringLiteral("Messages kept per channel for replay (default 1000)."),
          QStringLiteral("N")},
         {QStringLiteral("max-message-bytes"),
-         QStringLiteral("Largest accepted message; larger closes with 1009 (default 1048576)."),
+         QStringLiteral("Largest message as sent, seq included; larger incoming frames close "
+                        "with 1009 (default 1048576)."),
          QStringLiteral("N")},
         {QStringLiteral("rate-limit"),
          QStringLiteral("Client messages per second per connection (default 100)."),
@@ -118,6 +183,62 @@ int main(int argc, char *argv[])
          QStringLiteral("N")},
         {QStringLiteral("demo-log-rate"),
          QStringLiteral("Demo log entries per second (default 5)."), QStringLiteral("N")},
+        {QStringLiteral("history-bytes"),
+         QStringLiteral("Bytes of history kept for replay, all channels together (default "
+                        "67108864)."),
+         QStringLiteral("N")},
+        {QStringLiteral("max-channels"),
+         QStringLiteral("Channels the relay keeps; messages to more are refused (default 1000)."),
+         QStringLiteral("N")},
+        {QStringLiteral("max-subscriptions"),
+         QStringLiteral("Channels one WebSocket session may subscribe to (default 100)."),
+         QStringLiteral("N")},
+        {QStringLiteral("replay-page-bytes"),
+         QStringLiteral("Largest replay answer; the client asks again for the rest (default "
+                        "4194304)."),
+         QStringLiteral("N")},
+        {QStringLiteral("max-lag-bytes"),
+         QStringLiteral("Unsent bytes above which a client is behind (default 8388608)."),
+         QStringLiteral("N")},
+        {QStringLiteral("max-lag-ms"),
+         QStringLiteral("A client behind for this long is disconnected (default 10000)."),
+         QStringLiteral("N")},
+        {QStringLiteral("max-backlog-bytes"),
+         QStringLiteral("Unsent bytes that disconnect a client at once (default 67108864)."),
+         QStringLiteral("N")},
+    });
+    // HTTP front end: limits and timeouts (docs/relay.md, "HTTP limits")
+    parser.addOptions({
+        {QStringLiteral("http-max-header-bytes"),
+         QStringLiteral("Largest HTTP request head; larger gets 431 (default 16384)."),
+         QStringLiteral("N")},
+        {QStringLiteral("http-max-url-bytes"),
+         QStringLiteral("Longest HTTP request URL; longer gets 414 (default 8192)."),
+         QStringLiteral("N")},
+        {QStringLiteral("http-max-body-bytes"),
+         QStringLiteral("Largest HTTP request body; larger gets 413 (default twice "
+                        "--max-message-bytes, at least 1048576)."),
+         QStringLiteral("N")},
+        {QStringLiteral("http-max-batch"),
+         QStringLiteral("Messages in one POST /api/messages; more gets 413 (default 1000)."),
+         QStringLiteral("N")},
+        {QStringLiteral("http-header-timeout-ms"),
+         QStringLiteral("Time for a request head to arrive; then 408 (default 10000)."),
+         QStringLiteral("N")},
+        {QStringLiteral("http-idle-timeout-ms"),
+         QStringLiteral("Idle kept-alive HTTP connections close, and bodies must arrive, within "
+                        "this (default 60000)."),
+         QStringLiteral("N")},
+        {QStringLiteral("http-max-connections"),
+         QStringLiteral("HTTP connections at once; more get 503 (default 1024)."),
+         QStringLiteral("N")},
+        {QStringLiteral("http-max-connections-per-address"),
+         QStringLiteral("HTTP connections at once from one address (default 64)."),
+         QStringLiteral("N")},
+        {QStringLiteral("allow-host"),
+         QStringLiteral("Without --tokens, a Host name served besides localhost and loopback "
+                        "addresses; repeatable."),
+         QStringLiteral("NAME")},
     });
     if (!parser.parse(QCoreApplication::arguments()))
         return usage(parser.errorText());
@@ -134,6 +255,7 @@ int main(int argc, char *argv[])
         return usage(QStringLiteral("--log-format must be text or json"));
     if (logFormat == u"json")
         vigil::useJsonLogFormat();
+    g_nextHandler = qInstallMessageHandler(throttleQtLines);
 
     vigil::RelayConfig config;
     qint64 port = 8765;
@@ -179,6 +301,64 @@ int main(int argc, char *argv[])
     config.maxConnections = int(maxConnections);
     config.heartbeatMs = int(heartbeat);
     config.deadAfterMs = int(3 * heartbeat);
+    qint64 historyBytes = config.historyBytes;
+    qint64 maxChannels = config.maxChannels;
+    qint64 maxSubscriptions = config.maxSubscriptions;
+    qint64 replayPage = config.replayPageBytes;
+    qint64 lagBytes = config.maxBufferedBytes;
+    qint64 lagMs = config.maxLagMs;
+    qint64 backlog = config.maxBacklogBytes;
+    if (!parseNumber(parser, QStringLiteral("history-bytes"), 1024, 1LL << 40, &historyBytes) ||
+        !parseNumber(parser, QStringLiteral("max-channels"), 1, 1000000, &maxChannels) ||
+        !parseNumber(parser, QStringLiteral("max-subscriptions"), 1, 1000000, &maxSubscriptions) ||
+        !parseNumber(parser, QStringLiteral("replay-page-bytes"), 1024, 1LL << 30, &replayPage) ||
+        !parseNumber(parser, QStringLiteral("max-lag-bytes"), 1024, 1LL << 40, &lagBytes) ||
+        !parseNumber(parser, QStringLiteral("max-lag-ms"), 100, 3600000, &lagMs) ||
+        !parseNumber(parser, QStringLiteral("max-backlog-bytes"), 1024, 1LL << 40, &backlog))
+        return 2;
+    if (backlog < lagBytes)
+        return usage(QStringLiteral("--max-backlog-bytes must be at least --max-lag-bytes"));
+    config.historyBytes = historyBytes;
+    config.maxChannels = int(maxChannels);
+    config.maxSubscriptions = int(maxSubscriptions);
+    config.replayPageBytes = replayPage;
+    config.maxBufferedBytes = lagBytes;
+    config.maxLagMs = int(lagMs);
+    config.maxBacklogBytes = backlog;
+
+    // HTTP front end
+    qint64 httpHeader = config.httpMaxHeaderBytes;
+    qint64 httpUrl = config.httpMaxUrlBytes;
+    qint64 httpBody = config.httpMaxBodyBytes;
+    qint64 httpBatch = config.httpMaxBatch;
+    qint64 httpHeaderTimeout = config.httpHeaderTimeoutMs;
+    qint64 httpIdleTimeout = config.httpIdleTimeoutMs;
+    qint64 httpConnections = config.httpMaxConnections;
+    qint64 httpPerAddress = config.httpMaxConnectionsPerAddress;
+    if (!parseNumber(parser, QStringLiteral("http-max-header-bytes"), 1024, 1024 * 1024,
+                     &httpHeader) ||
+        !parseNumber(parser, QStringLiteral("http-max-url-bytes"), 256, 1024 * 1024, &httpUrl) ||
+        !parseNumber(parser, QStringLiteral("http-max-body-bytes"), 1024, 1024LL * 1024 * 1024,
+                     &httpBody) ||
+        !parseNumber(parser, QStringLiteral("http-max-batch"), 1, 1000000, &httpBatch) ||
+        !parseNumber(parser, QStringLiteral("http-header-timeout-ms"), 100, 3600000,
+                     &httpHeaderTimeout) ||
+        !parseNumber(parser, QStringLiteral("http-idle-timeout-ms"), 100, 3600000,
+                     &httpIdleTimeout) ||
+        !parseNumber(parser, QStringLiteral("http-max-connections"), 1, 1000000,
+                     &httpConnections) ||
+        !parseNumber(parser, QStringLiteral("http-max-connections-per-address"), 1, 1000000,
+                     &httpPerAddress))
+        return 2;
+    config.httpMaxHeaderBytes = httpHeader;
+    config.httpMaxUrlBytes = httpUrl;
+    config.httpMaxBodyBytes = httpBody;
+    config.httpMaxBatch = int(httpBatch);
+    config.httpHeaderTimeoutMs = int(httpHeaderTimeout);
+    config.httpIdleTimeoutMs = int(httpIdleTimeout);
+    config.httpMaxConnections = int(httpConnections);
+    config.httpMaxConnectionsPerAddress = int(httpPerAddress);
+    config.allowedHosts = parser.values(QStringLiteral("allow-host"));
 
     vigil::Relay relay(config);
     QString error;

@@ -1,7 +1,10 @@
 #include "principal.h"
 
+#include "protocol/logging.h"
+
 #include <QCryptographicHash>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -48,6 +51,17 @@ QString keyFor(const QString &token)
 }
 
 } // namespace
+
+QString bearerToken(const QByteArray &authorization)
+{
+    // RFC 9110 11.1: the auth-scheme is case-insensitive; one or more spaces follow it.
+    const QByteArray value = authorization.trimmed();
+    constexpr qsizetype kScheme = 6; // "bearer"
+    if (value.size() <= kScheme || (value.at(kScheme) != ' ' && value.at(kScheme) != '\t') ||
+        value.left(kScheme).compare("bearer", Qt::CaseInsensitive) != 0)
+        return {};
+    return QString::fromUtf8(value.mid(kScheme).trimmed());
+}
 
 bool Principal::canRead(const QString &channel) const
 {
@@ -117,6 +131,12 @@ bool TokenTable::load(const QString &path, QString *error)
     if (m_tokens.isEmpty()) {
         *error = QStringLiteral("the tokens file %1 lists no tokens").arg(path);
         return false;
+    }
+    if (QFileInfo(path).permissions() & (QFile::ReadOther | QFile::WriteOther)) {
+        qCWarning(lcRelay).noquote()
+            << "the tokens file" << path
+            << "can be read or changed by every user of this machine: make it readable by the "
+               "relay's user only (chmod 600)";
     }
     return true;
 }

@@ -20,12 +20,17 @@ struct Principal
     [[nodiscard]] static Principal anonymous();
 };
 
+/// The token of an `Authorization` header value of the Bearer scheme, whose name is
+/// case-insensitive (`Bearer`, `bearer`, `BEARER`); empty for any other value.
+[[nodiscard]] QString bearerToken(const QByteArray &authorization);
+
 /// \brief The `--tokens FILE` table: token -> principal.
 class TokenTable
 {
 public:
     /// Reads the JSON tokens file (see docs/relay.md). A malformed file is an error that names
-    /// the problem (never the tokens themselves).
+    /// the problem (never the tokens themselves). A file other users may read or write is
+    /// logged as a warning.
     bool load(const QString &path, QString *error);
     [[nodiscard]] bool isEmpty() const { return m_tokens.isEmpty(); }
     [[nodiscard]] int size() const { return int(m_tokens.size()); }

@@ -23,25 +23,34 @@ namespace vigil {
 
 class DemoFeed;
 class HttpFrontend;
+class LogThrottle;
 class RelayStore;
 
 /// \brief Settings of a relay instance. Every limit is a setting so tests can scale it down.
 struct RelayConfig
 {
     QHostAddress host = QHostAddress::LocalHost;
-    quint16 port = 0;       ///< 0 picks a free port
-    int historySize = 1000; ///< per-channel replay ring
-    qsizetype maxMessageBytes = kDefaultMaxMessageBytes;
+    quint16 port = 0;                       ///< 0 picks a free port
+    int historySize = 1000;                 ///< per-channel replay ring
+    qint64 historyBytes = 64 * 1024 * 1024; ///< all channels' history together, as sent
+    int maxChannels = 1000;                 ///< channels with a history; more are refused
+    qsizetype maxMessageBytes = kDefaultMaxMessageBytes; ///< an envelope as sent, seq and all
     int heartbeatMs = 30000; ///< server pings, and what `welcome` advertises
     int deadAfterMs = 90000; ///< no traffic and no pong for this long: closed with 4408
     int cleanupIntervalMs = 5000;
-    int dedupWindow = 10000;   ///< client message ids remembered for de-duplication
-    int maxBadFrames = 10;     ///< consecutive malformed frames before the connection is closed
-    double rateLimit = 100;    ///< client messages per second per connection
-    int rateBurst = 200;       ///< messages a connection may send at once
-    int maxConnections = 1000; ///< WebSocket sessions at once
-    qint64 maxBufferedBytes = 8 * 1024 * 1024; ///< unsent bytes to one client before it is dropped
-    QString tokensFile;                        ///< empty: no authentication (loopback only)
+    int dedupWindow = 10000;    ///< client message ids remembered for de-duplication
+    int maxBadFrames = 10;      ///< consecutive malformed frames before the connection is closed
+    double rateLimit = 100;     ///< messages per second per connection (HTTP: per principal)
+    int rateBurst = 200;        ///< messages a connection may send at once
+    int maxConnections = 1000;  ///< WebSocket sessions at once
+    int maxSubscriptions = 100; ///< channels one WebSocket session may subscribe to
+    qint64 replayPageBytes = 4 * 1024 * 1024; ///< one replay answer at most (subscribe, replay())
+    /// Unsent bytes to one client above which it counts as lagging behind...
+    qint64 maxBufferedBytes = 8 * 1024 * 1024;
+    int maxLagMs = 10000;                      ///< ...and lagging for this long, it is disconnected
+    qint64 maxBacklogBytes = 64 * 1024 * 1024; ///< unsent bytes that disconnect at once
+    int closeLingerMs = 5000;   ///< a closed client's frames are read and dropped this long at most
+    QString tokensFile;         ///< empty: no authentication (loopback only)
     QStringList allowedOrigins; ///< browser Origins allowed; empty: none besides no Origin
     QString dataDir;            ///< persist history and seq counters here
     QString tlsCertFile;        ///< with tlsKeyFile: wss:// and https://
@@ -49,6 +58,17 @@ struct RelayConfig
     bool demo = false;
     quint32 demoSeed = 1;
     double demoLogRate = 5.0; ///< log entries per second in the demo feed
+
+    // HTTP front end (docs/relay.md, "HTTP limits")
+    qsizetype httpMaxHeaderBytes = 16 * 1024; ///< request line and headers: else 431
+    qsizetype httpMaxUrlBytes = 8 * 1024;     ///< else 414
+    qint64 httpMaxBodyBytes = 0;     ///< else 413; 0: twice maxMessageBytes, at least 1 MiB
+    int httpMaxBatch = 1000;         ///< messages in one POST /api/messages: else 413
+    int httpHeaderTimeoutMs = 10000; ///< a request head must arrive within this: else 408
+    int httpIdleTimeoutMs = 60000;   ///< kept-alive connections without a request; body arrival
+    int httpMaxConnections = 1024;   ///< HTTP connections at once (WebSockets not counted)
+    int httpMaxConnectionsPerAddress = 64;
+    QStringList allowedHosts; ///< Host names served without tokens, besides loopback ones
 };
 
 /// \brief The server side of the Vigil protocol: authentication and channel authorization,
@@ -82,7 +102,8 @@ public:
     [[nodiscard]] QString epoch() const { return m_epoch; }
 
     /// Stamps the next seq of the envelope's channel, keeps it in history, sends it to every
-    /// subscriber. Returns the stamped envelope.
+    /// subscriber. Returns the stamped envelope, or one with seq -1 when it was not published
+    /// (too large as sent, too many channels, history cannot be saved; logged).
     Envelope publish(Envelope envelope);
 
     // --- shared with the HTTP front end ---
@@ -92,12 +113,20 @@ public:
                                                         const QUrlQuery &query) const;
     [[nodiscard]] bool originAllowed(const QByteArray &origin) const;
     /// Messages of `channel` with seq > `since`, in order; `recovered` false when some left
-    /// the history already.
-    [[nodiscard]] QList<Envelope> replay(const QString &channel, qint64 since,
-                                         bool *recovered) const;
+    /// the history already. One page: at most `maxBytes` as sent (-1: replayPageBytes), and at
+    /// least one message; `more` (optional) tells whether the history holds more after the
+    /// last one returned: the caller continues with that message's seq as the next `since`.
+    [[nodiscard]] QList<Envelope> replay(const QString &channel, qint64 since, bool *recovered,
+                                         bool *more = nullptr, qint64 maxBytes = -1) const;
     /// A client message from `who`: checked, de-duplicated, published. Returns the `ack`, or an
-    /// `error` envelope saying why not.
+    /// `error` envelope saying why not (`too_large` when the envelope as it would be sent, with
+    /// its seq and timestamp, is over maxMessageBytes; `unavailable` when the history cannot be
+    /// saved). Every entry point that publishes for a client goes through here.
     Envelope acceptClientMessage(const Principal &who, const Envelope &message);
+    /// The per-principal rate limit (rateLimit per second, rateBurst at once) for entry points
+    /// without a connection of their own (HTTP): takes `messages` from `who`'s budget and
+    /// returns true, or returns false and takes nothing when the budget holds fewer.
+    bool consumeRate(const Principal &who, int messages);
     [[nodiscard]] QJsonObject healthJson() const;
     [[nodiscard]] QJsonObject sessionsJson() const;
     [[nodiscard]] QJsonObject metricsJson() const;
@@ -119,6 +148,7 @@ Q_SIGNALS:
 private:
     struct Session
     {
+        qint64 lagSince = -1; ///< monotonic ms since when more than maxBufferedBytes wait
         QString id;
         Principal principal;
         QSet<QString> channels;
@@ -136,21 +166,49 @@ private:
         int rateViolations = 0;
         QString peer;
     };
+    struct Stored
+    {
+        Envelope envelope;
+        qint64 bytes = 0; ///< as sent
+    };
     struct Channel
     {
         qint64 seq = 0;
-        std::deque<Envelope> history;
+        std::deque<Stored> history;
+        qint64 bytes = 0; ///< of history
+    };
+    struct RateBucket
+    {
+        double tokens = 0;
+        qint64 lastRefill = -1;
     };
 
     void onTextMessage(QWebSocket *socket, const QString &text);
+    void onBinaryMessage(QWebSocket *socket);
+    /// Counts a frame and applies the rate limit; false when it must be dropped.
+    bool admitFrame(QWebSocket *socket, Session &session);
+    void badFrame(QWebSocket *socket, Session &session, const QString &code,
+                  const QString &message);
+    /// Stamps and publishes; nullopt with an error envelope's code and message when not.
+    std::optional<Envelope> stampAndPublish(Envelope envelope, QString *code, QString *why);
+    void keepInHistory(Channel &channel, const Envelope &e, qint64 bytes);
+    void trimHistory();
+    void warnThrottled(const QString &kind, const QString &line);
     void onSubscribe(QWebSocket *socket, const Envelope &envelope);
     void onUnsubscribe(QWebSocket *socket, const Envelope &envelope);
     void sendTo(QWebSocket *socket, const Envelope &envelope);
     void sendFrame(QWebSocket *socket, Session &session, const QString &frame);
     void sendControl(QWebSocket *socket, const QString &type, const QJsonObject &payload);
     bool takeToken(Session &session);
+    bool takeTokens(double *tokens, qint64 *lastRefill, int count);
+    /// False (and the client dropped) when its unsent backlog broke the slow-consumer rule.
+    bool checkBacklog(QWebSocket *socket, Session &session);
     void heartbeat();
-    void drop(QWebSocket *socket, int code, const QString &reason);
+    void checkLag();
+    /// Ends a session. The close frame follows what was already queued to it; the client's
+    /// frames are read and dropped until it stops sending (at most closeLingerMs), so the
+    /// close is not turned into a reset by unread data. `reset`: at once, nothing more sent.
+    void drop(QWebSocket *socket, int code, const QString &reason, bool reset = false);
     bool rememberId(const QString &id); ///< false when the id was already seen
     QJsonObject sessionJson(const Session &session) const;
 
@@ -164,8 +222,13 @@ private:
     QHash<QString, Channel> m_channels;
     QSet<QString> m_seenIds;
     std::deque<QString> m_seenOrder;
+    QHash<QString, RateBucket> m_principalRates;
+    qint64 m_historyBytes = 0; ///< all channels
     QTimer m_heartbeatTimer;
+    QTimer m_lagTimer;
     QTimer m_flushTimer;
+    qint64 m_lastForcedFlush = -1;
+    std::unique_ptr<LogThrottle> m_log;
     QElapsedTimer m_clock;
     qint64 m_startedAt = 0;
     quint64 m_totalConnections = 0;

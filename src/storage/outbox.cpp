@@ -13,6 +13,7 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -229,6 +230,48 @@ public:
         if (attempts)
             *attempts = q.value(1).toInt();
         return q.value(0).toString();
+    }
+
+    // Moves rows that cannot be read (by rowid: even the id may be damaged) to dead_letters, in
+    // one transaction; `dead` carries the reason of each and gets its dead_at. Returns how many
+    // moved (all or none).
+    int buryUnreadable(const QString &profile, const QList<qint64> &rows, QList<DeadLetter> &dead)
+    {
+        QSqlDatabase db = m_file.database();
+        if (!db.transaction())
+            return 0;
+        const qint64 now = nowMs();
+        QSqlQuery move(db);
+        move.prepare(QStringLiteral(
+            "INSERT OR REPLACE INTO dead_letters(id, profile, priority, enqueued_at, dead_at,"
+            " failures, reason, bytes, envelope) SELECT coalesce(id, 'unreadable-row-' || rowid),"
+            " profile, coalesce(priority, 2), coalesce(enqueued_at, 0), ?, coalesce(failures, 0),"
+            " ?, coalesce(bytes, 0), coalesce(envelope, x'') FROM messages WHERE rowid = ?"));
+        QSqlQuery del(db);
+        del.prepare(QStringLiteral("DELETE FROM messages WHERE rowid = ?"));
+        bool ok = true;
+        for (int i = 0; ok && i < rows.size(); ++i) {
+            move.addBindValue(now);
+            move.addBindValue(dead[i].reason);
+            move.addBindValue(rows[i]);
+            del.addBindValue(rows[i]);
+            ok = move.exec() && del.exec();
+            move.finish();
+            dead[i].deadAtMs = now;
+        }
+        ok = ok && bump(profile, QStringLiteral("deadLettered"), rows.size());
+        if (!ok) {
+            qCWarning(lcQueue).noquote()
+                << "moving unreadable outbox rows failed:" << SqliteFile::describe(move.lastError())
+                << SqliteFile::describe(del.lastError());
+            db.rollback();
+            return 0;
+        }
+        if (!db.commit()) {
+            db.rollback();
+            return 0;
+        }
+        return int(rows.size());
     }
 
     // Moves one row from messages to dead_letters inside the caller's transaction.
@@ -471,30 +514,50 @@ std::optional<QString> Outbox::enqueue(const QString &profile, const Envelope &e
     return request.id;
 }
 
-QList<OutboxEntry> Outbox::pending(const QString &profile, int limit, qint64 readyAtMs) const
+QList<OutboxEntry> Outbox::pending(const QString &profile, int limit, qint64 readyAtMs,
+                                   QList<DeadLetter> *buried) const
 {
+    if (buried)
+        buried->clear();
     if (!m_worker)
         return {};
     return m_worker->call([&] {
         QList<OutboxEntry> out;
+        QList<DeadLetter> unreadable;
+        QList<qint64> unreadableRows;
         QSqlQuery q(m_worker->file().database());
+        // No LIMIT: rows that cannot be read must not use up the caller's limit (SQLite steps
+        // lazily, so stopping early costs nothing).
+        q.setForwardOnly(true);
         q.prepare(QStringLiteral(
             "SELECT envelope, enqueued_at, attempts, failures, next_attempt_at, expires_at,"
-            " last_error FROM messages WHERE profile = ? AND next_attempt_at <= ?"
-            " ORDER BY priority, enqueued_at, rowid LIMIT ?"));
+            " last_error, rowid, coalesce(id, 'unreadable-row-' || rowid), failures"
+            " FROM messages WHERE profile = ? AND next_attempt_at <= ?"
+            " ORDER BY priority, enqueued_at, rowid"));
         q.addBindValue(profile);
         q.addBindValue(readyAtMs > 0 ? readyAtMs : std::numeric_limits<qint64>::max());
-        q.addBindValue(limit);
         if (!q.exec()) {
             qCWarning(lcQueue).noquote()
                 << "reading the outbox failed:" << SqliteFile::describe(q.lastError());
             return out;
         }
-        while (q.next()) {
+        while (out.size() < limit && q.next()) {
+            const QString rowId = q.value(8).toString();
             const ParseResult parsed = parseEnvelope(q.value(0).toByteArray(), 0);
-            if (!parsed.ok()) {
-                qCWarning(lcQueue).noquote()
-                    << "skipping an unreadable outbox row:" << parsed.error.message;
+            QString why;
+            if (!parsed.ok())
+                why = QStringLiteral("unreadable: ") + parsed.error.message;
+            else if (parsed.envelope.id != rowId)
+                why = QStringLiteral("unreadable: the stored message does not carry its row's id");
+            if (!why.isEmpty()) {
+                DeadLetter dead;
+                dead.envelope.id = rowId;
+                dead.profile = profile;
+                dead.reason = why;
+                dead.failures = q.value(9).toInt();
+                dead.enqueuedAtMs = q.value(1).toLongLong();
+                unreadable.append(dead);
+                unreadableRows.append(q.value(7).toLongLong());
                 continue;
             }
             OutboxEntry entry;
@@ -507,6 +570,15 @@ QList<OutboxEntry> Outbox::pending(const QString &profile, int limit, qint64 rea
             entry.expiresAtMs = q.value(5).toLongLong();
             entry.lastError = q.value(6).toString();
             out.append(entry);
+        }
+        q.finish();
+        if (!unreadable.isEmpty()) {
+            const int moved = m_worker->buryUnreadable(profile, unreadableRows, unreadable);
+            qCWarning(lcQueue).noquote()
+                << "moved" << moved << "unreadable outbox row(s) of" << profile
+                << "to the dead letters (first:" << unreadable.first().reason << ")";
+            if (buried)
+                *buried = unreadable.mid(0, moved);
         }
         return out;
     });
@@ -703,7 +775,7 @@ QList<DeadLetter> Outbox::deadLetters(const QString &profile) const
     return m_worker->call([&] {
         QList<DeadLetter> out;
         QSqlQuery q(m_worker->file().database());
-        q.prepare(QStringLiteral("SELECT envelope, reason, failures, enqueued_at, dead_at FROM"
+        q.prepare(QStringLiteral("SELECT envelope, reason, failures, enqueued_at, dead_at, id FROM"
                                  " dead_letters WHERE profile = ? ORDER BY dead_at, rowid"));
         q.addBindValue(profile);
         if (!q.exec())
@@ -711,6 +783,7 @@ QList<DeadLetter> Outbox::deadLetters(const QString &profile) const
         while (q.next()) {
             DeadLetter d;
             d.envelope = parseEnvelope(q.value(0).toByteArray(), 0).envelope;
+            d.envelope.id = q.value(5).toString(); // the row names it, even when unreadable
             d.profile = profile;
             d.reason = q.value(1).toString();
             d.failures = q.value(2).toInt();

@@ -116,8 +116,13 @@ public:
 
     /// Up to `limit` entries of `profile` in drain order. With `readyAtMs` > 0, only entries
     /// whose retry time has come (next_attempt_at <= readyAtMs).
-    [[nodiscard]] QList<OutboxEntry> pending(const QString &profile, int limit = 1000,
-                                             qint64 readyAtMs = 0) const;
+    ///
+    /// A row that cannot be read back (a damaged envelope, or one whose id is not its row's) can
+    /// never be sent, and left in place it would be met first on every read: it is moved to the
+    /// dead letters with the reason ("unreadable: ...") as it is met, and the read goes on past
+    /// it, so `limit` counts readable entries only. `buried` (optional) receives those moved.
+    QList<OutboxEntry> pending(const QString &profile, int limit = 1000, qint64 readyAtMs = 0,
+                               QList<DeadLetter> *buried = nullptr) const;
     /// The message was written to a connection.
     bool markSent(const QString &id);
     /// Several messages written, recorded in one transaction; returns how many were found.

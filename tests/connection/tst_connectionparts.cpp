@@ -1,10 +1,13 @@
 // The pure parts of the connection layer: transition table, breaker, de-duplication window,
-// quality grades, rate meter.
+// quality grades, rate meter, and the limits against a bad server (log rate limit, bad-frame
+// window, oversized-message guard).
 #include "connection/channelcursor.h"
 #include "connection/circuitbreaker.h"
 #include "connection/connectionmanager.h"
 #include "connection/dedupwindow.h"
 #include "connection/healthstats.h"
+#include "connection/loglimiter.h"
+#include "connection/peerguard.h"
 #include "connection/quality.h"
 
 #include <QTest>
@@ -30,6 +33,10 @@ private Q_SLOTS:
     void cursorStartsOverInANewHistory();
     void cursorWithoutEpochsKeepsTodaysMeaning();
     void cursorRewindForReload();
+    void logLimiterWritesBurstThenOneSummaryPerInterval();
+    void logLimiterSummarisesOnItsTimer();
+    void badFrameWindowTripsOnlyOnABurst();
+    void oversizeGuardSkipsAfterRepeatedClosesAtOnePosition();
 };
 
 void TestConnectionParts::transitionTable_data()
@@ -224,6 +231,67 @@ void TestConnectionParts::cursorRewindForReload()
     const auto since = cursor.sincePositions({"incidents", "chat"}, false);
     QCOMPARE(since.value("incidents"), 0);
     QVERIFY(!since.contains("chat"));
+}
+
+void TestConnectionParts::logLimiterWritesBurstThenOneSummaryPerInterval()
+{
+    QList<QPair<QString, int>> summaries;
+    vigil::LogLimiter limiter(3, 1000, [&](const QString &kind, int n, int) {
+        summaries.append({kind, n});
+    });
+    int written = 0;
+    for (int i = 0; i < 100; ++i)
+        written += limiter.allow("bad frame", 10) ? 1 : 0;
+    QCOMPARE(written, 3);
+    QVERIFY(limiter.allow("server error", 10)); // kinds are counted apart
+    QVERIFY(summaries.isEmpty());
+    // The next interval: the summary of the last one first, then a fresh burst.
+    QVERIFY(limiter.allow("bad frame", 1010));
+    QCOMPARE(summaries.size(), 1);
+    QCOMPARE(summaries.first(), qMakePair(QString("bad frame"), 97));
+    QCOMPARE(limiter.suppressedTotal(), quint64(97));
+}
+
+void TestConnectionParts::logLimiterSummarisesOnItsTimer()
+{
+    // A flood that stops still gets its summary, from the limiter's own timer.
+    QList<int> summaries;
+    vigil::LogLimiter limiter(2, 50, [&](const QString &, int n, int) { summaries.append(n); });
+    for (int i = 0; i < 10; ++i)
+        limiter.allow("gap");
+    QTRY_COMPARE(summaries, QList<int>{8});
+}
+
+void TestConnectionParts::badFrameWindowTripsOnlyOnABurst()
+{
+    vigil::BadFrameWindow window(3, 1000);
+    // One now and then never trips.
+    for (qint64 t = 0; t < 10000; t += 600)
+        QVERIFY(!window.record(t));
+    QVERIFY(!window.record(20000));
+    QVERIFY(!window.record(20100));
+    QVERIFY(window.record(20200)); // three within a second
+    QCOMPARE(window.count(), 0);   // and the next link starts afresh
+    QVERIFY(!window.record(20300));
+    vigil::BadFrameWindow never(0, 1000);
+    for (int i = 0; i < 100; ++i)
+        QVERIFY(!never.record(i));
+}
+
+void TestConnectionParts::oversizeGuardSkipsAfterRepeatedClosesAtOnePosition()
+{
+    vigil::OversizeGuard guard(2);
+    // A live oversized message: the channel is unknown, nothing to skip yet.
+    QCOMPARE(guard.record("incidents=2", QString(), -1), -1);
+    // The replay after the reconnect brings it again at the same place: skip seq 3.
+    QCOMPARE(guard.record("incidents=2", "incidents", 2), 3);
+    // Counting starts afresh at the new position (a hole in the history needs two more).
+    QCOMPARE(guard.record("incidents=3", "incidents", 3), -1);
+    QCOMPARE(guard.record("incidents=3", "incidents", 3), 4);
+    // Progress in between resets the count.
+    QCOMPARE(guard.record("incidents=4", "incidents", 4), -1);
+    QCOMPARE(guard.record("incidents=9", "incidents", 9), -1);
+    QCOMPARE(guard.closesAtSamePosition(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestConnectionParts)

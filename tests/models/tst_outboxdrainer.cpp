@@ -2,6 +2,7 @@
 // without duplicates, basic servers, smoothing, failures and dead letters, TTL.
 #include "connection/connectionmanager.h"
 #include "helpers/faultproxy.h"
+#include "helpers/outboxdamage.h"
 #include "helpers/scriptedserver.h"
 #include "models/outboxdrainer.h"
 #include "relay/relay.h"
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void missingAckIsRetriedThenDeadLettered();
     void expiredMessageIsNotSent();
     void profilesNeverMix();
+    void unreadableRowsAtTheHeadDoNotBlockDelivery();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -301,6 +303,38 @@ void TestOutboxDrainer::profilesNeverMix()
     QCOMPARE(delivered.first().first().toString(), mine);
     QCOMPARE(relay.head("chat"), 1);
     QCOMPARE(m_outbox->stats("ws://other-server/ws").depth, 1);
+}
+
+void TestOutboxDrainer::unreadableRowsAtTheHeadDoNotBlockDelivery()
+{
+    // More unreadable rows at the head than one drain batch holds (50): they used to fill every
+    // batch, so nothing was ever sent. Now they become dead letters and the rest is delivered.
+    vigil::Relay relay({});
+    QString error;
+    QVERIFY(relay.start(&error));
+    QStringList good;
+    for (int i = 0; i < 5; ++i)
+        good.append(*m_outbox->enqueue("p", Envelope::create("chat.message", "chat"), &error));
+    QCOMPARE(vigil::test::insertUnreadableRows(m_outbox->path(), "p", 60), 60);
+
+    ConnectionManager manager(configFor(relay.url()));
+    OutboxDrainer drainer(&manager, m_outbox.get(), "p");
+    QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
+    QSignalSpy failed(&drainer, &OutboxDrainer::failed);
+    QSignalSpy idle(&drainer, &OutboxDrainer::idle);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 5, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!idle.isEmpty(), kWaitMs);
+    QCOMPARE(failed.size(), 60);
+    for (const auto &args : failed) {
+        QVERIFY(args.at(0).toString().startsWith("bad-"));
+        QVERIFY(args.at(1).toString().startsWith("unreadable: "));
+        QVERIFY(args.at(2).toBool()); // dead-lettered
+    }
+    const auto stats = m_outbox->stats("p");
+    QCOMPARE(stats.depth, 0);
+    QCOMPARE(stats.deadLetters, 60);
+    QCOMPARE(stats.acked, 5);
 }
 
 QTEST_GUILESS_MAIN(TestOutboxDrainer)

@@ -144,6 +144,12 @@ private Q_SLOTS:
     void newHistoryGetsANewEpoch_data();
     void newHistoryGetsANewEpoch();
     void storeWithoutEpochKeepsItsHistoryUnderANewOne();
+    void bearerSchemeIsCaseInsensitive_data();
+    void bearerSchemeIsCaseInsensitive();
+    void rateLimitPerPrincipal();
+    void replayApiAnswersInPages();
+    void sizeLimitAppliesToTheEnvelopeAsSent();
+    void crashGapKeepsOlderHistoryOnDisk();
 
 private:
     std::unique_ptr<vigil::Relay> startRelay(vigil::RelayConfig config = {});
@@ -566,7 +572,8 @@ void TestRelay::connectionLimit()
 void TestRelay::slowReaderIsDroppedWhileOthersKeepReceiving()
 {
     vigil::RelayConfig config;
-    config.maxBufferedBytes = 256 * 1024;
+    config.maxBufferedBytes = 256 * 1024; // behind by more than this...
+    config.maxLagMs = 500;                // ...for this long: dropped
     m_relay = startRelay(config);
     vigil::test::FaultProxy proxy(m_relay->port());
     QVERIFY(proxy.listen());
@@ -857,6 +864,152 @@ void TestRelay::storeWithoutEpochKeepsItsHistoryUnderANewOne()
     m_relay.reset();
     m_relay = startRelay(config);
     QCOMPARE(welcomeEpoch(*m_relay), epoch);
+}
+
+void TestRelay::bearerSchemeIsCaseInsensitive_data()
+{
+    QTest::addColumn<QByteArray>("header");
+    QTest::addColumn<QString>("token");
+    QTest::newRow("Bearer") << QByteArray("Bearer abc") << "abc";
+    QTest::newRow("bearer") << QByteArray("bearer abc") << "abc";
+    QTest::newRow("BEARER, tab") << QByteArray("BEARER\tabc") << "abc";
+    QTest::newRow("spaces around") << QByteArray("  bEaReR   abc  ") << "abc";
+    QTest::newRow("Basic") << QByteArray("Basic abc") << "";
+    QTest::newRow("BearerX") << QByteArray("Bearerabc") << "";
+    QTest::newRow("scheme only") << QByteArray("Bearer") << "";
+}
+
+void TestRelay::bearerSchemeIsCaseInsensitive()
+{
+    QFETCH(QByteArray, header);
+    QFETCH(QString, token);
+    QCOMPARE(vigil::bearerToken(header), token);
+}
+
+void TestRelay::rateLimitPerPrincipal()
+{
+    vigil::RelayConfig config;
+    config.rateLimit = 1;
+    config.rateBurst = 20;
+    m_relay = startRelay(config);
+    vigil::Principal alice = vigil::Principal::anonymous();
+    alice.user = "alice";
+    vigil::Principal bob = alice;
+    bob.user = "bob";
+    QVERIFY(m_relay->consumeRate(alice, 15));
+    QVERIFY(!m_relay->consumeRate(alice, 10)); // 5 left: nothing is taken...
+    QVERIFY(m_relay->consumeRate(alice, 5));   // ...so these 5 still pass
+    QVERIFY(!m_relay->consumeRate(alice, 2));
+    QVERIFY(m_relay->consumeRate(alice, 0));
+    QVERIFY(m_relay->consumeRate(bob, 20)); // a budget of its own
+}
+
+void TestRelay::replayApiAnswersInPages()
+{
+    vigil::RelayConfig config;
+    config.replayPageBytes = 1000;
+    m_relay = startRelay(config);
+    for (int i = 1; i <= 10; ++i) {
+        m_relay->publish(
+            Envelope::create("log.entry", "logs", QJsonObject{{"m", QString(200, 'r')}}));
+    }
+    qint64 since = 0;
+    QList<qint64> seqs;
+    for (int page = 0; page < 20; ++page) {
+        bool recovered = false;
+        bool more = false;
+        const QList<Envelope> got = m_relay->replay("logs", since, &recovered, &more);
+        QVERIFY(recovered);
+        QVERIFY(!got.isEmpty());
+        qint64 bytes = 0;
+        for (const Envelope &e : got) {
+            bytes += e.serialize().size();
+            seqs << e.seq;
+        }
+        QVERIFY2(bytes <= 1000 || got.size() == 1, qPrintable(QString::number(bytes)));
+        if (!more)
+            break;
+        since = got.last().seq;
+    }
+    QCOMPARE(seqs.size(), 10);
+    QCOMPARE(seqs.first(), 1);
+    QCOMPARE(seqs.last(), 10);
+    // A page of at least one message, whatever the budget; none with a budget of 0.
+    bool recovered = false;
+    bool more = false;
+    QCOMPARE(m_relay->replay("logs", 0, &recovered, &more, 1).size(), 1);
+    QVERIFY(more);
+    QCOMPARE(m_relay->replay("logs", 0, &recovered, &more, 0).size(), 0);
+    QVERIFY(more);
+    QCOMPARE(m_relay->replay("logs", 9, &recovered, &more, 0).size(), 0);
+    QVERIFY(more);
+    QCOMPARE(m_relay->replay("logs", 10, &recovered, &more).size(), 0);
+    QVERIFY(!more);
+}
+
+void TestRelay::sizeLimitAppliesToTheEnvelopeAsSent()
+{
+    vigil::RelayConfig config;
+    config.maxMessageBytes = 1024;
+    m_relay = startRelay(config);
+    Envelope message = Envelope::create("chat.message", "chat", QString());
+    message.payload = QString(1024 - int(message.serialize().size()), 'x');
+    QCOMPARE(message.serialize().size(), 1024);
+    const Envelope answer = m_relay->acceptClientMessage(vigil::Principal::anonymous(), message);
+    QCOMPARE(answer.type, QStringLiteral("error"));
+    QCOMPARE(answer.payload.toObject().value("code").toString(), QStringLiteral("too_large"));
+    QCOMPARE(answer.payload.toObject().value("ref").toString(), message.id);
+    QCOMPARE(m_relay->head("chat"), 0);
+    // Not remembered either: a smaller message under the same id is taken.
+    message.payload = QString("small");
+    const Envelope ack = m_relay->acceptClientMessage(vigil::Principal::anonymous(), message);
+    QCOMPARE(ack.type, QStringLiteral("ack"));
+    QCOMPARE(m_relay->head("chat"), 1);
+    // Server-side publishes obey it too.
+    QCOMPARE(m_relay->publish(Envelope::create("t", "chat", QString(2000, 'y'))).seq, -1);
+    QCOMPARE(m_relay->head("chat"), 1);
+}
+
+void TestRelay::crashGapKeepsOlderHistoryOnDisk()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("relay.sqlite");
+    {
+        vigil::RelayStore store;
+        QString error;
+        QVERIFY(store.open(path, &error));
+        QHash<QString, qint64> heads;
+        QHash<QString, std::deque<Envelope>> history;
+        QVERIFY(store.load(10, &heads, &history));
+        for (qint64 seq = 1; seq <= 3; ++seq) {
+            Envelope e = Envelope::create("t", "chat");
+            e.seq = seq;
+            store.append(e);
+        }
+        QVERIFY(store.flush(10));
+    } // crashed
+    {
+        vigil::RelayStore store;
+        QString error;
+        QVERIFY(store.open(path, &error));
+        QHash<QString, qint64> heads;
+        QHash<QString, std::deque<Envelope>> history;
+        QVERIFY(store.load(10, &heads, &history));
+        QCOMPARE(heads.value("chat"), 3 + vigil::RelayStore::kCrashGap);
+        Envelope e = Envelope::create("t", "chat");
+        e.seq = heads.value("chat") + 1;
+        store.append(e);
+        QVERIFY(store.flush(10)); // trims to the newest 10 rows, not to seq > head - 10
+        store.close(10);
+    }
+    vigil::RelayStore store;
+    QString error;
+    QVERIFY(store.open(path, &error));
+    QHash<QString, qint64> heads;
+    QHash<QString, std::deque<Envelope>> history;
+    QVERIFY(store.load(10, &heads, &history));
+    QCOMPARE(int(history.value("chat").size()), 4);
+    QCOMPARE(history.value("chat").front().seq, 1);
 }
 
 QTEST_GUILESS_MAIN(TestRelay)

@@ -165,7 +165,10 @@ void TestRelayHttp::authIsRequiredWhenTokensAreSet()
     QCOMPARE(get("/api/health").status, 401);
     QCOMPARE(get("/api/health", "wrong").status, 401);
     QCOMPARE(get("/api/health", "tok-op").status, 200);
+    QCOMPARE(get("/api/websocket/metrics?token=tok-op").status, 200);
+    // Not an admin: only its own sessions (none over HTTP here).
     QCOMPARE(get("/api/sessions?token=tok-op").status, 200);
+    QCOMPARE(get("/api/sessions?token=tok-op").json().object().value("count").toInt(), 0);
     QCOMPARE(get("/api/poll?channels=chat&waitMs=0", "tok-view").status, 403);
     const Answer refused =
         post("/api/messages", R"({"id":"m1","type":"chat.message","channel":"chat"})", "tok-view");

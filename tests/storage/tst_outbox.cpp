@@ -1,3 +1,4 @@
+#include "helpers/outboxdamage.h"
 #include "storage/outbox.h"
 
 #include <QDir>
@@ -10,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <sys/mount.h>
 #include <thread>
 #include <unistd.h>
@@ -70,6 +72,7 @@ private Q_SLOTS:
     void migratesVersionOneFiles();
     void newerSchemaIsRefused();
     void survivesKillNineAtAnyInstant();
+    void unreadableRowsMoveToDeadLettersAndDoNotBlock();
 };
 
 void TestOutbox::enqueueSurvivesReopen()
@@ -629,6 +632,55 @@ void TestOutbox::survivesKillNineAtAnyInstant()
             QVERIFY2(present.contains(id), qPrintable("lost after SIGKILL: " + id));
     }
     QVERIFY(promised.size() >= kRounds);
+}
+
+void TestOutbox::unreadableRowsMoveToDeadLettersAndDoNotBlock()
+{
+    // 60 rows that cannot be read back sit at the head of the queue, more than a drain batch
+    // (50). Reading must go past them: they become dead letters with a reason, once.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("o.sqlite");
+    Outbox outbox;
+    QString error;
+    QVERIFY(outbox.open(path, &error));
+    QStringList good;
+    for (int i = 0; i < 5; ++i)
+        good.append(*outbox.enqueue("p", message(), &error));
+    QCOMPARE(vigil::test::insertUnreadableRows(path, "p", 60), 60);
+    QCOMPARE(outbox.stats("p").depth, 65);
+
+    QList<vigil::DeadLetter> buried;
+    const auto first = outbox.pending("p", 50, 0, &buried);
+    QStringList ids;
+    for (const auto &entry : first)
+        ids.append(entry.envelope.id);
+    QCOMPARE(ids, good);
+    QCOMPARE(buried.size(), 60);
+    for (const auto &dead : buried) {
+        QVERIFY(dead.envelope.id.startsWith("bad-"));
+        QVERIFY2(dead.reason.startsWith("unreadable: "), qPrintable(dead.reason));
+    }
+    QVERIFY(buried.first().reason != buried.at(1).reason); // says what is wrong with each
+    QVERIFY(std::any_of(buried.begin(), buried.end(), [](const vigil::DeadLetter &d) {
+        return d.reason.contains("does not carry its row's id");
+    }));
+
+    const auto stats = outbox.stats("p");
+    QCOMPARE(stats.depth, 5);
+    QCOMPARE(stats.deadLetters, 60);
+    QCOMPARE(stats.deadLettered, 60);
+    const auto dead = outbox.deadLetters("p");
+    QCOMPARE(dead.size(), 60);
+    for (const auto &d : dead) {
+        QVERIFY2(d.envelope.id.startsWith("bad-"), qPrintable(d.envelope.id));
+        QVERIFY(d.reason.startsWith("unreadable: "));
+    }
+
+    // Once moved, they are gone from the queue: the next read meets only good rows.
+    QCOMPARE(outbox.pending("p", 50, 0, &buried).size(), 5);
+    QVERIFY(buried.isEmpty());
+    QCOMPARE(outbox.markDelivered(good), 5);
+    QCOMPARE(outbox.stats("p").depth, 0);
 }
 
 QTEST_GUILESS_MAIN(TestOutbox)
