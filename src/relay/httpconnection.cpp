@@ -339,8 +339,16 @@ void HttpConnection::upgradeWebSocket(const HttpRequest &request)
     QString problem;
     if (request.method != "GET" || request.minorVersion != 1)
         problem = QStringLiteral("a WebSocket upgrade is a GET over HTTP/1.1");
-    else if (!request.headerHasToken("Connection", "upgrade"))
-        problem = QStringLiteral("a WebSocket upgrade needs Connection: Upgrade");
+    // The same rules as QWebSocketServer's handshake: one Host, one Upgrade that is exactly
+    // "websocket", one Connection header that names upgrade.
+    else if (request.headerCount("Host") != 1 || request.header("Host").trimmed().isEmpty())
+        problem = QStringLiteral("a WebSocket upgrade needs one Host header");
+    else if (request.headerCount("Upgrade") != 1 ||
+             request.header("Upgrade").trimmed().compare("websocket", Qt::CaseInsensitive) != 0)
+        problem = QStringLiteral("a WebSocket upgrade needs exactly Upgrade: websocket");
+    else if (request.headerCount("Connection") != 1 ||
+             !request.headerHasToken("Connection", "upgrade"))
+        problem = QStringLiteral("a WebSocket upgrade needs one Connection: Upgrade header");
     else if (request.header("Sec-WebSocket-Key").isEmpty())
         problem = QStringLiteral("a WebSocket upgrade needs Sec-WebSocket-Key");
     else if (request.contentLength > 0)
@@ -351,7 +359,10 @@ void HttpConnection::upgradeWebSocket(const HttpRequest &request)
         refuse(httpError(400, QStringLiteral("bad_request"), problem));
         return;
     }
-    if (request.header("Sec-WebSocket-Version") != "13") {
+    bool version13 = false;
+    for (const QByteArray &v : request.header("Sec-WebSocket-Version").split(','))
+        version13 = version13 || v.trimmed() == "13";
+    if (!version13) {
         HttpResponse response = httpError(426, QStringLiteral("upgrade_required"),
                                           QStringLiteral("only WebSocket version 13 is served"));
         response.headers.emplaceBack("Sec-WebSocket-Version", "13");

@@ -22,6 +22,9 @@ namespace {
 constexpr int kMaxTurningAway = 256;
 constexpr int kTurnAwayMs = 1000;
 constexpr int kResumeAcceptingMs = 200;
+// How often handed-over WebSocket sockets are checked, and how long one may stay closing.
+constexpr int kSweepIntervalMs = 5000;
+constexpr qint64 kClosingGraceMs = 10000;
 
 } // namespace
 
@@ -40,6 +43,8 @@ HttpServer::HttpServer(const HttpLimits &limits, HttpHandler *handler, QObject *
     });
     // Out of descriptors (or another accept failure): QTcpServer stops accepting for good.
     // Try again shortly instead, once some connections have gone.
+    m_sweep.setInterval(kSweepIntervalMs);
+    connect(&m_sweep, &QTimer::timeout, this, &HttpServer::sweepHandedOver);
     m_resumeAccepting.setSingleShot(true);
     connect(&m_resumeAccepting, &QTimer::timeout, this, &QTcpServer::resumeAccepting);
     connect(this, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
@@ -203,7 +208,39 @@ void HttpServer::handOver(QTcpSocket *socket)
     socket->setParent(this);
     // The unmasked-frame check must see the stream before QWebSocket does (item 18).
     WebSocketGuard::watch(socket);
+    m_handedOver.append(socket);
+    if (!m_sweep.isActive())
+        m_sweep.start();
     m_webSockets.handleConnection(socket);
+}
+
+void HttpServer::sweepHandedOver()
+{
+    const qint64 now = m_clock.elapsed();
+    for (auto it = m_handedOver.begin(); it != m_handedOver.end();) {
+        QTcpSocket *socket = *it;
+        if (!socket) {
+            it = m_handedOver.erase(it);
+            continue;
+        }
+        const auto state = socket->state();
+        const bool closing = state == QAbstractSocket::ClosingState;
+        if (closing && !m_closingSince.contains(socket))
+            m_closingSince.insert(socket, now);
+        if (state == QAbstractSocket::UnconnectedState ||
+            (closing && now - m_closingSince.value(socket) > kClosingGraceMs)) {
+            // Gone, or stuck closing: nothing will delete it any more (a QWebSocket that is
+            // still alive learns through the socket's destroyed()).
+            m_closingSince.remove(socket);
+            socket->abort();
+            socket->deleteLater();
+            it = m_handedOver.erase(it);
+            continue;
+        }
+        ++it;
+    }
+    if (m_handedOver.isEmpty())
+        m_sweep.stop();
 }
 
 } // namespace vigil

@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QPointer>
 #include <QSet>
 #include <QSslConfiguration>
 #include <QTcpServer>
@@ -84,6 +85,12 @@ private:
     LogThrottle m_log;
     QElapsedTimer m_clock;
     QTimer m_resumeAccepting;
+    /// Sockets handed to QWebSocketServer. A QWebSocket deleted while its socket was still
+    /// closing cuts the socket's own clean-up; the sweep deletes such sockets.
+    QList<QPointer<QTcpSocket>> m_handedOver;
+    QHash<QTcpSocket *, qint64> m_closingSince;
+    QTimer m_sweep;
+    void sweepHandedOver();
 };
 
 } // namespace vigil

@@ -592,6 +592,19 @@ void TestRelayHostile::everyRequestIsAnswered_data()
                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n")
         << 426;
+    // What QWebSocketServer would drop without a word is answered here.
+    QTest::newRow("Upgrade names more than websocket")
+        << requestHead(
+               "GET", "/ws", {},
+               "Upgrade: h2c, websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n")
+        << 400;
+    QTest::newRow("two Connection headers")
+        << requestHead(
+               "GET", "/ws", {},
+               "Upgrade: websocket\r\nConnection: keep-alive\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n")
+        << 400;
     QTest::newRow("DELETE /api/health") << requestHead("DELETE", "/api/health") << 405;
     QTest::newRow("POST /api/health") << requestHead("POST", "/api/health") << 405;
     QTest::newRow("unknown path") << requestHead("GET", "/nothing/here") << 404;
