@@ -15,18 +15,8 @@ ApplicationWindow {
     title: Workspace.demo ? qsTr("Vigil - demo") : qsTr("Vigil")
     color: Theme.window
 
-    // The sidebar's pages, in order; Ctrl+1..8 reach them, Ctrl+, opens the settings.
-    readonly property var pages: [
-        { key: "dashboard", title: qsTr("Dashboard"), shortcut: "Ctrl+1" },
-        { key: "incidents", title: qsTr("Incidents"), shortcut: "Ctrl+2" },
-        { key: "agents", title: qsTr("Agents"), shortcut: "Ctrl+3" },
-        { key: "chat", title: qsTr("Chat"), shortcut: "Ctrl+4" },
-        { key: "activity", title: qsTr("Activity"), shortcut: "Ctrl+5" },
-        { key: "logs", title: qsTr("Logs"), shortcut: "Ctrl+6" },
-        { key: "health", title: qsTr("Health"), shortcut: "Ctrl+7" },
-        { key: "notifications", title: qsTr("Notifications"), shortcut: "Ctrl+8" },
-        { key: "settings", title: qsTr("Settings"), shortcut: "Ctrl+," }
-    ]
+    // The sidebar's pages, in order, with their shortcuts: one list, from Workspace.
+    readonly property var pages: Workspace.pages
     readonly property var pageKeys: pages.map(p => p.key)
 
     Component.onCompleted: {
@@ -40,15 +30,14 @@ ApplicationWindow {
     }
     onClosing: Workspace.saveWindowGeometry(x, y, width, height)
 
-    Shortcut { sequence: "Ctrl+1"; onActivated: Workspace.page = "dashboard" }
-    Shortcut { sequence: "Ctrl+2"; onActivated: Workspace.page = "incidents" }
-    Shortcut { sequence: "Ctrl+3"; onActivated: Workspace.page = "agents" }
-    Shortcut { sequence: "Ctrl+4"; onActivated: Workspace.page = "chat" }
-    Shortcut { sequence: "Ctrl+5"; onActivated: Workspace.page = "activity" }
-    Shortcut { sequence: "Ctrl+6"; onActivated: Workspace.page = "logs" }
-    Shortcut { sequence: "Ctrl+7"; onActivated: Workspace.page = "health" }
-    Shortcut { sequence: "Ctrl+8"; onActivated: Workspace.page = "notifications" }
-    Shortcut { sequence: "Ctrl+,"; onActivated: Workspace.page = "settings" }
+    Instantiator {
+        model: window.pages
+        delegate: Shortcut {
+            required property var modelData
+            sequence: modelData.shortcut
+            onActivated: Workspace.page = modelData.key
+        }
+    }
     Shortcut { sequences: ["F5", "Ctrl+R"]; onActivated: ConnectionStatus.reconnect() }
 
     header: ToolBar {
@@ -142,15 +131,14 @@ ApplicationWindow {
                 currentIndex: Math.max(0, window.pageKeys.indexOf(Workspace.page))
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-                DashboardPage {}
-                IncidentsPage {}
-                AgentsPage {}
-                ChatPage {}
-                ActivityPage {}
-                LogsPage {}
-                HealthPage {}
-                NotificationsPage {}
-                SettingsPage {}
+                Repeater {
+                    model: window.pages
+                    delegate: Loader {
+                        required property var modelData
+                        objectName: "page_" + modelData.key
+                        source: "pages/" + modelData.component + ".qml"
+                    }
+                }
             }
         }
     }

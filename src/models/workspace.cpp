@@ -11,16 +11,52 @@ namespace vigil {
 
 namespace {
 const QString kDemo = QStringLiteral("demo");
-const QStringList kPages = {QStringLiteral("dashboard"), QStringLiteral("incidents"),
-                            QStringLiteral("agents"),    QStringLiteral("chat"),
-                            QStringLiteral("activity"),  QStringLiteral("logs"),
-                            QStringLiteral("health"),    QStringLiteral("notifications"),
-                            QStringLiteral("settings")};
+// The console's pages, in sidebar order: the one list the sidebar, the shortcuts, the page
+// stack, --page and the remembered page all come from.
+struct PageEntry
+{
+    const char *key;
+    const char *title; // translated in pages()
+    const char *shortcut;
+};
+constexpr PageEntry kPageEntries[] = {
+    {"dashboard", QT_TRANSLATE_NOOP("Workspace", "Dashboard"), "Ctrl+1"},
+    {"incidents", QT_TRANSLATE_NOOP("Workspace", "Incidents"), "Ctrl+2"},
+    {"agents", QT_TRANSLATE_NOOP("Workspace", "Agents"), "Ctrl+3"},
+    {"chat", QT_TRANSLATE_NOOP("Workspace", "Chat"), "Ctrl+4"},
+    {"activity", QT_TRANSLATE_NOOP("Workspace", "Activity"), "Ctrl+5"},
+    {"logs", QT_TRANSLATE_NOOP("Workspace", "Logs"), "Ctrl+6"},
+    {"health", QT_TRANSLATE_NOOP("Workspace", "Health"), "Ctrl+7"},
+    {"notifications", QT_TRANSLATE_NOOP("Workspace", "Notifications"), "Ctrl+8"},
+    {"settings", QT_TRANSLATE_NOOP("Workspace", "Settings"), "Ctrl+,"},
+};
+
+const QStringList kPages = [] {
+    QStringList keys;
+    for (const PageEntry &entry : kPageEntries)
+        keys.append(QString::fromLatin1(entry.key));
+    return keys;
+}();
 } // namespace
 
 QStringList Workspace::pageNames()
 {
     return kPages;
+}
+
+QVariantList Workspace::pages() const
+{
+    QVariantList out;
+    for (const PageEntry &entry : kPageEntries) {
+        const QString key = QString::fromLatin1(entry.key);
+        QString component = key;
+        component[0] = component.at(0).toUpper();
+        out.append(QVariantMap{{QStringLiteral("key"), key},
+                               {QStringLiteral("title"), tr(entry.title)},
+                               {QStringLiteral("shortcut"), QString::fromLatin1(entry.shortcut)},
+                               {QStringLiteral("component"), component + QStringLiteral("Page")}});
+    }
+    return out;
 }
 
 Workspace::Workspace(QObject *parent, ConnectionConfig base, Parts parts)
@@ -102,8 +138,8 @@ bool Workspace::connectProfile(const QString &name)
 {
     if (name == kDemo)
         return startDemo();
-    const QList<QUrl> urls = m_parts.preferences ? m_parts.preferences->profileUrls(name)
-                                                 : QList<QUrl>{};
+    const QList<QUrl> urls =
+        m_parts.preferences ? m_parts.preferences->profileUrls(name) : QList<QUrl>{};
     if (urls.isEmpty()) {
         reportError(tr("The profile \"%1\" has no server address. Add one in Settings.").arg(name));
         return false;
@@ -140,8 +176,8 @@ void Workspace::endSession()
     m_manager.reset();
 }
 
-void Workspace::startSession(const QString &profile, const QList<QUrl> &urls,
-                             const QString &token, bool keepPositions)
+void Workspace::startSession(const QString &profile, const QList<QUrl> &urls, const QString &token,
+                             bool keepPositions)
 {
     ++m_generation;
     endSession();
@@ -166,15 +202,16 @@ void Workspace::startSession(const QString &profile, const QList<QUrl> &urls,
 
     m_manager = std::make_unique<ConnectionManager>(config);
     for (LiveListModel *feed : std::as_const(m_parts.feeds))
-        connect(m_manager.get(), &ConnectionManager::envelopeReceived, feed, &LiveListModel::record);
+        connect(m_manager.get(), &ConnectionManager::envelopeReceived, feed,
+                &LiveListModel::record);
     if (keepPositions && m_parts.positions)
-        m_keeper = std::make_unique<PositionKeeper>(m_manager.get(), m_parts.positions,
-                                                    m_queueProfile);
+        m_keeper =
+            std::make_unique<PositionKeeper>(m_manager.get(), m_parts.positions, m_queueProfile);
     if (m_parts.outbox)
-        m_drainer = std::make_unique<OutboxDrainer>(m_manager.get(), m_parts.outbox,
-                                                    m_queueProfile);
-    qCInfo(lcUi).noquote() << "session" << (profile.isEmpty() ? QStringLiteral("(command line)")
-                                                              : profile);
+        m_drainer =
+            std::make_unique<OutboxDrainer>(m_manager.get(), m_parts.outbox, m_queueProfile);
+    qCInfo(lcUi).noquote() << "session"
+                           << (profile.isEmpty() ? QStringLiteral("(command line)") : profile);
     Q_EMIT managerChanged(m_manager.get());
     Q_EMIT sessionChanged();
     m_manager->open();

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QRect>
+#include <QVariant>
 #include <QtQml/qqmlregistration.h>
 
 #include <functional>
@@ -42,6 +43,9 @@ class Workspace : public QObject, public CppOwnedSingleton<Workspace>
     /// The profile in use: a name, "demo", or empty before the first choice.
     Q_PROPERTY(QString profile READ profile NOTIFY sessionChanged)
     /// The page shown (dashboard, incidents, ...), remembered across starts.
+    /// The pages in sidebar order: {key, title, shortcut, component} (component: the QML file
+    /// name under pages/ without ".qml")
+    Q_PROPERTY(QVariantList pages READ pages CONSTANT)
     Q_PROPERTY(QString page READ page WRITE setPage NOTIFY pageChanged)
     /// The window geometry saved last (empty: let the window decide).
     Q_PROPERTY(QRect windowGeometry READ windowGeometry CONSTANT)
@@ -57,9 +61,9 @@ public:
     struct Parts
     {
         Preferences *preferences = nullptr;
-        Outbox *outbox = nullptr;             ///< null when the outbox could not be opened
-        PositionStore *positions = nullptr;   ///< null: positions are not kept
-        QList<LiveListModel *> feeds;         ///< fed every envelope, emptied on every switch
+        Outbox *outbox = nullptr;           ///< null when the outbox could not be opened
+        PositionStore *positions = nullptr; ///< null: positions are not kept
+        QList<LiveListModel *> feeds;       ///< fed every envelope, emptied on every switch
     };
 
     // No default argument: see ConnectionStatus.
@@ -68,6 +72,7 @@ public:
 
     /// The page names, in sidebar order.
     [[nodiscard]] static QStringList pageNames();
+    [[nodiscard]] QVariantList pages() const;
 
     void setDemoStarter(DemoStarter starter) { m_demoStarter = std::move(starter); }
     void setTokenReader(TokenReader reader) { m_tokenReader = std::move(reader); }

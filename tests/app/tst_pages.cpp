@@ -65,9 +65,28 @@ int distinctColours(const QImage &image)
     return int(colours.size());
 }
 
+// Searches the visual tree as well as the object tree: the pages are created by a Repeater
+// and Loaders, whose items are children of their visual parents only.
+QQuickItem *findItem(QQuickItem *root, const QString &name)
+{
+    if (!root)
+        return nullptr;
+    if (root->objectName() == name)
+        return root;
+    if (auto *found = root->findChild<QQuickItem *>(name))
+        return found;
+    for (QQuickItem *child : root->childItems()) {
+        if (QQuickItem *found = findItem(child, name))
+            return found;
+    }
+    return nullptr;
+}
+
 QQuickItem *item(QQuickWindow *window, const QString &name)
 {
-    return window->findChild<QQuickItem *>(name);
+    if (auto *found = window->findChild<QQuickItem *>(name))
+        return found;
+    return findItem(window->contentItem(), name);
 }
 
 bool shown(QQuickItem *it)

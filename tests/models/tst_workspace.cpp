@@ -1,17 +1,18 @@
 // The session: welcome until a choice is made, the demo started at run time, profiles with
 // tokens, switching without mixing two servers' data, and the remembered page and geometry.
+#include "connection/connectionoptions.h"
 #include "models/feedmodels.h"
 #include "models/notificationsmodel.h"
 #include "models/preferences.h"
 #include "models/workspace.h"
-#include "connection/connectionoptions.h"
 #include "relay/relay.h"
 #include "storage/outbox.h"
 
 #include <QFile>
+#include <QSet>
 #include <QSettings>
-#include <QTcpServer>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -30,6 +31,7 @@ class TestWorkspace : public QObject
 private Q_SLOTS:
     void init();
     void welcomeUntilTheDemoStarts();
+    void onePageListForEverything();
     void demoThatCannotStartSaysWhy();
     void profileConnectsWithItsToken();
     void profileWithoutAddressIsAnError();
@@ -146,8 +148,8 @@ void TestWorkspace::profileConnectsWithItsToken()
     ws.setTokenReader([&](const QString &profile, std::function<void(const QString &)> done) {
         asked = profile;
         // Asynchronous, like a keychain job.
-        QMetaObject::invokeMethod(&ws, [done] { done(QStringLiteral("s3cret")); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            &ws, [done] { done(QStringLiteral("s3cret")); }, Qt::QueuedConnection);
     });
     QVERIFY(ws.connectProfile("prod"));
     QCOMPARE(asked, QStringLiteral("prod"));
@@ -239,6 +241,27 @@ void TestWorkspace::laterTokenReadOfAnOldSwitchIsIgnored()
                  QString());
     pending(QStringLiteral("late")); // the keychain answers after the operator moved on
     QCOMPARE(ws.profile(), QStringLiteral("other"));
+}
+
+void TestWorkspace::onePageListForEverything()
+{
+    // The sidebar, the shortcuts, the page stack and --page all read this one list.
+    Workspace ws(nullptr, {}, {});
+    const QVariantList pages = ws.pages();
+    QStringList keys;
+    QSet<QString> shortcuts;
+    for (const QVariant &page : pages) {
+        const QVariantMap entry = page.toMap();
+        keys.append(entry.value("key").toString());
+        QVERIFY(!entry.value("title").toString().isEmpty());
+        QVERIFY(entry.value("component").toString().endsWith("Page"));
+        shortcuts.insert(entry.value("shortcut").toString());
+    }
+    QCOMPARE(keys, Workspace::pageNames());
+    QCOMPARE(shortcuts.size(), pages.size()); // no shortcut twice
+    QCOMPARE(pages.first().toMap().value("component").toString(), QStringLiteral("DashboardPage"));
+    ws.setPage("no-such-page");
+    QCOMPARE(ws.page(), QStringLiteral("dashboard"));
 }
 
 QTEST_GUILESS_MAIN(TestWorkspace)
