@@ -34,8 +34,8 @@ QList<vigil::Envelope> agentUpdates(int count, int agents)
             QStringLiteral("agent.status"), QStringLiteral("agents"),
             QJsonObject{{QStringLiteral("agentId"), QStringLiteral("agent-%1").arg(i % agents)},
                         {QStringLiteral("name"), QStringLiteral("worker")},
-                        {QStringLiteral("status"), i % 3 ? QStringLiteral("online")
-                                                         : QStringLiteral("busy")},
+                        {QStringLiteral("status"),
+                         i % 3 ? QStringLiteral("online") : QStringLiteral("busy")},
                         {QStringLiteral("cpu"), double(i % 100)}}));
     }
     return out;

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash packaging/install-deps.sh
+bash scripts/check-format.sh
 rm -rf build
 cmake --preset default
 cmake --build --preset default

@@ -12,7 +12,6 @@
 class QMenu;
 class QSystemTrayIcon;
 
-
 namespace vigil {
 class ConnectionStatus;
 class NotificationsModel;
@@ -31,7 +30,8 @@ class TrayIcon : public QObject
 {
     Q_OBJECT
 public:
-    TrayIcon(ConnectionStatus *status, NotificationsModel *notifications, QObject *parent = nullptr);
+    TrayIcon(ConnectionStatus *status, NotificationsModel *notifications,
+             QObject *parent = nullptr);
     ~TrayIcon() override;
 
     /// The window to raise when the icon is clicked.

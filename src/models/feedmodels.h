@@ -79,7 +79,14 @@ class AgentsModel : public LiveListModel, public CppOwnedSingleton<AgentsModel>
     Q_PROPERTY(int onlineCount READ onlineCount NOTIFY figuresChanged)
     Q_PROPERTY(int totalCount READ totalCount NOTIFY figuresChanged)
 public:
-    enum Role { IdRole = Qt::UserRole + 1, NameRole, StatusRole, CpuRole, MemoryRole, LastSeenRole };
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        NameRole,
+        StatusRole,
+        CpuRole,
+        MemoryRole,
+        LastSeenRole
+    };
     Q_ENUM(Role)
 
     explicit AgentsModel(QObject *parent, int capacity = 1000);

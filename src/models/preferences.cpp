@@ -101,8 +101,8 @@ void Preferences::removeProfile(const QString &name)
     if (name == kDefaultProfile)
         m_settings->remove(kUrls);
     else
-        m_settings->remove(QStringLiteral("profiles/%1").arg(
-            QString::fromLatin1(QUrl::toPercentEncoding(name))));
+        m_settings->remove(
+            QStringLiteral("profiles/%1").arg(QString::fromLatin1(QUrl::toPercentEncoding(name))));
     if (lastProfile() == name)
         m_settings->remove(kLastProfile);
 }

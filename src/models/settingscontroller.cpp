@@ -110,8 +110,8 @@ QString SettingsController::validateProfile(const QString &name, const QString &
     return {};
 }
 
-bool SettingsController::saveProfile(const QString &name, const QString &text,
-                                     const QString &token, bool connect)
+bool SettingsController::saveProfile(const QString &name, const QString &text, const QString &token,
+                                     bool connect)
 {
     const QString problem = validateProfile(name, text);
     if (!problem.isEmpty()) {
@@ -132,8 +132,9 @@ bool SettingsController::saveProfile(const QString &name, const QString &text,
 
     auto finish = [this, profile, connect](const QString &error) {
         if (!error.isEmpty()) {
-            setMessage(tr("Saved \"%1\", but the token could not be stored: %2").arg(profile, error),
-                       true);
+            setMessage(
+                tr("Saved \"%1\", but the token could not be stored: %2").arg(profile, error),
+                true);
             return;
         }
         setMessage(tr("Saved \"%1\".").arg(profile), false);
@@ -177,8 +178,7 @@ QString SettingsController::validateConnection(int heartbeat, int timeout, int b
     return {};
 }
 
-bool SettingsController::saveConnection(int heartbeat, int timeout, int base, int cap,
-                                        int attempts)
+bool SettingsController::saveConnection(int heartbeat, int timeout, int base, int cap, int attempts)
 {
     const QString problem = validateConnection(heartbeat, timeout, base, cap, attempts);
     if (!problem.isEmpty()) {

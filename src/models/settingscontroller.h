@@ -70,8 +70,8 @@ public:
     Q_INVOKABLE QString validateProfile(const QString &name, const QString &urlsText) const;
     /// Saves the profile (URLs now, the token through the secret store) and, when asked,
     /// connects to it once the token is stored.
-    Q_INVOKABLE bool saveProfile(const QString &name, const QString &urlsText,
-                                 const QString &token, bool connect);
+    Q_INVOKABLE bool saveProfile(const QString &name, const QString &urlsText, const QString &token,
+                                 bool connect);
     Q_INVOKABLE void removeProfile(const QString &name);
 
     /// Checks the connection settings (ranges, and that they make sense together).

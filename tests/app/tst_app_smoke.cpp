@@ -2,11 +2,11 @@
 // is rendered: the test a new user's first launch would pass.
 #include "helpers/childprocess.h"
 
-#include <QImage>
-#include <QSignalSpy>
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QSet>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -88,8 +88,8 @@ void TestAppSmoke::secondLaunchRaisesTheFirst()
 {
     QTemporaryDir dir;
     QVERIFY(QDir().mkpath(dir.filePath("run")));
-    QFile::setPermissions(dir.filePath("run"), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                                   QFileDevice::ExeOwner);
+    QFile::setPermissions(dir.filePath("run"),
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("QT_QPA_PLATFORM", "offscreen");
     env.insert("QT_QUICK_BACKEND", "software");
@@ -120,12 +120,11 @@ void TestAppSmoke::secondLaunchRaisesTheFirst()
     // Another data directory is another client: it starts (and is stopped by its destructor).
     vigil::test::ChildProcess other;
     other.setProcessEnvironment(env);
-    other.start(QStringLiteral(VIGIL_APP_BIN),
-                {"--demo", "--data-dir", dir.filePath("other")});
+    other.start(QStringLiteral(VIGIL_APP_BIN), {"--demo", "--data-dir", dir.filePath("other")});
     QVERIFY(other.waitForStarted());
     QByteArray otherLog;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        (otherLog += other.readAllStandardError()).contains("state connected"), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT((otherLog += other.readAllStandardError()).contains("state connected"),
+                             60000);
 }
 
 QTEST_GUILESS_MAIN(TestAppSmoke)

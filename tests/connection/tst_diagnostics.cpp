@@ -1,9 +1,9 @@
 // The step-by-step link check against a real relay on loopback (ws:// and wss://), a refused
 // port, a server that never answers, a wrong token, a wrong path and a link that drops pongs.
-#include "helpers/testcertificates.h"
 #include "connection/connectionoptions.h"
 #include "connection/diagnostics.h"
 #include "helpers/faultproxy.h"
+#include "helpers/testcertificates.h"
 #include "relay/relay.h"
 
 #include <QFile>

@@ -1,8 +1,8 @@
 // wss:// against a server whose certificate comes from a CA this test makes with openssl:
 // trusted through an extra CA file, refused (with the reason named) without it.
-#include "helpers/testcertificates.h"
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
+#include "helpers/testcertificates.h"
 #include "relay/relay.h"
 
 #include <QFile>

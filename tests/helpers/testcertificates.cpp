@@ -23,8 +23,8 @@ bool openssl(const QString &dir, const QStringList &args)
 
 bool makeTestCertificates(const QString &dir, const QString &caName)
 {
-    if (!openssl(dir, {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
-                       "-out", "ca.pem", "-days", "2", "-subj", "/CN=" + caName}))
+    if (!openssl(dir, {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+                       "ca.pem", "-days", "2", "-subj", "/CN=" + caName}))
         return false;
     if (!openssl(dir, {"req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out",
                        "server.csr", "-subj", "/CN=127.0.0.1"}))
@@ -34,9 +34,9 @@ bool makeTestCertificates(const QString &dir, const QString &caName)
         return false;
     ext.write("subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
     ext.close();
-    return openssl(dir, {"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                         "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile",
-                         "ext.cnf"});
+    return openssl(dir,
+                   {"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf"});
 }
 
 } // namespace vigil::test

@@ -50,14 +50,29 @@ void TestSettingsController::validateProfile_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("urls");
     QTest::addColumn<QString>("problem"); // the start of the sentence; empty: valid
-    QTest::newRow("ok") << "prod" << "wss://vigil.example.com/ws" << "";
-    QTest::newRow("two urls, blank lines") << "prod" << "ws://a:1/ws\n\n  wss://b/ws  \n" << "";
-    QTest::newRow("no name") << "  " << "ws://a/ws" << "Give the profile a name.";
-    QTest::newRow("reserved") << "demo" << "ws://a/ws" << "\"demo\" is reserved";
-    QTest::newRow("too long") << QString(65, 'x') << "ws://a/ws" << "The profile name is too long";
-    QTest::newRow("no url") << "prod" << " \n " << "Enter at least one server address";
-    QTest::newRow("bad scheme") << "prod" << "ftp://a/ws" << "Address 1: ";
-    QTest::newRow("second bad") << "prod" << "ws://a/ws\nnot a url" << "Address 2: ";
+    QTest::newRow("ok") << "prod"
+                        << "wss://vigil.example.com/ws"
+                        << "";
+    QTest::newRow("two urls, blank lines") << "prod"
+                                           << "ws://a:1/ws\n\n  wss://b/ws  \n"
+                                           << "";
+    QTest::newRow("no name") << "  "
+                             << "ws://a/ws"
+                             << "Give the profile a name.";
+    QTest::newRow("reserved") << "demo"
+                              << "ws://a/ws"
+                              << "\"demo\" is reserved";
+    QTest::newRow("too long") << QString(65, 'x') << "ws://a/ws"
+                              << "The profile name is too long";
+    QTest::newRow("no url") << "prod"
+                            << " \n "
+                            << "Enter at least one server address";
+    QTest::newRow("bad scheme") << "prod"
+                                << "ftp://a/ws"
+                                << "Address 1: ";
+    QTest::newRow("second bad") << "prod"
+                                << "ws://a/ws\nnot a url"
+                                << "Address 2: ";
 }
 
 void TestSettingsController::validateProfile()
@@ -151,15 +166,15 @@ void TestSettingsController::validateConnection_data()
     QTest::addColumn<QList<int>>("values"); // heartbeat, timeout, base, cap, attempts
     QTest::addColumn<QString>("problem");
     QTest::newRow("defaults") << QList<int>{30000, 10000, 1000, 30000, 0} << "";
-    QTest::newRow("heartbeat too short") << QList<int>{50, 10000, 1000, 30000, 0}
-                                         << "The heartbeat interval";
-    QTest::newRow("timeout too long for interval") << QList<int>{1000, 20000, 1000, 30000, 0}
-                                                   << "A heartbeat timeout longer";
-    QTest::newRow("cap below base") << QList<int>{30000, 10000, 5000, 1000, 0}
-                                    << "The longest retry delay";
+    QTest::newRow("heartbeat too short")
+        << QList<int>{50, 10000, 1000, 30000, 0} << "The heartbeat interval";
+    QTest::newRow("timeout too long for interval")
+        << QList<int>{1000, 20000, 1000, 30000, 0} << "A heartbeat timeout longer";
+    QTest::newRow("cap below base")
+        << QList<int>{30000, 10000, 5000, 1000, 0} << "The longest retry delay";
     QTest::newRow("negative attempts") << QList<int>{30000, 10000, 1000, 30000, -1} << "Attempts";
-    QTest::newRow("base too small") << QList<int>{30000, 10000, 1, 30000, 3}
-                                    << "The first retry delay";
+    QTest::newRow("base too small")
+        << QList<int>{30000, 10000, 1, 30000, 3} << "The first retry delay";
 }
 
 void TestSettingsController::validateConnection()

@@ -81,7 +81,7 @@ public Q_SLOTS:
 
         vigil::Workspace::Parts parts;
         parts.preferences = &s.preferences;
-        parts.feeds = {&s.incidents, &s.agents, &s.alerts, &s.activity,
+        parts.feeds = {&s.incidents, &s.agents, &s.alerts,       &s.activity,
                        &s.chat,      &s.logs,   &s.notifications};
         s.workspace = std::make_unique<vigil::Workspace>(nullptr, vigil::ConnectionConfig{}, parts);
         s.settingsController =
