@@ -46,8 +46,7 @@ RowLayout {
         text: grade
         font.pixelSize: Theme.fontSmall
         font.bold: true
-        color: grade === "excellent" || grade === "good" ? Theme.ok
-             : grade === "fair" ? Theme.warning : Theme.danger
+        color: Theme.gradeColor(grade)
         Accessible.name: qsTr("Connection quality: %1").arg(grade)
     }
     Label {

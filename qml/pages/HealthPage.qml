@@ -49,9 +49,7 @@ Page {
                 Badge {
                     objectName: "healthGrade"
                     text: page.f.quality ?? ""
-                    tint: text === "excellent" || text === "good" ? Theme.ok
-                        : text === "fair" ? Theme.warning
-                        : text === "unknown" ? Theme.idle : Theme.danger
+                    tint: Theme.gradeColor(text)
                 }
                 Label {
                     objectName: "healthRecommendation"

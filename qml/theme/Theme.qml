@@ -15,10 +15,11 @@ QtObject {
     readonly property color textMuted: dark ? "#98a2b0" : "#5b6573"
     readonly property color accent: dark ? "#5aa9ff" : "#1f6feb"
 
-    readonly property color ok: "#2da44e"
-    readonly property color warning: "#d29922"
-    readonly property color danger: "#cf222e"
-    readonly property color idle: "#8c959f"
+    // Status colours come from C++ (palette.h), shared with the tray icon.
+    readonly property color ok: Appearance.okColor
+    readonly property color warning: Appearance.warningColor
+    readonly property color danger: Appearance.dangerColor
+    readonly property color idle: Appearance.idleColor
     // Text on a filled danger or warning background (banners)
     readonly property color textOnDanger: "#ffffff"
     readonly property color textOnWarning: "#1d232b"
@@ -63,6 +64,18 @@ QtObject {
         case "ok": return ok
         case "warning": return warning
         case "danger": return danger
+        default: return idle
+        }
+    }
+
+    // Colour of a connection quality grade (ConnectionManager's gradeName): unknown is idle.
+    function gradeColor(grade) {
+        switch (grade) {
+        case "excellent":
+        case "good": return ok
+        case "fair": return warning
+        case "poor":
+        case "critical": return danger
         default: return idle
         }
     }

@@ -2,6 +2,7 @@
 
 #include "models/connectionstatus.h"
 #include "models/notificationsmodel.h"
+#include "models/palette.h"
 
 #include <QMenu>
 #include <QPainter>
@@ -63,14 +64,14 @@ QString TrayIcon::stateClassFor(const QString &state)
 
 QColor TrayIcon::colorFor(const QString &stateClass)
 {
-    // The same colours as the window's Theme.stateColor().
+    // The window's colours (palette.h, which Theme reads too).
     if (stateClass == u"ok")
-        return QColor(0x2d, 0xa4, 0x4e);
+        return QColor::fromRgb(palette::kOk);
     if (stateClass == u"busy")
-        return QColor(0xd2, 0x99, 0x22);
+        return QColor::fromRgb(palette::kWarning);
     if (stateClass == u"error")
-        return QColor(0xcf, 0x22, 0x2e);
-    return QColor(0x8c, 0x95, 0x9f);
+        return QColor::fromRgb(palette::kDanger);
+    return QColor::fromRgb(palette::kIdle);
 }
 
 QIcon TrayIcon::iconFor(const QString &stateClass)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cppownedsingleton.h"
+#include "palette.h"
 
 #include <QObject>
 #include <QtQml/qqmlregistration.h>
@@ -23,7 +24,17 @@ class Appearance : public QObject, public CppOwnedSingleton<Appearance>
     Q_PROPERTY(QString theme READ theme NOTIFY changed)
     /// What the views use
     Q_PROPERTY(bool dark READ dark NOTIFY changed)
+    /// The status colours (see palette.h), the same in light and dark
+    Q_PROPERTY(QColor okColor READ okColor CONSTANT)
+    Q_PROPERTY(QColor warningColor READ warningColor CONSTANT)
+    Q_PROPERTY(QColor dangerColor READ dangerColor CONSTANT)
+    Q_PROPERTY(QColor idleColor READ idleColor CONSTANT)
 public:
+    [[nodiscard]] static QColor okColor() { return QColor::fromRgb(palette::kOk); }
+    [[nodiscard]] static QColor warningColor() { return QColor::fromRgb(palette::kWarning); }
+    [[nodiscard]] static QColor dangerColor() { return QColor::fromRgb(palette::kDanger); }
+    [[nodiscard]] static QColor idleColor() { return QColor::fromRgb(palette::kIdle); }
+
     // No default argument: see ConnectionStatus.
     Appearance(Preferences *preferences, QObject *parent);
 

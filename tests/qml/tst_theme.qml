@@ -80,4 +80,29 @@ TestCase {
         compare(String(Theme.severityColor("info")), String(Theme.accent))
         compare(String(Theme.severityColor("critical")), danger)
     }
+
+    function test_gradeColor_data() {
+        return [
+            { tag: "excellent", grade: "excellent", token: "ok" },
+            { tag: "good", grade: "good", token: "ok" },
+            { tag: "fair", grade: "fair", token: "warning" },
+            { tag: "poor", grade: "poor", token: "danger" },
+            { tag: "critical", grade: "critical", token: "danger" },
+            { tag: "unknown", grade: "unknown", token: "idle" },
+            { tag: "empty", grade: "", token: "idle" }
+        ]
+    }
+
+    function test_gradeColor(data) {
+        compare(String(Theme.gradeColor(data.grade)), String(Theme[data.token]))
+    }
+
+    // The window and the tray icon draw status with the same colours (palette.h).
+    function test_statusColoursComeFromThePalette() {
+        compare(String(Theme.ok), String(Appearance.okColor))
+        compare(String(Theme.warning), String(Appearance.warningColor))
+        compare(String(Theme.danger), String(Appearance.dangerColor))
+        compare(String(Theme.idle), String(Appearance.idleColor))
+        compare(String(Theme.ok), "#2da44e")
+    }
 }
