@@ -2,7 +2,7 @@
 // backlog drains into a local relay. Real SQLite files (WAL, synchronous=FULL) in a temporary
 // directory; a real relay on loopback for the drain.
 #include "connection/connectionmanager.h"
-#include "models/outboxdrainer.h"
+#include "delivery/outboxdrainer.h"
 #include "relay/relay.h"
 #include "storage/outbox.h"
 

@@ -4,6 +4,7 @@
 
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
+#include "delivery/outboxdrainer.h"
 #include "models/appearance.h"
 #include "models/channelcountsmodel.h"
 #include "models/connectionstatus.h"
@@ -11,8 +12,6 @@
 #include "models/feedmodels.h"
 #include "models/healthmonitor.h"
 #include "models/notificationsmodel.h"
-#include "models/outboxdrainer.h"
-#include "models/preferences.h"
 #include "models/queuestatus.h"
 #include "models/settingscontroller.h"
 #include "models/workspace.h"
@@ -22,6 +21,7 @@
 #include "storage/notificationstatestore.h"
 #include "storage/outbox.h"
 #include "storage/positionstore.h"
+#include "storage/preferences.h"
 #include "storage/secretstore.h"
 
 #include <QApplication>

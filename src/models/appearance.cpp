@@ -1,7 +1,7 @@
 #include "appearance.h"
 
-#include "preferences.h"
 #include "protocol/logging.h"
+#include "storage/preferences.h"
 
 #include <QEvent>
 #include <QGuiApplication>

@@ -1,6 +1,6 @@
 #include "queuestatus.h"
 
-#include "outboxdrainer.h"
+#include "delivery/outboxdrainer.h"
 
 namespace vigil {
 

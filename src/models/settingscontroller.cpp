@@ -2,7 +2,7 @@
 
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
-#include "preferences.h"
+#include "storage/preferences.h"
 #include "workspace.h"
 
 namespace vigil {

@@ -1,11 +1,11 @@
 #include "workspace.h"
 
 #include "connection/connectionoptions.h"
+#include "delivery/outboxdrainer.h"
+#include "delivery/positionkeeper.h"
 #include "livelistmodel.h"
-#include "outboxdrainer.h"
-#include "positionkeeper.h"
-#include "preferences.h"
 #include "protocol/logging.h"
+#include "storage/preferences.h"
 
 namespace vigil {
 

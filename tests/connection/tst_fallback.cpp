@@ -2,10 +2,10 @@
 // in order, delivers its outbox, and returns to WebSocket once the proxy allows it, with exact
 // counts of messages sent, received, lost (0) and duplicated (0).
 #include "connection/connectionmanager.h"
+#include "delivery/outboxdrainer.h"
 #include "helpers/childprocess.h"
 #include "helpers/faultproxy.h"
 #include "helpers/httpproxy.h"
-#include "models/outboxdrainer.h"
 #include "relay/relay.h"
 #include "storage/outbox.h"
 

@@ -1,5 +1,5 @@
 #include "models/appearance.h"
-#include "models/preferences.h"
+#include "storage/preferences.h"
 
 #include <QGuiApplication>
 #include <QPalette>

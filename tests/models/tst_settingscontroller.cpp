@@ -1,8 +1,8 @@
 // The Settings page's checks and saves: clear sentences for bad input, URLs in the settings,
 // tokens only through the secret store, connection settings applied to the running session.
-#include "models/preferences.h"
 #include "models/settingscontroller.h"
 #include "models/workspace.h"
+#include "storage/preferences.h"
 
 #include <QSettings>
 #include <QSignalSpy>

@@ -3,10 +3,10 @@
 #include "connection/connectionoptions.h"
 #include "models/feedmodels.h"
 #include "models/notificationsmodel.h"
-#include "models/preferences.h"
 #include "models/workspace.h"
 #include "relay/relay.h"
 #include "storage/outbox.h"
+#include "storage/preferences.h"
 
 #include <QFile>
 #include <QSet>

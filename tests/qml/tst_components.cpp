@@ -8,10 +8,10 @@
 #include "models/feedmodels.h"
 #include "models/healthmonitor.h"
 #include "models/notificationsmodel.h"
-#include "models/preferences.h"
 #include "models/queuestatus.h"
 #include "models/settingscontroller.h"
 #include "models/workspace.h"
+#include "storage/preferences.h"
 
 #include <QQmlEngine>
 #include <QSettings>

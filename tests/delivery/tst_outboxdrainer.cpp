@@ -1,10 +1,10 @@
 // Delivery of the durable outbox through a real connection: acks, re-sends after a reconnect
 // without duplicates, basic servers, smoothing, failures and dead letters, TTL.
 #include "connection/connectionmanager.h"
+#include "delivery/outboxdrainer.h"
 #include "helpers/faultproxy.h"
 #include "helpers/outboxdamage.h"
 #include "helpers/scriptedserver.h"
-#include "models/outboxdrainer.h"
 #include "relay/relay.h"
 #include "storage/outbox.h"
 

@@ -1,4 +1,4 @@
-#include "models/preferences.h"
+#include "storage/preferences.h"
 
 #include <QSettings>
 #include <QTemporaryDir>

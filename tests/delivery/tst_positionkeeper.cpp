@@ -1,7 +1,7 @@
 // A restarted app resumes where it stopped: positions saved by one run are the `since` of
 // the next, against a real relay.
 #include "connection/connectionmanager.h"
-#include "models/positionkeeper.h"
+#include "delivery/positionkeeper.h"
 #include "relay/relay.h"
 #include "storage/positionstore.h"
 
