@@ -6,7 +6,6 @@
 #include "connection/connectionoptions.h"
 #include "delivery/outboxdrainer.h"
 #include "models/appearance.h"
-#include "models/channelcountsmodel.h"
 #include "models/connectionstatus.h"
 #include "models/diagnosticsmodel.h"
 #include "models/feedmodels.h"
@@ -55,7 +54,6 @@ struct AppContext::Parts
     QQueue<std::function<void(const QString &token, const QString &error)>> pendingReads;
     QQueue<std::function<void(const QString &error)>> pendingWrites;
     QueueStatus queue{nullptr};
-    ChannelCountsModel counts{nullptr};
     ConnectionStatus status{nullptr};
     NotificationsModel notifications{nullptr};
     IncidentsModel incidents{nullptr};
@@ -127,7 +125,6 @@ bool AppContext::start(QString *error)
 
     // QML reaches these C++-owned singletons; they must be registered before the load.
     QueueStatus::setInstance(&p.queue);
-    ChannelCountsModel::setInstance(&p.counts);
     ConnectionStatus::setInstance(&p.status);
     NotificationsModel::setInstance(&p.notifications);
     IncidentsModel::setInstance(&p.incidents);
@@ -190,8 +187,6 @@ bool AppContext::start(QString *error)
                                                          p.workspace->queueProfile();
         p.notifications.setStateStore(p.notificationStateOpen ? &p.notificationState : nullptr,
                                       server);
-        connect(manager, &ConnectionManager::envelopeReceived, &p.counts,
-                &ChannelCountsModel::record);
         if (p.outboxOpen)
             p.queue.attach(&p.outbox, p.workspace->queueProfile(), p.workspace->drainer());
     });
@@ -299,11 +294,6 @@ Workspace *AppContext::workspace() const
 ConnectionStatus *AppContext::status() const
 {
     return &m_parts->status;
-}
-
-ChannelCountsModel *AppContext::counts() const
-{
-    return &m_parts->counts;
 }
 
 HealthMonitor *AppContext::health() const

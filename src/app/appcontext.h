@@ -14,7 +14,6 @@ namespace vigil {
 class AgentsModel;
 class ActivityModel;
 class AlertsModel;
-class ChannelCountsModel;
 class ChatModel;
 class ConnectionStatus;
 class DiagnosticsModel;
@@ -47,7 +46,6 @@ public:
     [[nodiscard]] QQmlApplicationEngine *engine() const;
     [[nodiscard]] Workspace *workspace() const;
     [[nodiscard]] ConnectionStatus *status() const;
-    [[nodiscard]] ChannelCountsModel *counts() const;
     [[nodiscard]] HealthMonitor *health() const;
     [[nodiscard]] DiagnosticsModel *diagnostics() const;
     [[nodiscard]] IncidentsModel *incidents() const;

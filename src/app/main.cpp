@@ -78,7 +78,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<vigil::app::ScreenshotOnConnect> screenshot;
     if (!options->screenshotPath.isEmpty() && context.window()) {
         screenshot = std::make_unique<vigil::app::ScreenshotOnConnect>(
-            context.window(), context.status(), context.counts(), options->screenshotPath,
+            context.window(), context.status(), context.workspace(), options->screenshotPath,
             options->screenshotTimeoutMs + options->screenshotDelayMs, options->screenshotDelayMs);
     }
     return QApplication::exec();

@@ -1,7 +1,8 @@
 #include "screenshot.h"
 
-#include "models/channelcountsmodel.h"
+#include "connection/connectionmanager.h"
 #include "models/connectionstatus.h"
+#include "models/workspace.h"
 #include "protocol/logging.h"
 
 #include <QCoreApplication>
@@ -17,17 +18,19 @@ constexpr qint64 kMinimumMessages = 10;
 } // namespace
 
 ScreenshotOnConnect::ScreenshotOnConnect(QQuickWindow *window, ConnectionStatus *status,
-                                         ChannelCountsModel *counts, QString path, int timeoutMs,
+                                         Workspace *workspace, QString path, int timeoutMs,
                                          int delayMs, QObject *parent)
     : QObject(parent)
     , m_window(window)
     , m_status(status)
-    , m_counts(counts)
     , m_path(std::move(path))
     , m_delayMs(delayMs)
 {
     connect(status, &ConnectionStatus::changed, this, &ScreenshotOnConnect::check);
-    connect(counts, &ChannelCountsModel::totalChanged, this, &ScreenshotOnConnect::check);
+    if (workspace->manager())
+        follow(workspace->manager());
+    connect(workspace, &Workspace::managerChanged, this,
+            [this](ConnectionManager *manager) { follow(manager); });
     QTimer::singleShot(timeoutMs, this, [this, timeoutMs] {
         qCCritical(lcUi).noquote() << "no connected window with data within" << timeoutMs
                                    << "ms; state:" << m_status->state() << m_status->detail();
@@ -35,9 +38,17 @@ ScreenshotOnConnect::ScreenshotOnConnect(QQuickWindow *window, ConnectionStatus 
     });
 }
 
+void ScreenshotOnConnect::follow(ConnectionManager *manager)
+{
+    connect(manager, &ConnectionManager::envelopeReceived, this, [this] {
+        ++m_messages;
+        check();
+    });
+}
+
 void ScreenshotOnConnect::check()
 {
-    if (m_capturing || !m_status->connected() || m_counts->total() < kMinimumMessages)
+    if (m_capturing || !m_status->connected() || m_messages < kMinimumMessages)
         return;
     m_capturing = true;
     QTimer::singleShot(m_delayMs, this, [this] {
@@ -56,7 +67,7 @@ void ScreenshotOnConnect::capture()
         QCoreApplication::exit(1);
         return;
     }
-    qCInfo(lcUi).noquote() << "screenshot saved to" << m_path << "after" << m_counts->total()
+    qCInfo(lcUi).noquote() << "screenshot saved to" << m_path << "after" << m_messages
                            << "messages";
     QCoreApplication::exit(0);
 }

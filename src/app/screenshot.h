@@ -6,8 +6,9 @@
 class QQuickWindow;
 
 namespace vigil {
-class ChannelCountsModel;
+class ConnectionManager;
 class ConnectionStatus;
+class Workspace;
 } // namespace vigil
 
 namespace vigil::app {
@@ -19,16 +20,17 @@ class ScreenshotOnConnect : public QObject
 {
     Q_OBJECT
 public:
-    ScreenshotOnConnect(QQuickWindow *window, ConnectionStatus *status, ChannelCountsModel *counts,
+    ScreenshotOnConnect(QQuickWindow *window, ConnectionStatus *status, Workspace *workspace,
                         QString path, int timeoutMs, int delayMs = 0, QObject *parent = nullptr);
 
 private:
+    void follow(ConnectionManager *manager);
     void check();
     void capture();
 
     QQuickWindow *m_window;
     ConnectionStatus *m_status;
-    ChannelCountsModel *m_counts;
+    qint64 m_messages = 0; ///< envelopes received since the window started
     QString m_path;
     int m_delayMs = 0;
     bool m_capturing = false;

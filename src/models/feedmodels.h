@@ -46,6 +46,7 @@ public:
 
     explicit IncidentsModel(QObject *parent, int capacity = 500);
     void record(const Envelope &envelope) override;
+    [[nodiscard]] QStringList channels() const override { return {QStringLiteral("incidents")}; }
 
     [[nodiscard]] int openCount() const { return m_open; }
     [[nodiscard]] int criticalCount() const { return m_critical; }
@@ -91,6 +92,10 @@ public:
 
     explicit AgentsModel(QObject *parent, int capacity = 1000);
     void record(const Envelope &envelope) override;
+    [[nodiscard]] QStringList channels() const override
+    {
+        return {QStringLiteral("agents"), QStringLiteral("metrics")};
+    }
 
     [[nodiscard]] int onlineCount() const { return m_online; }
     [[nodiscard]] int totalCount() const { return count(); }
@@ -128,6 +133,7 @@ public:
 
     explicit AlertsModel(QObject *parent, int capacity = 500);
     void record(const Envelope &envelope) override;
+    [[nodiscard]] QStringList channels() const override { return {QStringLiteral("alerts")}; }
     [[nodiscard]] int activeCount() const { return m_active; }
 
 Q_SIGNALS:
@@ -161,6 +167,7 @@ public:
 
     explicit ActivityModel(QObject *parent, int capacity = 300);
     void record(const Envelope &envelope) override;
+    [[nodiscard]] QStringList channels() const override { return {QStringLiteral("activity")}; }
 };
 
 /// \brief Chat messages (`chat` channel) with their delivery state.
@@ -185,6 +192,7 @@ public:
 
     explicit ChatModel(QObject *parent, int capacity = 500);
     void record(const Envelope &envelope) override;
+    [[nodiscard]] QStringList channels() const override { return {QStringLiteral("chat")}; }
 };
 
 /// \brief The latest log lines (`logs` channel, single entries and batches).
@@ -209,6 +217,7 @@ public:
 
     explicit LogModel(QObject *parent, int capacity = 2000);
     void record(const Envelope &envelope) override;
+    [[nodiscard]] QStringList channels() const override { return {QStringLiteral("logs")}; }
 
 private:
     quint64 m_next = 0;

@@ -5,6 +5,7 @@
 #include <QAbstractListModel>
 #include <QHash>
 #include <QList>
+#include <QStringList>
 #include <QTimer>
 #include <QVariant>
 #include <QtQml/qqmlregistration.h>
@@ -40,6 +41,8 @@ public:
     void clear();
     /// Takes one envelope; the subclass decides whether it concerns this model.
     virtual void record(const Envelope &envelope) = 0;
+    /// The channels this model consumes: the FeedRouter hands it envelopes of these only.
+    [[nodiscard]] virtual QStringList channels() const { return {}; }
 
     /// The row with `key`, after the last flush; empty when there is none (tests, tiles).
     [[nodiscard]] Row rowFor(const QString &key) const;

@@ -52,6 +52,11 @@ public:
 
     /// Takes `notification` envelopes and raised critical alerts; ignores everything else.
     void record(const Envelope &envelope) override;
+    /// Notifications, and critical alerts raised on the alerts channel.
+    [[nodiscard]] QStringList channels() const override
+    {
+        return {QStringLiteral("notifications"), QStringLiteral("alerts")};
+    }
 
     Q_INVOKABLE void markRead(const QString &notificationId);
     Q_INVOKABLE void markAllRead();

@@ -63,6 +63,7 @@ Workspace::Workspace(QObject *parent, ConnectionConfig base, Parts parts)
     : QObject(parent)
     , m_base(std::move(base))
     , m_parts(std::move(parts))
+    , m_router(m_parts.feeds)
 {
     const QString saved = m_parts.preferences ? m_parts.preferences->lastPage() : QString();
     m_page = kPages.contains(saved) ? saved : QStringLiteral("dashboard");
@@ -201,9 +202,7 @@ void Workspace::startSession(const QString &profile, const QList<QUrl> &urls, co
     }
 
     m_manager = std::make_unique<ConnectionManager>(config);
-    for (LiveListModel *feed : std::as_const(m_parts.feeds))
-        connect(m_manager.get(), &ConnectionManager::envelopeReceived, feed,
-                &LiveListModel::record);
+    m_router.attach(m_manager.get());
     if (keepPositions && m_parts.positions)
         m_keeper =
             std::make_unique<PositionKeeper>(m_manager.get(), m_parts.positions, m_queueProfile);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cppownedsingleton.h"
+#include "feedrouter.h"
 
 #include "connection/connectionmanager.h"
 
@@ -63,7 +64,7 @@ public:
         Preferences *preferences = nullptr;
         Outbox *outbox = nullptr;           ///< null when the outbox could not be opened
         PositionStore *positions = nullptr; ///< null: positions are not kept
-        QList<LiveListModel *> feeds;       ///< fed every envelope, emptied on every switch
+        QList<LiveListModel *> feeds; ///< fed their channels (FeedRouter), emptied on every switch
     };
 
     // No default argument: see ConnectionStatus.
@@ -116,6 +117,7 @@ private:
 
     ConnectionConfig m_base;
     Parts m_parts;
+    FeedRouter m_router; ///< every session's envelopes to the feeds of their channel
     DemoStarter m_demoStarter;
     TokenReader m_tokenReader;
     QUrl m_demoUrl;

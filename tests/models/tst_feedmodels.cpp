@@ -1,5 +1,6 @@
 // The live list models: what each makes of the feed, and the per-frame coalescing they share.
 #include "models/feedmodels.h"
+#include "models/feedrouter.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
@@ -58,6 +59,7 @@ private slots:
     void activityNewestFirst();
     void chatReceiptsNeverGoBackwards();
     void chatReceiptsInTheSameBatchAsTheirMessage();
+    void routerHandsEachChannelToItsModelsOnly();
     void agentMetricsInTheSameBatchAsTheAgent();
     void logsTakeEntriesAndBatches();
     void foreignEnvelopesAreIgnored();
@@ -361,6 +363,36 @@ void TestFeedModels::agentMetricsInTheSameBatchAsTheAgent()
     m.flush();
     QCOMPARE(m.rowFor("a1").value(AgentsModel::CpuRole - AgentsModel::IdRole).toDouble(), 50.0);
     QCOMPARE(m.rowFor("a1").value(AgentsModel::MemoryRole - AgentsModel::IdRole).toDouble(), 30.0);
+}
+
+void TestFeedModels::routerHandsEachChannelToItsModelsOnly()
+{
+    // A model that counts what it is handed, consuming one channel.
+    struct Counting : vigil::LiveListModel
+    {
+        Counting(QString channel)
+            : LiveListModel(nullptr, {"id"}, 10)
+            , channel(std::move(channel))
+        {}
+        void record(const Envelope &) override { ++handed; }
+        QStringList channels() const override { return {channel}; }
+        QString channel;
+        int handed = 0;
+    };
+    Counting incidents("incidents");
+    Counting logs("logs");
+    AgentsModel agents(nullptr);
+    vigil::FeedRouter router({&incidents, &logs, &agents});
+    QCOMPARE(router.modelsFor("metrics"), QList<vigil::LiveListModel *>{&agents});
+    for (int i = 0; i < 100; ++i)
+        router.route(env("log.entry", "logs", {{"message", "x"}}));
+    router.route(incident("created", "inc-1", "low", "new", 1));
+    router.route(env("anything", "unknown-channel", {}));
+    QCOMPARE(logs.handed, 100);
+    QCOMPARE(incidents.handed, 1); // the log flood cost the incidents model nothing
+    router.route(env("agent.status", "agents", {{"agentId", "a1"}, {"status", "online"}}));
+    agents.flush();
+    QCOMPARE(agents.rowCount(), 1);
 }
 
 void TestFeedModels::logsTakeEntriesAndBatches()

@@ -3,7 +3,6 @@
 // registered the way AppContext does it, but never attached to a connection.
 #include "connection/connectionmanager.h"
 #include "models/appearance.h"
-#include "models/channelcountsmodel.h"
 #include "models/connectionstatus.h"
 #include "models/feedmodels.h"
 #include "models/healthmonitor.h"
@@ -51,7 +50,6 @@ struct Services
     QSettings settings{dir.filePath(QStringLiteral("vigil.conf")), QSettings::IniFormat};
     vigil::Preferences preferences{&settings};
     vigil::QueueStatus queue{nullptr};
-    vigil::ChannelCountsModel counts{nullptr};
     vigil::ConnectionStatus status{nullptr};
     vigil::NotificationsModel notifications{nullptr};
     vigil::IncidentsModel incidents{nullptr};
@@ -89,7 +87,6 @@ public Q_SLOTS:
         s.helper = std::make_unique<TestHelper>(s.workspace.get());
 
         vigil::QueueStatus::setInstance(&s.queue);
-        vigil::ChannelCountsModel::setInstance(&s.counts);
         vigil::ConnectionStatus::setInstance(&s.status);
         vigil::NotificationsModel::setInstance(&s.notifications);
         vigil::IncidentsModel::setInstance(&s.incidents);
