@@ -88,35 +88,42 @@ Page {
                 SpinBox {
                     id: heartbeat
                     objectName: "heartbeatField"
-                    from: 100; to: 3600000; stepSize: 1000; editable: true
+                    from: SettingsController.heartbeatMinMs; to: SettingsController.heartbeatMaxMs
+                    stepSize: 1000; editable: true
                     value: SettingsController.heartbeatMs
                     Accessible.name: qsTr("Heartbeat interval in milliseconds")
                 }
                 Label { text: qsTr("Heartbeat answer within (ms)"); color: Theme.text }
                 SpinBox {
                     id: heartbeatTimeout
-                    from: 100; to: 3600000; stepSize: 1000; editable: true
+                    from: SettingsController.heartbeatTimeoutMinMs
+                    to: SettingsController.heartbeatTimeoutMaxMs
+                    stepSize: 1000; editable: true
                     value: SettingsController.heartbeatTimeoutMs
                     Accessible.name: qsTr("Heartbeat timeout in milliseconds")
                 }
                 Label { text: qsTr("First retry after (ms)"); color: Theme.text }
                 SpinBox {
                     id: reconnectBase
-                    from: 10; to: 600000; stepSize: 500; editable: true
+                    from: SettingsController.reconnectBaseMinMs
+                    to: SettingsController.reconnectBaseMaxMs
+                    stepSize: 500; editable: true
                     value: SettingsController.reconnectBaseMs
                     Accessible.name: qsTr("First reconnect delay in milliseconds")
                 }
                 Label { text: qsTr("Longest wait between retries (ms)"); color: Theme.text }
                 SpinBox {
                     id: reconnectCap
-                    from: 10; to: 3600000; stepSize: 1000; editable: true
+                    from: SettingsController.reconnectBaseMinMs
+                    to: SettingsController.reconnectCapMaxMs
+                    stepSize: 1000; editable: true
                     value: SettingsController.reconnectCapMs
                     Accessible.name: qsTr("Longest reconnect delay in milliseconds")
                 }
                 Label { text: qsTr("Give up after attempts (0: never)"); color: Theme.text }
                 SpinBox {
                     id: maxAttempts
-                    from: 0; to: 1000000; editable: true
+                    from: 0; to: SettingsController.maxAttemptsLimit; editable: true
                     value: SettingsController.maxAttempts
                     Accessible.name: qsTr("Attempts before giving up, 0 for never")
                 }

@@ -1,6 +1,7 @@
 #include "clioptions.h"
 
 #include "connection/connectionoptions.h"
+#include "connection/settingsranges.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -239,10 +240,10 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         o.connection.transport = *t;
     }
     o.dataDir = parser.value(QStringLiteral("data-dir"));
-    if (!readInt(parser, QStringLiteral("heartbeat-ms"), 10, 3600000, &o.connection.heartbeatMs,
-                 exitCode) ||
-        !readInt(parser, QStringLiteral("heartbeat-timeout-ms"), 10, 3600000,
-                 &o.connection.heartbeatTimeoutMs, exitCode) ||
+    if (!readInt(parser, QStringLiteral("heartbeat-ms"), ranges::kHeartbeatMs.min,
+                 ranges::kHeartbeatMs.max, &o.connection.heartbeatMs, exitCode) ||
+        !readInt(parser, QStringLiteral("heartbeat-timeout-ms"), ranges::kHeartbeatTimeoutMs.min,
+                 ranges::kHeartbeatTimeoutMs.max, &o.connection.heartbeatTimeoutMs, exitCode) ||
         !readInt(parser, QStringLiteral("count"), 1, 1000000000, &o.count, exitCode) ||
         !readInt(parser, QStringLiteral("timeout-ms"), 1, 86400000, &o.timeoutMs, exitCode) ||
         !readInt(parser, QStringLiteral("duration-ms"), 1, 86400000, &o.durationMs, exitCode))

@@ -2,6 +2,7 @@
 
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
+#include "connection/settingsranges.h"
 #include "storage/preferences.h"
 #include "workspace.h"
 
@@ -163,18 +164,26 @@ void SettingsController::removeProfile(const QString &name)
 QString SettingsController::validateConnection(int heartbeat, int timeout, int base, int cap,
                                                int attempts) const
 {
-    if (heartbeat < 100 || heartbeat > 3600000)
-        return tr("The heartbeat interval must be between 100 ms and one hour.");
-    if (timeout < 100 || timeout > 3600000)
-        return tr("The heartbeat timeout must be between 100 ms and one hour.");
+    using namespace ranges;
+    if (!kHeartbeatMs.contains(heartbeat))
+        return tr("The heartbeat interval must be between %1 ms and %2 ms.")
+            .arg(kHeartbeatMs.min)
+            .arg(kHeartbeatMs.max);
+    if (!kHeartbeatTimeoutMs.contains(timeout))
+        return tr("The heartbeat timeout must be between %1 ms and %2 ms.")
+            .arg(kHeartbeatTimeoutMs.min)
+            .arg(kHeartbeatTimeoutMs.max);
     if (timeout > heartbeat * 10)
         return tr("A heartbeat timeout longer than ten intervals would hide a dead link.");
-    if (base < 10 || base > 600000)
-        return tr("The first retry delay must be between 10 ms and 10 minutes.");
-    if (cap < base || cap > 3600000)
-        return tr("The longest retry delay must be at least the first one and at most one hour.");
-    if (attempts < 0 || attempts > 1000000)
-        return tr("Attempts must be 0 (never give up) or a positive number.");
+    if (!kReconnectBaseMs.contains(base))
+        return tr("The first retry delay must be between %1 ms and %2 ms.")
+            .arg(kReconnectBaseMs.min)
+            .arg(kReconnectBaseMs.max);
+    if (cap < base || !kReconnectCapMs.contains(cap))
+        return tr("The longest retry delay must be at least the first one and at most %1 ms.")
+            .arg(kReconnectCapMs.max);
+    if (!kMaxAttempts.contains(attempts))
+        return tr("Attempts must be 0 (never give up) or a number up to %1.").arg(kMaxAttempts.max);
     return {};
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "connection/settingsranges.h"
 #include "cppownedsingleton.h"
 
 #include <QObject>
@@ -32,6 +33,15 @@ class SettingsController : public QObject, public CppOwnedSingleton<SettingsCont
     Q_PROPERTY(int reconnectBaseMs READ reconnectBaseMs NOTIFY connectionChanged)
     Q_PROPERTY(int reconnectCapMs READ reconnectCapMs NOTIFY connectionChanged)
     Q_PROPERTY(int maxAttempts READ maxAttempts NOTIFY connectionChanged)
+    /// The accepted ranges (connection/settingsranges.h), for the fields' bounds
+    Q_PROPERTY(int heartbeatMinMs READ heartbeatMinMs CONSTANT)
+    Q_PROPERTY(int heartbeatMaxMs READ heartbeatMaxMs CONSTANT)
+    Q_PROPERTY(int heartbeatTimeoutMinMs READ heartbeatTimeoutMinMs CONSTANT)
+    Q_PROPERTY(int heartbeatTimeoutMaxMs READ heartbeatTimeoutMaxMs CONSTANT)
+    Q_PROPERTY(int reconnectBaseMinMs READ reconnectBaseMinMs CONSTANT)
+    Q_PROPERTY(int reconnectBaseMaxMs READ reconnectBaseMaxMs CONSTANT)
+    Q_PROPERTY(int reconnectCapMaxMs READ reconnectCapMaxMs CONSTANT)
+    Q_PROPERTY(int maxAttemptsLimit READ maxAttemptsLimit CONSTANT)
     /// The outcome of the last save, for the page to show.
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
     Q_PROPERTY(bool messageIsError READ messageIsError NOTIFY messageChanged)
@@ -40,6 +50,15 @@ class SettingsController : public QObject, public CppOwnedSingleton<SettingsCont
     /// Non-empty when tokens cannot go to a keychain: says where they are instead.
     Q_PROPERTY(QString tokenWarning READ tokenWarning NOTIFY tokenStorageChanged)
 public:
+    [[nodiscard]] static int heartbeatMinMs() { return ranges::kHeartbeatMs.min; }
+    [[nodiscard]] static int heartbeatMaxMs() { return ranges::kHeartbeatMs.max; }
+    [[nodiscard]] static int heartbeatTimeoutMinMs() { return ranges::kHeartbeatTimeoutMs.min; }
+    [[nodiscard]] static int heartbeatTimeoutMaxMs() { return ranges::kHeartbeatTimeoutMs.max; }
+    [[nodiscard]] static int reconnectBaseMinMs() { return ranges::kReconnectBaseMs.min; }
+    [[nodiscard]] static int reconnectBaseMaxMs() { return ranges::kReconnectBaseMs.max; }
+    [[nodiscard]] static int reconnectCapMaxMs() { return ranges::kReconnectCapMs.max; }
+    [[nodiscard]] static int maxAttemptsLimit() { return ranges::kMaxAttempts.max; }
+
     /// Stores (or, with an empty token, keeps) a profile's token; calls `done` with an error
     /// sentence, empty on success.
     using TokenWriter = std::function<void(const QString &profile, const QString &token,

@@ -1,6 +1,7 @@
 #include "preferences.h"
 
 #include "connection/connectionoptions.h"
+#include "connection/settingsranges.h"
 #include "protocol/logging.h"
 
 #include <QSettings>
@@ -159,14 +160,20 @@ int Preferences::readInt(const QString &key, int min, int max, int fallback) con
 
 void Preferences::applyTo(ConnectionConfig *config) const
 {
-    config->heartbeatMs = readInt(kHeartbeat, 100, 3600000, config->heartbeatMs);
-    config->heartbeatTimeoutMs =
-        readInt(kHeartbeatTimeout, 100, 3600000, config->heartbeatTimeoutMs);
-    config->maxMissedHeartbeats = readInt(kMissed, 1, 100, config->maxMissedHeartbeats);
-    config->reconnect.baseMs = readInt(kBase, 10, 600000, config->reconnect.baseMs);
-    config->reconnect.capMs = readInt(kCap, config->reconnect.baseMs, 3600000,
-                                      std::max(config->reconnect.capMs, config->reconnect.baseMs));
-    config->maxAttempts = readInt(kAttempts, 0, 1000000, config->maxAttempts);
+    using namespace ranges;
+    config->heartbeatMs =
+        readInt(kHeartbeat, kHeartbeatMs.min, kHeartbeatMs.max, config->heartbeatMs);
+    config->heartbeatTimeoutMs = readInt(kHeartbeatTimeout, kHeartbeatTimeoutMs.min,
+                                         kHeartbeatTimeoutMs.max, config->heartbeatTimeoutMs);
+    config->maxMissedHeartbeats =
+        readInt(kMissed, kMissedHeartbeats.min, kMissedHeartbeats.max, config->maxMissedHeartbeats);
+    config->reconnect.baseMs =
+        readInt(kBase, kReconnectBaseMs.min, kReconnectBaseMs.max, config->reconnect.baseMs);
+    config->reconnect.capMs =
+        readInt(kCap, std::max(config->reconnect.baseMs, kReconnectCapMs.min), kReconnectCapMs.max,
+                std::max(config->reconnect.capMs, config->reconnect.baseMs));
+    config->maxAttempts =
+        readInt(kAttempts, kMaxAttempts.min, kMaxAttempts.max, config->maxAttempts);
 }
 
 void Preferences::storeFrom(const ConnectionConfig &config)

@@ -114,6 +114,10 @@ void TestCli::wrongFlagsExitTwo_data()
         << kCli << QStringList{"tail", "--channel", "no spaces"} << "not a valid channel name";
     QTest::newRow("cli heartbeat zero") << kCli << QStringList{"health", "--heartbeat-ms", "0"}
                                         << "--heartbeat-ms must be a whole number";
+    // The same range as the app's Settings page (connection/settingsranges.h).
+    QTest::newRow("cli heartbeat below the app's range")
+        << kCli << QStringList{"health", "--heartbeat-ms", "50"}
+        << "--heartbeat-ms must be a whole number from 100 to 3600000";
     QTest::newRow("cli diagnose option of another command")
         << kCli << QStringList{"diagnose", "--type", "x"} << "--type does not apply to 'diagnose'";
     QTest::newRow("cli diagnose two channels")

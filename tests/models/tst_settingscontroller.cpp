@@ -175,6 +175,12 @@ void TestSettingsController::validateConnection_data()
     QTest::newRow("negative attempts") << QList<int>{30000, 10000, 1000, 30000, -1} << "Attempts";
     QTest::newRow("base too small")
         << QList<int>{30000, 10000, 1, 30000, 3} << "The first retry delay";
+    // The bounds are the shared ranges (connection/settingsranges.h), inclusive.
+    QTest::newRow("heartbeat at its minimum")
+        << QList<int>{vigil::ranges::kHeartbeatMs.min, 100, 1000, 30000, 0} << "";
+    QTest::newRow("heartbeat just below")
+        << QList<int>{vigil::ranges::kHeartbeatMs.min - 1, 100, 1000, 30000, 0}
+        << "The heartbeat interval must be between 100 ms and 3600000 ms";
 }
 
 void TestSettingsController::validateConnection()
