@@ -2,6 +2,7 @@
 // blank, with its key texts; the banners follow the relay going away and coming back; the
 // welcome screen starts the demo.
 #include "appcontext.h"
+#include "helpers/testsupport.h"
 #include "trayicon.h"
 
 #include "connection/connectionmanager.h"
@@ -35,7 +36,7 @@ Q_IMPORT_QML_PLUGIN(VigilPlugin)
 using vigil::app::AppContext;
 
 namespace {
-constexpr int kWaitMs = 30000;
+using vigil::test::kWaitMs;
 
 vigil::RelayConfig demoRelay(quint16 port = 0)
 {

@@ -1,5 +1,6 @@
 // The tray icon follows the real connection state, and critical alerts become desktop
 // notifications.
+#include "helpers/testsupport.h"
 #include "trayicon.h"
 
 #include "connection/connectionmanager.h"
@@ -17,7 +18,7 @@
 using vigil::app::TrayIcon;
 
 namespace {
-constexpr int kWaitMs = 15000;
+using vigil::test::kWaitMs;
 
 QColor dotColor(const QIcon &icon)
 {

@@ -1,5 +1,6 @@
 // The connection manager against a real relay on loopback.
 #include "connection/connectionmanager.h"
+#include "helpers/testsupport.h"
 #include "relay/relay.h"
 
 #include <QJsonObject>
@@ -15,7 +16,7 @@ using State = vigil::ConnectionManager::State;
 
 namespace {
 
-constexpr int kWaitMs = 15000;
+using vigil::test::kWaitMs;
 
 std::unique_ptr<vigil::Relay> startRelay(quint16 port = 0, bool demo = false)
 {

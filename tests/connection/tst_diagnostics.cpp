@@ -4,6 +4,7 @@
 #include "connection/diagnostics.h"
 #include "helpers/faultproxy.h"
 #include "helpers/testcertificates.h"
+#include "helpers/testsupport.h"
 #include "relay/relay.h"
 
 #include <QFile>
@@ -23,7 +24,7 @@ using Status = vigil::DiagnosticStep::Status;
 
 namespace {
 
-constexpr int kWaitMs = 30000;
+using vigil::test::kWaitMs;
 
 std::unique_ptr<vigil::Relay> startRelay(vigil::RelayConfig config = {})
 {

@@ -6,6 +6,7 @@
 #include "helpers/childprocess.h"
 #include "helpers/faultproxy.h"
 #include "helpers/httpproxy.h"
+#include "helpers/testsupport.h"
 #include "relay/relay.h"
 #include "storage/outbox.h"
 
@@ -23,7 +24,7 @@ using State = vigil::ConnectionManager::State;
 
 namespace {
 
-constexpr int kWaitMs = 20000;
+using vigil::test::kWaitMs;
 
 vigil::ConnectionConfig configFor(const QUrl &url, TransportPreference transport)
 {

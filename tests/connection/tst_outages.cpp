@@ -5,6 +5,7 @@
 #include "helpers/childprocess.h"
 #include "helpers/faultproxy.h"
 #include "helpers/httpproxy.h"
+#include "helpers/testsupport.h"
 #include "models/connectionstatus.h"
 
 #include <QElapsedTimer>
@@ -32,7 +33,7 @@ using vigil::test::HttpProxy;
 using State = ConnectionManager::State;
 
 namespace {
-constexpr int kWaitMs = 20000;
+using vigil::test::kWaitMs;
 
 quint16 closedPort()
 {

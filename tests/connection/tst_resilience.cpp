@@ -4,6 +4,7 @@
 #include "connection/connectionmanager.h"
 #include "helpers/faultproxy.h"
 #include "helpers/scriptedserver.h"
+#include "helpers/testsupport.h"
 #include "relay/relay.h"
 
 #include <QElapsedTimer>
@@ -24,7 +25,7 @@ using State = vigil::ConnectionManager::State;
 
 namespace {
 
-constexpr int kWaitMs = 15000;
+using vigil::test::kWaitMs;
 
 std::unique_ptr<vigil::Relay> startRelay(int history = 1000)
 {

@@ -3,6 +3,7 @@
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
 #include "helpers/testcertificates.h"
+#include "helpers/testsupport.h"
 #include "relay/relay.h"
 
 #include <QFile>
@@ -18,7 +19,7 @@ using vigil::ConnectionManager;
 using State = vigil::ConnectionManager::State;
 
 namespace {
-constexpr int kWaitMs = 15000;
+using vigil::test::kWaitMs;
 }
 
 class TestTls : public QObject

@@ -5,6 +5,7 @@
 #include "helpers/faultproxy.h"
 #include "helpers/outboxdamage.h"
 #include "helpers/scriptedserver.h"
+#include "helpers/testsupport.h"
 #include "relay/relay.h"
 #include "storage/outbox.h"
 
@@ -25,7 +26,7 @@ using vigil::test::ScriptedServer;
 
 namespace {
 
-constexpr int kWaitMs = 15000;
+using vigil::test::kWaitMs;
 
 vigil::ConnectionConfig configFor(const QUrl &url, const QStringList &channels = {})
 {

@@ -1,6 +1,7 @@
 // The banners tell the truth, driven by real connection states against a real relay.
 #include "connection/connectionmanager.h"
 #include "helpers/scriptedserver.h"
+#include "helpers/testsupport.h"
 #include "models/connectionstatus.h"
 #include "relay/relay.h"
 
@@ -15,7 +16,7 @@ using vigil::ConnectionManager;
 using vigil::ConnectionStatus;
 
 namespace {
-constexpr int kWaitMs = 15000;
+using vigil::test::kWaitMs;
 
 vigil::ConnectionConfig configFor(const QUrl &url)
 {

@@ -1,5 +1,6 @@
 // "Run diagnostics" on the Health page: the steps of a real check of the session's server.
 #include "connection/connectionmanager.h"
+#include "helpers/testsupport.h"
 #include "models/diagnosticsmodel.h"
 #include "relay/relay.h"
 
@@ -11,7 +12,7 @@
 using vigil::DiagnosticsModel;
 
 namespace {
-constexpr int kWaitMs = 30000;
+using vigil::test::kWaitMs;
 
 QString statusOf(const DiagnosticsModel &m, const QString &id)
 {

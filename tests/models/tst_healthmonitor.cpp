@@ -1,6 +1,7 @@
 // The Health page's source: figures, chart history fed through replace(), reconnect markers,
 // the connection timeline and its export, against a real relay.
 #include "connection/connectionmanager.h"
+#include "helpers/testsupport.h"
 #include "models/healthmonitor.h"
 #include "relay/relay.h"
 
@@ -21,7 +22,7 @@ using vigil::ConnectionManager;
 using vigil::HealthMonitor;
 
 namespace {
-constexpr int kWaitMs = 15000;
+using vigil::test::kWaitMs;
 
 vigil::ConnectionConfig configFor(const QUrl &url)
 {

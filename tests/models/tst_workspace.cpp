@@ -1,6 +1,7 @@
 // The session: welcome until a choice is made, the demo started at run time, profiles with
 // tokens, switching without mixing two servers' data, and the remembered page and geometry.
 #include "connection/connectionoptions.h"
+#include "helpers/testsupport.h"
 #include "models/feedmodels.h"
 #include "models/notificationsmodel.h"
 #include "models/workspace.h"
@@ -22,7 +23,7 @@ using vigil::ConnectionManager;
 using vigil::Workspace;
 
 namespace {
-constexpr int kWaitMs = 15000;
+using vigil::test::kWaitMs;
 }
 
 class TestWorkspace : public QObject

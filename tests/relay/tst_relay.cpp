@@ -2,6 +2,7 @@
 // only the protocol page: welcome, ping/pong, subscribe with replay, acks, de-duplication,
 // fan-out, malformed frames.
 #include "helpers/faultproxy.h"
+#include "helpers/testsupport.h"
 #include "protocol/envelope.h"
 #include "relay/relay.h"
 #include "relay/relaystore.h"
@@ -24,7 +25,7 @@ using vigil::Envelope;
 
 namespace {
 
-constexpr int kWaitMs = 10000;
+using vigil::test::kWaitMs;
 
 /// A protocol-naive client: sends raw text, keeps every envelope it receives.
 class RawClient : public QObject

@@ -5,6 +5,7 @@
 // resident memory before and after in the test output.
 #include "helpers/childprocess.h"
 #include "helpers/testcertificates.h"
+#include "helpers/testsupport.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -28,7 +29,7 @@ using vigil::test::ChildProcess;
 
 namespace {
 
-constexpr int kWaitMs = 20000;
+using vigil::test::kWaitMs;
 constexpr qint64 kMiB = 1024 * 1024;
 
 /// The relay's resident memory in KiB, from /proc (0 when unknown).

@@ -1,5 +1,6 @@
 // The relay's HTTP side on the same port as /ws: JSON endpoints, Server-Sent Events with
 // resume, long-polling, POST /api/messages, with the same auth and de-duplication.
+#include "helpers/testsupport.h"
 #include "protocol/envelope.h"
 #include "relay/relay.h"
 
@@ -18,7 +19,7 @@ using vigil::Envelope;
 
 namespace {
 
-constexpr int kWaitMs = 15000;
+using vigil::test::kWaitMs;
 
 struct Answer
 {

@@ -3,6 +3,7 @@
 // the size limit applied to what is sent, the slow-consumer rule, paged replays, subscription
 // caps, a flooder's close, binary and unmasked frames, log floods, bearer in any case.
 #include "helpers/faultproxy.h"
+#include "helpers/testsupport.h"
 #include "relayprocess.h"
 
 #include <QFile>
@@ -22,7 +23,7 @@ using vigil::test::WsClient;
 
 namespace {
 
-constexpr int kWaitMs = 30000;
+using vigil::test::kWaitMs;
 constexpr qint64 kMiB = 1024;
 
 /// The relay's RSS may grow by this much (KiB) in a test that pushes `pushed` KiB through it.

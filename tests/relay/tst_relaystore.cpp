@@ -2,6 +2,7 @@
 // disk, kill -9, a damaged or read-only relay.sqlite, edited counters, file permissions. What
 // must hold: no seq is ever handed out twice within an epoch, what was saved stays saved, the
 // operator is told what was lost, and the relay's memory (VmRSS, logged) stays bounded.
+#include "helpers/testsupport.h"
 #include "relayprocess.h"
 
 #include <QDir>
@@ -27,7 +28,7 @@ using vigil::test::WsClient;
 
 namespace {
 
-constexpr int kWaitMs = 30000;
+using vigil::test::kWaitMs;
 constexpr qint64 kMaxSeq = (qint64(1) << 53) - 1;
 
 /// A small tmpfs on a temporary directory (root only, as on CI); unmounted at the end.

@@ -10,6 +10,7 @@
 // The real QtKeychain must fall back to files in the first two and keep tokens in the third.
 // Everything else uses an injected fake keychain and runs the same everywhere.
 
+#include "helpers/testsupport.h"
 #include "storage/secretstore.h"
 
 #include <QDBusConnection>
@@ -39,7 +40,7 @@ using vigil::SecretStore;
 
 namespace {
 
-constexpr int kWaitMs = 20000;
+using vigil::test::kWaitMs;
 
 /// What the fake keychain answers, shared with the test after the store took the fake over.
 struct FakeState
