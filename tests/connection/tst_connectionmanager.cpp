@@ -61,6 +61,7 @@ private Q_SLOTS:
     void heartbeatMeasuresRoundTrips();
     void sendIsAcked();
     void reconnectsAfterRelayRestartAndResubscribesWithSince();
+    void pagedReplayIsFollowedToTheEnd();
     void refusedConnectionSchedulesJitteredRetry();
     void closeStopsRetrying();
     void tokenNeverAppearsInLogs();
@@ -156,6 +157,34 @@ void TestConnectionManager::reconnectsAfterRelayRestartAndResubscribesWithSince(
     for (const auto &args : subscribed)
         QVERIFY(args.at(2).toBool()); // recovered: nothing is silently missing
     QCOMPARE(manager.lastSeq("incidents"), 2);
+}
+
+void TestConnectionManager::pagedReplayIsFollowedToTheEnd()
+{
+    // The relay answers a long replay in pages (subscribed with "more"); the client asks for
+    // the next page from where the last one ended until it has everything, once each.
+    vigil::RelayConfig config;
+    config.replayPageBytes = 2048; // a few messages a page
+    vigil::Relay relay(config);
+    QString error;
+    QVERIFY2(relay.start(&error), qPrintable(error));
+    for (int i = 0; i < 60; ++i)
+        relay.publish(vigil::Envelope::create("incident.updated", "incidents",
+                                              QJsonObject{{"n", i}, {"pad", QString(40, 'x')}}));
+    auto c = configFor(relay.url());
+    c.channels = {"incidents"};
+    c.replayHistory = true;
+    ConnectionManager manager(c);
+    QSignalSpy subscribed(&manager, &ConnectionManager::subscribed);
+    QList<qint64> seqs;
+    connect(&manager, &ConnectionManager::envelopeReceived, this,
+            [&](const vigil::Envelope &e) { seqs.append(e.seq); });
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(seqs.size(), 60, kWaitMs);
+    QVERIFY(subscribed.size() > 1); // it took several pages
+    for (int i = 0; i < seqs.size(); ++i)
+        QCOMPARE(seqs.at(i), qint64(i + 1)); // in order, none twice
+    QCOMPARE(manager.lastSeq("incidents"), 60);
 }
 
 void TestConnectionManager::refusedConnectionSchedulesJitteredRetry()
