@@ -59,6 +59,19 @@ bool parseNumber(const QCommandLineParser &parser, const QString &name, qint64 m
     return true;
 }
 
+// parseNumber() straight into a config field of any integer type: the default stays when the
+// option is absent.
+template<typename Field>
+bool parseInto(const QCommandLineParser &parser, const QString &name, qint64 min, qint64 max,
+               Field *field)
+{
+    qint64 value = qint64(*field);
+    if (!parseNumber(parser, name, min, max, &value))
+        return false;
+    *field = Field(value);
+    return true;
+}
+
 // Qt's network categories can log handshakes and requests whole at debug level, an
 // Authorization header or a `?token=` included. Off by default, and kept off when
 // QT_LOGGING_RULES turns every debug category on (environment rules override setFilterRules();
@@ -301,63 +314,39 @@ int main(int argc, char *argv[])
     config.maxConnections = int(maxConnections);
     config.heartbeatMs = int(heartbeat);
     config.deadAfterMs = int(3 * heartbeat);
-    qint64 historyBytes = config.historyBytes;
-    qint64 maxChannels = config.maxChannels;
-    qint64 maxSubscriptions = config.maxSubscriptions;
-    qint64 replayPage = config.replayPageBytes;
-    qint64 lagBytes = config.maxBufferedBytes;
-    qint64 lagMs = config.maxLagMs;
-    qint64 backlog = config.maxBacklogBytes;
-    if (!parseNumber(parser, QStringLiteral("history-bytes"), 1024, 1LL << 40, &historyBytes) ||
-        !parseNumber(parser, QStringLiteral("max-channels"), 1, 1000000, &maxChannels) ||
-        !parseNumber(parser, QStringLiteral("max-subscriptions"), 1, 1000000, &maxSubscriptions) ||
-        !parseNumber(parser, QStringLiteral("replay-page-bytes"), 1024, 1LL << 30, &replayPage) ||
-        !parseNumber(parser, QStringLiteral("max-lag-bytes"), 1024, 1LL << 40, &lagBytes) ||
-        !parseNumber(parser, QStringLiteral("max-lag-ms"), 100, 3600000, &lagMs) ||
-        !parseNumber(parser, QStringLiteral("max-backlog-bytes"), 1024, 1LL << 40, &backlog))
+    if (!parseInto(parser, QStringLiteral("history-bytes"), 1024, 1LL << 40,
+                   &config.historyBytes) ||
+        !parseInto(parser, QStringLiteral("max-channels"), 1, 1000000, &config.maxChannels) ||
+        !parseInto(parser, QStringLiteral("max-subscriptions"), 1, 1000000,
+                   &config.maxSubscriptions) ||
+        !parseInto(parser, QStringLiteral("replay-page-bytes"), 1024, 1LL << 30,
+                   &config.replayPageBytes) ||
+        !parseInto(parser, QStringLiteral("max-lag-bytes"), 1024, 1LL << 40,
+                   &config.maxBufferedBytes) ||
+        !parseInto(parser, QStringLiteral("max-lag-ms"), 100, 3600000, &config.maxLagMs) ||
+        !parseInto(parser, QStringLiteral("max-backlog-bytes"), 1024, 1LL << 40,
+                   &config.maxBacklogBytes))
         return 2;
-    if (backlog < lagBytes)
+    if (config.maxBacklogBytes < config.maxBufferedBytes)
         return usage(QStringLiteral("--max-backlog-bytes must be at least --max-lag-bytes"));
-    config.historyBytes = historyBytes;
-    config.maxChannels = int(maxChannels);
-    config.maxSubscriptions = int(maxSubscriptions);
-    config.replayPageBytes = replayPage;
-    config.maxBufferedBytes = lagBytes;
-    config.maxLagMs = int(lagMs);
-    config.maxBacklogBytes = backlog;
 
     // HTTP front end
-    qint64 httpHeader = config.httpMaxHeaderBytes;
-    qint64 httpUrl = config.httpMaxUrlBytes;
-    qint64 httpBody = config.httpMaxBodyBytes;
-    qint64 httpBatch = config.httpMaxBatch;
-    qint64 httpHeaderTimeout = config.httpHeaderTimeoutMs;
-    qint64 httpIdleTimeout = config.httpIdleTimeoutMs;
-    qint64 httpConnections = config.httpMaxConnections;
-    qint64 httpPerAddress = config.httpMaxConnectionsPerAddress;
-    if (!parseNumber(parser, QStringLiteral("http-max-header-bytes"), 1024, 1024 * 1024,
-                     &httpHeader) ||
-        !parseNumber(parser, QStringLiteral("http-max-url-bytes"), 256, 1024 * 1024, &httpUrl) ||
-        !parseNumber(parser, QStringLiteral("http-max-body-bytes"), 1024, 1024LL * 1024 * 1024,
-                     &httpBody) ||
-        !parseNumber(parser, QStringLiteral("http-max-batch"), 1, 1000000, &httpBatch) ||
-        !parseNumber(parser, QStringLiteral("http-header-timeout-ms"), 100, 3600000,
-                     &httpHeaderTimeout) ||
-        !parseNumber(parser, QStringLiteral("http-idle-timeout-ms"), 100, 3600000,
-                     &httpIdleTimeout) ||
-        !parseNumber(parser, QStringLiteral("http-max-connections"), 1, 1000000,
-                     &httpConnections) ||
-        !parseNumber(parser, QStringLiteral("http-max-connections-per-address"), 1, 1000000,
-                     &httpPerAddress))
+    if (!parseInto(parser, QStringLiteral("http-max-header-bytes"), 1024, 1024 * 1024,
+                   &config.httpMaxHeaderBytes) ||
+        !parseInto(parser, QStringLiteral("http-max-url-bytes"), 256, 1024 * 1024,
+                   &config.httpMaxUrlBytes) ||
+        !parseInto(parser, QStringLiteral("http-max-body-bytes"), 1024, 1024LL * 1024 * 1024,
+                   &config.httpMaxBodyBytes) ||
+        !parseInto(parser, QStringLiteral("http-max-batch"), 1, 1000000, &config.httpMaxBatch) ||
+        !parseInto(parser, QStringLiteral("http-header-timeout-ms"), 100, 3600000,
+                   &config.httpHeaderTimeoutMs) ||
+        !parseInto(parser, QStringLiteral("http-idle-timeout-ms"), 100, 3600000,
+                   &config.httpIdleTimeoutMs) ||
+        !parseInto(parser, QStringLiteral("http-max-connections"), 1, 1000000,
+                   &config.httpMaxConnections) ||
+        !parseInto(parser, QStringLiteral("http-max-connections-per-address"), 1, 1000000,
+                   &config.httpMaxConnectionsPerAddress))
         return 2;
-    config.httpMaxHeaderBytes = httpHeader;
-    config.httpMaxUrlBytes = httpUrl;
-    config.httpMaxBodyBytes = httpBody;
-    config.httpMaxBatch = int(httpBatch);
-    config.httpHeaderTimeoutMs = int(httpHeaderTimeout);
-    config.httpIdleTimeoutMs = int(httpIdleTimeout);
-    config.httpMaxConnections = int(httpConnections);
-    config.httpMaxConnectionsPerAddress = int(httpPerAddress);
     config.allowedHosts = parser.values(QStringLiteral("allow-host"));
 
     vigil::Relay relay(config);
