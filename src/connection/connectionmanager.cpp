@@ -19,12 +19,6 @@ namespace vigil {
 
 namespace {
 
-// A URL as it may appear in a log line: no user info, no query (a token may ride there).
-QString redacted(const QUrl &url)
-{
-    return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment).toString();
-}
-
 bool isControlType(const QString &type)
 {
     return type == u"welcome" || type == u"pong" || type == u"ping" || type == u"subscribed" ||
@@ -122,6 +116,7 @@ ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
     , m_oversize(m_config.oversizeRepeats)
     , m_uniform01([] { return QRandomGenerator::global()->generateDouble(); })
     , m_clock(Clock::system())
+    , m_endpoint(m_config.token, m_config.extraCaCertificates)
 {
     for (QTimer *t : {&m_reconnectTimer, &m_breakerTimer, &m_pongTimer, &m_connectTimer,
                       &m_stableTimer, &m_subscribeTimer})
@@ -348,6 +343,9 @@ void ConnectionManager::setToken(const QString &token)
     if (token == m_config.token)
         return;
     m_config.token = token;
+    m_endpoint.setToken(token);
+    if (m_http)
+        m_http->setToken(token);
     if (m_unauthorized) {
         qCInfo(lcNet) << "credentials changed: trying again";
         reconnectNow();
@@ -503,13 +501,8 @@ void ConnectionManager::startAttempt()
     // A frame is read once it is whole, so the socket must hold one; more it need not. This also
     // bounds what a server that never ends its handshake answer can make us hold.
     socket->setReadBufferSize(m_config.maxMessageBytes + HttpTransport::kFramingSlackBytes);
-    if (url.scheme() == u"wss") {
-        // System CAs plus the operator's own; no certificate error is ever ignored.
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        if (!m_config.extraCaCertificates.isEmpty())
-            tls.addCaCertificates(m_config.extraCaCertificates);
-        socket->setSslConfiguration(tls);
-    }
+    if (url.scheme() == u"wss")
+        socket->setSslConfiguration(m_endpoint.tls());
     m_socket = socket;
     connect(socket, &QWebSocket::connected, this, &ConnectionManager::onConnected);
     connect(socket, &QWebSocket::disconnected, this, &ConnectionManager::onDisconnected);
@@ -531,7 +524,8 @@ void ConnectionManager::startAttempt()
     connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             &ConnectionManager::onSocketError);
 
-    setState(State::Connecting, QStringLiteral("connecting to %1").arg(redacted(url)));
+    setState(State::Connecting,
+             QStringLiteral("connecting to %1").arg(ServerEndpoint::redacted(url)));
     m_connectTimer.start(m_config.connectTimeoutMs);
     socket->open(upgradeRequest(url));
 }
@@ -549,15 +543,13 @@ void ConnectionManager::onSocketError()
                       ErrorCategory::Tls);
         return;
     }
-    // QWebSocket reports a refused upgrade only as text ("Unhandled http status code: 401").
-    if (text.contains(QStringLiteral("status code: 401"))) {
+    const int refused = ServerEndpoint::refusedUpgradeStatus(text);
+    if (refused == 401) {
         handleFailure(QStringLiteral("the server refused the credentials (HTTP 401)"),
                       ErrorCategory::Auth, 4401);
         return;
     }
-    if (text.contains(QStringLiteral("status code: ")) &&
-        !text.contains(QStringLiteral("status code: 429")) &&
-        m_config.transport == TransportPreference::Auto) {
+    if (refused != 0 && refused != 429 && m_config.transport == TransportPreference::Auto) {
         // Something answered the upgrade with plain HTTP (a proxy that strips WebSocket):
         // WebSocket will not work through it, HTTP may. Try it now: this is still the same
         // attempt, and Fallback comes only once the server answers over HTTP.
@@ -568,7 +560,7 @@ void ConnectionManager::onSocketError()
                          m_httpMode);
         return;
     }
-    if (text.contains(QStringLiteral("status code: 429"))) {
+    if (refused == 429) {
         handleFailure(QStringLiteral("the server is rate limiting (HTTP 429)"),
                       ErrorCategory::RateLimited, 4429);
         return;
@@ -685,7 +677,8 @@ void ConnectionManager::onConnected()
     m_stableTimer.start(m_config.minStableMs);
     const bool wasFallback = !m_fallbackReason.isEmpty();
     m_fallbackReason.clear();
-    setState(State::Connected, QStringLiteral("connected to %1").arg(redacted(currentUrl())));
+    setState(State::Connected,
+             QStringLiteral("connected to %1").arg(ServerEndpoint::redacted(currentUrl())));
     if (wasFallback)
         Q_EMIT transportChanged(transportName(), QStringLiteral("WebSocket works again"));
     // Subscribe once the server has said who it is: its epoch decides where each channel
@@ -1056,7 +1049,7 @@ QJsonObject ConnectionManager::healthJson() const
     o.insert(QStringLiteral("transport"), transportName());
     if (!m_fallbackReason.isEmpty())
         o.insert(QStringLiteral("fallbackReason"), m_fallbackReason);
-    o.insert(QStringLiteral("url"), redacted(currentUrl()));
+    o.insert(QStringLiteral("url"), ServerEndpoint::redacted(currentUrl()));
     o.insert(QStringLiteral("quality"), gradeName(grade));
     o.insert(QStringLiteral("recommendation"),
              linked ? gradeRecommendation(grade)
@@ -1190,7 +1183,7 @@ void ConnectionManager::startHttpAttempt(const QString &reason, HttpTransport::M
     setState(State::Connecting, QStringLiteral("trying HTTP (%1) at %2: %3")
                                     .arg(mode == HttpTransport::Mode::Sse ? QStringLiteral("SSE")
                                                                           : QStringLiteral("poll"),
-                                         redacted(m_http->baseUrl()), reason));
+                                         ServerEndpoint::redacted(m_http->baseUrl()), reason));
     m_connectTimer.start(m_config.connectTimeoutMs);
 }
 
@@ -1287,10 +1280,7 @@ void ConnectionManager::scheduleUpgradeProbe()
 
 QNetworkRequest ConnectionManager::upgradeRequest(const QUrl &url) const
 {
-    QNetworkRequest request(url);
-    if (!m_config.token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_config.token.toUtf8());
-    return request;
+    return m_endpoint.request(url);
 }
 
 void ConnectionManager::probeWebSocket()
@@ -1301,12 +1291,8 @@ void ConnectionManager::probeWebSocket()
         m_probe->deleteLater();
     auto *probe = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_probe = probe;
-    if (currentUrl().scheme() == u"wss") {
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        if (!m_config.extraCaCertificates.isEmpty())
-            tls.addCaCertificates(m_config.extraCaCertificates);
-        probe->setSslConfiguration(tls);
-    }
+    if (currentUrl().scheme() == u"wss")
+        probe->setSslConfiguration(m_endpoint.tls());
     connect(probe, &QWebSocket::connected, this, [this, probe] {
         probe->disconnect(this);
         probe->close();

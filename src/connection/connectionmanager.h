@@ -11,6 +11,7 @@
 #include "protocol/envelope.h"
 #include "quality.h"
 #include "reconnectpolicy.h"
+#include "serverendpoint.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -351,6 +352,7 @@ private:
     qint64 m_lastWall = 0;
     std::function<double()> m_uniform01;
     Clock m_clock;
+    ServerEndpoint m_endpoint; ///< token and TLS trust, as every request to the server uses them
     std::unique_ptr<HttpTransport> m_http;
     QPointer<QWebSocket> m_probe;
     QTimer m_upgradeTimer;

@@ -3,6 +3,7 @@
 #include "httptransport.h"
 #include "protocol/envelope.h"
 #include "protocol/logging.h"
+#include "serverendpoint.h"
 
 #include <QDateTime>
 #include <QHostAddress>
@@ -80,12 +81,6 @@ QString stepTitle(int index)
         return QStringLiteral("HTTP long-poll (/api/poll)");
     }
     return {};
-}
-
-// What may be shown and exported of a URL: never its credentials or query (?token=).
-QString redacted(const QUrl &url)
-{
-    return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment).toString();
 }
 
 QString protocolName(QSsl::SslProtocol protocol)
@@ -259,7 +254,7 @@ void Diagnostics::start()
     m_runClock.start();
     // Each check measures fresh connections, not ones kept alive from the last check.
     m_network->clearConnectionCache();
-    qCInfo(lcNet).noquote() << "diagnostics: checking" << redacted(m_config.url);
+    qCInfo(lcNet).noquote() << "diagnostics: checking" << ServerEndpoint::redacted(m_config.url);
     scheduleAdvance();
 }
 
@@ -306,10 +301,12 @@ QJsonObject Diagnostics::toJson() const
     QJsonArray steps;
     for (const DiagnosticStep &step : m_steps)
         steps.append(step.toJson());
-    QJsonObject out{
-        {QStringLiteral("url"), redacted(m_config.url)}, {QStringLiteral("running"), m_running},
-        {QStringLiteral("finished"), m_finished},        {QStringLiteral("cancelled"), m_cancelled},
-        {QStringLiteral("allPassed"), allPassed()},      {QStringLiteral("steps"), steps}};
+    QJsonObject out{{QStringLiteral("url"), ServerEndpoint::redacted(m_config.url)},
+                    {QStringLiteral("running"), m_running},
+                    {QStringLiteral("finished"), m_finished},
+                    {QStringLiteral("cancelled"), m_cancelled},
+                    {QStringLiteral("allPassed"), allPassed()},
+                    {QStringLiteral("steps"), steps}};
     if (m_startedAtMs > 0) {
         out.insert(QStringLiteral("startedAt"),
                    QDateTime::fromMSecsSinceEpoch(m_startedAtMs, Qt::UTC).toString(Qt::ISODate));
@@ -538,11 +535,8 @@ int Diagnostics::port() const
 
 QSslConfiguration Diagnostics::tlsConfiguration() const
 {
-    // System CAs plus the operator's own, exactly as the client trusts them; no error ignored.
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    if (!m_config.extraCaCertificates.isEmpty())
-        tls.addCaCertificates(m_config.extraCaCertificates);
-    return tls;
+    // Exactly as the client trusts the server (ServerEndpoint); no error ignored.
+    return ServerEndpoint(m_config.token, m_config.extraCaCertificates).tls();
 }
 
 // --- 1. DNS ------------------------------------------------------------------------------------
@@ -564,7 +558,7 @@ void Diagnostics::runDns()
     if (!usable) {
         finishStep(Dns, DiagnosticStep::Failed,
                    QStringLiteral("'%1' is not a ws:// or wss:// URL with a host")
-                       .arg(redacted(url).left(200)));
+                       .arg(ServerEndpoint::redacted(url).left(200)));
         return;
     }
     if (QHostAddress literal; literal.setAddress(host())) {
@@ -824,10 +818,8 @@ void Diagnostics::runWebSocket()
             [this](quint64, const QByteArray &payload) { onPong(payload); });
 
     // The same request the client sends (ConnectionManager::upgradeRequest).
-    QNetworkRequest request(m_config.url);
-    if (!m_config.token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_config.token.toUtf8());
-    socket->open(request);
+    socket->open(
+        ServerEndpoint(m_config.token, m_config.extraCaCertificates).request(m_config.url));
 }
 
 void Diagnostics::failUpgrade()
@@ -837,9 +829,7 @@ void Diagnostics::failUpgrade()
     const QString text = m_socket->errorString();
     QJsonObject data{{QStringLiteral("error"), text.left(200)}};
     QString detail;
-    // QWebSocket reports a refused upgrade only as text ("Unhandled http status code: 401").
-    const int at = text.indexOf(QStringLiteral("status code: "));
-    const int status = at >= 0 ? QStringView(text).mid(at + 13, 3).toInt() : 0;
+    const int status = ServerEndpoint::refusedUpgradeStatus(text);
     if (status == 401) {
         detail = QStringLiteral("the server refused the credentials (HTTP 401)");
     } else if (status > 0) {
@@ -967,13 +957,10 @@ QNetworkRequest Diagnostics::httpRequest(const QString &path, const QUrlQuery &q
     QUrl url = HttpTransport::httpBaseFor(m_config.url);
     url.setPath(path);
     url.setQuery(query);
-    QNetworkRequest request(url);
-    if (!m_config.token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_config.token.toUtf8());
+    QNetworkRequest request =
+        ServerEndpoint(m_config.token, m_config.extraCaCertificates).request(url);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
                          QNetworkRequest::AlwaysNetwork);
-    if (url.scheme() == u"https")
-        request.setSslConfiguration(tlsConfiguration());
     return request;
 }
 

@@ -70,6 +70,7 @@ bool parseEventId(const QByteArray &id, QString *channel, qint64 *seq)
 HttpTransport::HttpTransport(Settings settings, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
+    , m_endpoint(m_settings.token, m_settings.extraCaCertificates)
     , m_sse(m_settings.maxMessageBytes + kFramingSlackBytes, m_settings.maxBodyBytes)
     , m_pollInterval(m_settings.pollBaseMs)
 {
@@ -103,16 +104,8 @@ QNetworkRequest HttpTransport::request(const QString &path, const QUrlQuery &que
     QUrl url = m_settings.baseUrl;
     url.setPath(path);
     url.setQuery(query);
-    QNetworkRequest r(url);
-    if (!m_settings.token.isEmpty())
-        r.setRawHeader("Authorization", "Bearer " + m_settings.token.toUtf8());
+    QNetworkRequest r = m_endpoint.request(url);
     r.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
-    if (url.scheme() == u"https") {
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        if (!m_settings.extraCaCertificates.isEmpty())
-            tls.addCaCertificates(m_settings.extraCaCertificates);
-        r.setSslConfiguration(tls);
-    }
     return r;
 }
 

@@ -2,6 +2,7 @@
 
 #include "loglimiter.h"
 #include "protocol/envelope.h"
+#include "serverendpoint.h"
 #include "sseparser.h"
 
 #include <QElapsedTimer>
@@ -61,6 +62,12 @@ public:
     /// Starts receiving `channels` from `since` (channel -> last seq seen; absent: live only).
     /// Replaces every earlier position, so a restart may also go back (a Reload, a new epoch).
     void start(Mode mode, const QStringList &channels, const QHash<QString, qint64> &since);
+    /// New credentials for the next requests.
+    void setToken(const QString &token)
+    {
+        m_settings.token = token;
+        m_endpoint.setToken(token);
+    }
     /// Where the requests go (a failover to another server URL).
     void setBaseUrl(const QUrl &baseUrl) { m_settings.baseUrl = baseUrl; }
     [[nodiscard]] QUrl baseUrl() const { return m_settings.baseUrl; }
@@ -128,6 +135,7 @@ private:
     }
 
     Settings m_settings;
+    ServerEndpoint m_endpoint;
     QNetworkAccessManager m_network;
     Mode m_mode = Mode::Sse;
     bool m_running = false;

@@ -9,6 +9,7 @@
 #include "connection/loglimiter.h"
 #include "connection/peerguard.h"
 #include "connection/quality.h"
+#include "connection/serverendpoint.h"
 
 #include <QTest>
 
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void cursorStartsOverInANewHistory();
     void cursorWithoutEpochsKeepsTodaysMeaning();
     void cursorRewindForReload();
+    void endpointBuildsRequestsAndReadsRefusals();
     void logLimiterWritesBurstThenOneSummaryPerInterval();
     void logLimiterSummarisesOnItsTimer();
     void badFrameWindowTripsOnlyOnABurst();
@@ -292,6 +294,34 @@ void TestConnectionParts::oversizeGuardSkipsAfterRepeatedClosesAtOnePosition()
     QCOMPARE(guard.record("incidents=4", "incidents", 4), -1);
     QCOMPARE(guard.record("incidents=9", "incidents", 9), -1);
     QCOMPARE(guard.closesAtSamePosition(), 1);
+}
+
+void TestConnectionParts::endpointBuildsRequestsAndReadsRefusals()
+{
+    const vigil::ServerEndpoint endpoint("s3cret", {});
+    const QNetworkRequest plain = endpoint.request(QUrl("ws://relay.example:8765/ws"));
+    QCOMPARE(plain.rawHeader("Authorization"), QByteArray("Bearer s3cret"));
+    QVERIFY(
+        vigil::ServerEndpoint().request(QUrl("ws://x/ws")).rawHeader("Authorization").isEmpty());
+    // Secure schemes carry the trust configuration: the system CAs (plus any --ca-file).
+    QCOMPARE(endpoint.request(QUrl("https://relay.example/api/health"))
+                 .sslConfiguration()
+                 .caCertificates()
+                 .size(),
+             QSslConfiguration::defaultConfiguration().caCertificates().size());
+    QCOMPARE(endpoint.tls().caCertificates().size(),
+             QSslConfiguration::defaultConfiguration().caCertificates().size());
+    // Never a token or credentials in what may be shown or logged.
+    QCOMPARE(vigil::ServerEndpoint::redacted(QUrl("wss://user:pw@relay.example/ws?token=s3cret#x")),
+             QString("wss://relay.example/ws"));
+    // QWebSocket's only report of a refused upgrade is its error text.
+    QCOMPARE(
+        vigil::ServerEndpoint::refusedUpgradeStatus(
+            "QWebSocketPrivate::processHandshake: Unhandled http status code: 403 (Forbidden)."),
+        403);
+    QCOMPARE(vigil::ServerEndpoint::refusedUpgradeStatus("Unhandled http status code: 401"), 401);
+    QCOMPARE(vigil::ServerEndpoint::refusedUpgradeStatus("Connection refused"), 0);
+    QCOMPARE(vigil::ServerEndpoint::refusedUpgradeStatus("status code: 99999999999"), 0);
 }
 
 QTEST_GUILESS_MAIN(TestConnectionParts)
