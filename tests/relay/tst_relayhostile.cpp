@@ -305,6 +305,33 @@ std::unique_ptr<ChildProcess> TestRelayHostile::relay(const QStringList &args, q
     return process;
 }
 
+// Opens `count` requests whose head never ends, from 127.0.0.1 (addresses == 1) or spread
+// over 127.0.0.2 onwards, letting the relay keep up after every 50.
+void openHalfSent(quint16 port, int count, int addresses,
+                  std::vector<std::unique_ptr<RawHttp>> *slow)
+{
+    for (int i = 0; i < count; ++i) {
+        auto http = std::make_unique<RawHttp>();
+        if (addresses > 1)
+            QVERIFY(
+                http->bindTo(QHostAddress(QStringLiteral("127.0.0.%1").arg(2 + i % addresses))));
+        http->open(port);
+        http->send("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wait: "); // never ends
+        slow->push_back(std::move(http));
+        if (i % 50 == 49) {
+            QTRY_VERIFY_WITH_TIMEOUT(
+                std::all_of(slow->begin(), slow->end(),
+                            [](const auto &h) { return h->isConnected() || !h->isOpen(); }),
+                kWaitMs);
+        }
+    }
+}
+
+qsizetype openCount(const std::vector<std::unique_ptr<RawHttp>> &slow)
+{
+    return std::count_if(slow.begin(), slow.end(), [](const auto &h) { return h->isOpen(); });
+}
+
 // Item 1: the slow-reader drop and the fan-out loop both deleted the stream (SIGSEGV).
 void TestRelayHostile::sseReaderThatStopsReadingIsDropped()
 {
@@ -473,22 +500,10 @@ void TestRelayHostile::halfSentRequestsCannotLockOthersOut()
     QVERIFY(process);
     const qint64 before = noteRss(*process, "before 1,100 half-sent requests");
     std::vector<std::unique_ptr<RawHttp>> slow;
-    for (int i = 0; i < 1100; ++i) {
-        auto http = std::make_unique<RawHttp>();
-        http->open(port);
-        http->send("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wait: "); // never ends
-        slow.push_back(std::move(http));
-        if (i % 50 == 49) {
-            // Let the relay keep up before the next 50.
-            QTRY_VERIFY_WITH_TIMEOUT(
-                std::all_of(slow.begin(), slow.end(),
-                            [](const auto &h) { return h->isConnected() || !h->isOpen(); }),
-                kWaitMs);
-        }
-    }
-    const auto stillOpen = [&] {
-        return std::count_if(slow.begin(), slow.end(), [](const auto &h) { return h->isOpen(); });
-    };
+    openHalfSent(port, 1100, 1, &slow);
+    if (QTest::currentTestFailed())
+        return;
+    const auto stillOpen = [&] { return openCount(slow); };
     // One address holds at most 64 HTTP connections; the others were turned away (503) or
     // made room for newer ones.
     QTRY_VERIFY_WITH_TIMEOUT(stillOpen() <= 64, 60000);
@@ -514,22 +529,10 @@ void TestRelayHostile::totalConnectionLimitHolds()
     QVERIFY(process);
     const qint64 before = noteRss(*process, "before 1,100 half-sent requests from 22 addresses");
     std::vector<std::unique_ptr<RawHttp>> slow;
-    for (int i = 0; i < 1100; ++i) {
-        auto http = std::make_unique<RawHttp>();
-        QVERIFY(http->bindTo(QHostAddress(QStringLiteral("127.0.0.%1").arg(2 + i % 22))));
-        http->open(port);
-        http->send("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wait: "); // never ends
-        slow.push_back(std::move(http));
-        if (i % 50 == 49) {
-            QTRY_VERIFY_WITH_TIMEOUT(
-                std::all_of(slow.begin(), slow.end(),
-                            [](const auto &h) { return h->isConnected() || !h->isOpen(); }),
-                kWaitMs);
-        }
-    }
-    const auto stillOpen = [&] {
-        return std::count_if(slow.begin(), slow.end(), [](const auto &h) { return h->isOpen(); });
-    };
+    openHalfSent(port, 1100, 22, &slow);
+    if (QTest::currentTestFailed())
+        return;
+    const auto stillOpen = [&] { return openCount(slow); };
     QTRY_VERIFY_WITH_TIMEOUT(stillOpen() <= 1024, 60000);
     qInfo("%d of 1100 half-sent requests still open", int(stillOpen()));
     Answer health;
