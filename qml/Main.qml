@@ -7,10 +7,10 @@ import Vigil.Models
 ApplicationWindow {
     id: window
     objectName: "mainWindow"
-    width: 1200
-    height: 760
-    minimumWidth: 720
-    minimumHeight: 480
+    width: Theme.windowWidth
+    height: Theme.windowHeight
+    minimumWidth: Theme.windowMinWidth
+    minimumHeight: Theme.windowMinHeight
     visible: true
     title: Workspace.demo ? qsTr("Vigil - demo") : qsTr("Vigil")
     color: Theme.window
@@ -48,7 +48,7 @@ ApplicationWindow {
             Rectangle {
                 anchors.bottom: parent.bottom
                 width: parent.width
-                height: 1
+                height: Theme.hairline
                 color: Theme.border
             }
         }
@@ -56,25 +56,20 @@ ApplicationWindow {
             anchors.fill: parent
             anchors.leftMargin: Theme.padding
             anchors.rightMargin: Theme.padding
-            Label {
+            Heading {
                 text: qsTr("Vigil")
-                font.pixelSize: Theme.fontLarge
-                font.bold: true
                 color: Theme.accent
             }
-            Label {
+            Caption {
                 objectName: "profileLabel"
                 text: Workspace.profile
-                font.pixelSize: Theme.fontSmall
-                color: Theme.textMuted
             }
             Item { Layout.fillWidth: true }
-            Label {
+            Caption {
                 objectName: "unreadBadge"
                 visible: NotificationsModel.unreadCount > 0
                 text: qsTr("%1 unread").arg(NotificationsModel.unreadCount)
                 color: Theme.accent
-                font.pixelSize: Theme.fontSmall
                 font.bold: true
                 Accessible.name: qsTr("%1 unread notifications").arg(NotificationsModel.unreadCount)
             }
@@ -86,8 +81,7 @@ ApplicationWindow {
                 text: qsTr("Theme: %1").arg(Appearance.theme)
                 font.pixelSize: Theme.fontSmall
                 Accessible.name: qsTr("Switch between system, light and dark theme")
-                onClicked: Appearance.setTheme(Appearance.theme === "system" ? "light"
-                                               : Appearance.theme === "light" ? "dark" : "system")
+                onClicked: Appearance.chooseNext()
             }
             Button {
                 objectName: "reconnectButton"
@@ -107,7 +101,7 @@ ApplicationWindow {
         }
         StatusBanner {
             Layout.fillWidth: true
-            visible: !Workspace.welcomeNeeded && kind.length > 0 && kind !== "fallback"
+            visible: !Workspace.welcomeNeeded && text.length > 0
         }
         FallbackBanner {
             Layout.fillWidth: true

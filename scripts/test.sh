@@ -9,4 +9,5 @@ bash scripts/check-format.sh
 rm -rf build
 cmake --preset default
 cmake --build --preset default
+bash scripts/check-qml.sh build
 ctest --preset default

@@ -1,5 +1,4 @@
 import QtQuick
-import QtQuick.Controls
 import Vigil
 
 // A small coloured label: a severity, a status, a level.
@@ -9,16 +8,15 @@ Rectangle {
     property color tint: Theme.severityColor(text)
 
     implicitWidth: label.implicitWidth + Theme.spacing
-    implicitHeight: label.implicitHeight + 2
+    implicitHeight: label.implicitHeight + Theme.tightSpacing
     radius: Theme.radius / 2
     color: "transparent"
     border.color: tint
-    Label {
+    Caption {
         id: label
         anchors.centerIn: parent
         text: badge.text
         color: badge.tint
-        font.pixelSize: Theme.fontSmall
         font.bold: true
     }
 }

@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Vigil
+import Vigil.Models
 
 // One banner under the header: a sentence, an optional detail and an optional action, on the
 // colour of its tone. StatusBanner, FallbackBanner and ErrorBanner are this component with
@@ -9,8 +10,8 @@ import Vigil
 Rectangle {
     id: banner
 
-    // "danger" or "warning": the background, and the text colour that reads on it
-    property string tone: "warning"
+    // A Tone (Danger or Warning): the background, and the text colour that reads on it
+    property int tone: Tone.Warning
     property string text
     property string detail
     property string actionText
@@ -21,11 +22,11 @@ Rectangle {
 
     signal actionTriggered()
 
-    readonly property color foreground: tone === "danger" ? Theme.textOnDanger : Theme.textOnWarning
+    readonly property color foreground: Theme.textOnTone(tone)
 
     visible: text.length > 0
     implicitHeight: visible ? row.implicitHeight + Theme.spacing * 2 : 0
-    color: tone === "danger" ? Theme.danger : Theme.warning
+    color: Theme.toneColor(tone)
     Accessible.role: Accessible.AlertMessage
     Accessible.name: detail.length > 0 ? text + ". " + detail : text
 
@@ -35,20 +36,18 @@ Rectangle {
         anchors.leftMargin: Theme.padding
         anchors.rightMargin: Theme.padding
         spacing: Theme.spacing
-        Label {
+        Body {
             objectName: banner.textObjectName
             text: banner.text
             font.bold: true
-            font.pixelSize: Theme.fontNormal
             color: banner.foreground
             wrapMode: banner.wrap ? Text.Wrap : Text.NoWrap
             elide: banner.wrap ? Text.ElideNone : Text.ElideRight
             Layout.fillWidth: banner.detail.length === 0
         }
-        Label {
+        Caption {
             visible: banner.detail.length > 0
             text: banner.detail
-            font.pixelSize: Theme.fontSmall
             color: banner.foreground
             elide: Text.ElideRight
             Layout.fillWidth: true

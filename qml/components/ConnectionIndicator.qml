@@ -1,5 +1,4 @@
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 import Vigil
 import Vigil.Models
@@ -17,43 +16,35 @@ RowLayout {
         color: Theme.toneColor(ConnectionStatus.tone)
         Accessible.name: qsTr("Connection state: %1").arg(ConnectionStatus.summary)
     }
-    Label {
+    Body {
         objectName: "stateLabel"
         text: ConnectionStatus.summary
-        font.pixelSize: Theme.fontNormal
         font.bold: true
-        color: ConnectionStatus.tone === "danger" ? Theme.danger
+        color: ConnectionStatus.tone === Tone.Danger ? Theme.danger
              : ConnectionStatus.stalled ? Theme.warning : Theme.text
     }
-    Label {
+    Caption {
         objectName: "urlLabel"
         text: ConnectionStatus.url
-        font.pixelSize: Theme.fontSmall
-        color: Theme.textMuted
         elide: Text.ElideMiddle
-        Layout.maximumWidth: 320
+        Layout.maximumWidth: Theme.urlMaxWidth
     }
-    Label {
+    Caption {
         objectName: "transportLabel"
         text: ConnectionStatus.transport
-        font.pixelSize: Theme.fontSmall
-        color: ConnectionStatus.transport === "websocket" ? Theme.textMuted : Theme.warning
+        color: ConnectionStatus.overHttp ? Theme.warning : Theme.textMuted
     }
-    Label {
+    Caption {
         objectName: "qualityLabel"
-        readonly property string grade: HealthMonitor.figures.quality ?? ""
-        visible: ConnectionStatus.connected && grade.length > 0 && grade !== "unknown"
-        text: grade
-        font.pixelSize: Theme.fontSmall
+        visible: ConnectionStatus.connected && HealthMonitor.figures.qualityKnown
+        text: HealthMonitor.figures.quality
         font.bold: true
-        color: Theme.gradeColor(grade)
-        Accessible.name: qsTr("Connection quality: %1").arg(grade)
+        color: Theme.toneColor(HealthMonitor.figures.qualityTone)
+        Accessible.name: qsTr("Connection quality: %1").arg(text)
     }
-    Label {
+    Caption {
         objectName: "rttLabel"
         visible: ConnectionStatus.rttMs >= 0 && !ConnectionStatus.stalled
         text: qsTr("%1 ms").arg(ConnectionStatus.rttMs)
-        font.pixelSize: Theme.fontSmall
-        color: Theme.textMuted
     }
 }

@@ -1,7 +1,6 @@
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Layouts
 import Vigil
 import Vigil.Models
 
@@ -28,8 +27,7 @@ Panel {
             width: ListView.view.width
             implicitHeight: Theme.rowHeight
             badge: status
-            badgeTint: status === "passed" ? Theme.ok : status === "failed" ? Theme.danger
-                     : status === "running" ? Theme.warning : Theme.idle
+            badgeTint: Theme.stepColor(status)
             text: elapsedMs >= 0 ? qsTr("%1 (%2 ms)").arg(title).arg(elapsedMs) : title
             detail: result
         }

@@ -1,9 +1,8 @@
 import QtQuick
-import QtQuick.Controls
 import Vigil
 
 // What an empty list says, so an empty view is never mistaken for a broken one.
-Label {
+Body {
     property bool shown: false
     visible: shown
     anchors.centerIn: parent
@@ -11,5 +10,4 @@ Label {
     horizontalAlignment: Text.AlignHCenter
     wrapMode: Text.Wrap
     color: Theme.textMuted
-    font.pixelSize: Theme.fontNormal
 }

@@ -6,7 +6,7 @@ import Vigil.Models
 // open, a demo that cannot start, a profile without an address.
 Banner {
     objectName: "errorBanner"
-    tone: "danger"
+    tone: Tone.Danger
     wrap: true
     text: Workspace.errorMessage
     actionText: qsTr("Dismiss")

@@ -6,10 +6,7 @@ import Vigil.Models
 Banner {
     objectName: "fallbackBanner"
     textObjectName: "fallbackText"
-    tone: "warning"
-    text: ConnectionStatus.transport === "websocket" ? ""
-          : ConnectionStatus.transportPreference === "auto"
-            ? qsTr("Using HTTP fallback - WebSocket is blocked")
-            : qsTr("Using HTTP (%1), as chosen").arg(ConnectionStatus.transport.toUpperCase())
+    tone: Tone.Warning
+    text: ConnectionStatus.transportNotice
     detail: ConnectionStatus.fallbackReason
 }

@@ -1,9 +1,9 @@
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 import Vigil
 
-// One line of a live list: a time, an optional badge, a main text and a muted detail.
+// One line of a live list: a time, an optional badge, a main text and a muted detail. The
+// rows of every list (IncidentRow, AgentRow...) are this with their model's roles.
 Rectangle {
     id: row
     property string timeText
@@ -13,23 +13,29 @@ Rectangle {
     property string detail
     property bool dimmed: false
 
+    function accessibleName() {
+        const parts = []
+        for (const part of [badge, text, detail, timeText]) {
+            if (part.length > 0)
+                parts.push(part)
+        }
+        return parts.join(", ")
+    }
+
     implicitHeight: Theme.rowHeight
     color: "transparent"
-    opacity: dimmed ? 0.55 : 1.0
+    opacity: dimmed ? Theme.dimmedOpacity : 1.0
     Accessible.role: Accessible.ListItem
-    Accessible.name: [badge, text, detail, timeText].filter(s => s.length > 0).join(", ")
+    Accessible.name: accessibleName()
 
     RowLayout {
         anchors.fill: parent
         anchors.leftMargin: Theme.spacing / 2
         anchors.rightMargin: Theme.spacing / 2
         spacing: Theme.spacing
-        Label {
+        Mono {
             visible: row.timeText.length > 0
             text: row.timeText
-            font.pixelSize: Theme.fontSmall
-            font.family: "monospace"
-            color: Theme.textMuted
         }
         Badge {
             visible: row.badge.length > 0
@@ -39,18 +45,14 @@ Rectangle {
         ColumnLayout {
             spacing: 0
             Layout.fillWidth: true
-            Label {
+            Body {
                 text: row.text
-                font.pixelSize: Theme.fontNormal
-                color: Theme.text
                 elide: Text.ElideRight
                 Layout.fillWidth: true
             }
-            Label {
+            Caption {
                 visible: row.detail.length > 0
                 text: row.detail
-                font.pixelSize: Theme.fontSmall
-                color: Theme.textMuted
                 elide: Text.ElideRight
                 Layout.fillWidth: true
             }
@@ -59,7 +61,7 @@ Rectangle {
     Rectangle {
         anchors.bottom: parent.bottom
         width: parent.width
-        height: 1
+        height: Theme.hairline
         color: Theme.border
     }
 }

@@ -1,5 +1,4 @@
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 import Vigil
 
@@ -11,16 +10,12 @@ ColumnLayout {
     spacing: 0
     Accessible.role: Accessible.StaticText
     Accessible.name: label + ": " + value
-    Label {
+    Caption {
         text: figure.label
-        font.pixelSize: Theme.fontSmall
-        color: Theme.textMuted
     }
-    Label {
+    Body {
         objectName: figure.objectName + "Value"
         text: figure.value
-        font.pixelSize: Theme.fontNormal
         font.bold: true
-        color: Theme.text
     }
 }

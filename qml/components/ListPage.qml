@@ -11,6 +11,8 @@ Page {
     property alias model: list.model
     property alias delegate: list.delegate
     property alias list: list
+    // The rows the list holds now
+    readonly property alias count: list.count
     property string emptyText: qsTr("Nothing here yet.")
     default property alias tools: toolRow.data
 
@@ -23,17 +25,13 @@ Page {
         RowLayout {
             Layout.fillWidth: true
             spacing: Theme.spacing
-            Label {
+            Heading {
                 objectName: page.objectName + "Heading"
                 text: page.heading
-                font.pixelSize: Theme.fontLarge
-                font.bold: true
-                color: Theme.text
             }
-            Label {
+            Body {
                 objectName: page.objectName + "Summary"
                 text: page.summary
-                font.pixelSize: Theme.fontNormal
                 color: Theme.textMuted
                 Layout.fillWidth: true
             }

@@ -1,5 +1,4 @@
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 import Vigil
 
@@ -23,16 +22,12 @@ Rectangle {
         RowLayout {
             id: header
             Layout.fillWidth: true
-            Label {
+            Heading {
                 text: panel.title
                 font.pixelSize: Theme.fontNormal
-                font.bold: true
-                color: Theme.text
             }
-            Label {
+            Caption {
                 text: panel.subtitle
-                font.pixelSize: Theme.fontSmall
-                color: Theme.textMuted
                 elide: Text.ElideRight
                 Layout.fillWidth: true
             }

@@ -21,10 +21,8 @@ ColumnLayout {
     }
     Component.onCompleted: load(profileName)
 
-    Label {
+    Caption {
         text: qsTr("Profile name")
-        color: Theme.textMuted
-        font.pixelSize: Theme.fontSmall
     }
     TextField {
         id: nameField
@@ -33,10 +31,8 @@ ColumnLayout {
         placeholderText: qsTr("e.g. production")
         Accessible.name: qsTr("Profile name")
     }
-    Label {
+    Caption {
         text: qsTr("Server addresses, one per line (ws:// or wss://, tried in order)")
-        color: Theme.textMuted
-        font.pixelSize: Theme.fontSmall
     }
     TextArea {
         id: urlsField
@@ -51,10 +47,8 @@ ColumnLayout {
             radius: Theme.radius / 2
         }
     }
-    Label {
+    Caption {
         text: qsTr("Token (leave empty to keep the stored one)")
-        color: Theme.textMuted
-        font.pixelSize: Theme.fontSmall
     }
     TextField {
         id: tokenField
@@ -63,7 +57,7 @@ ColumnLayout {
         echoMode: TextInput.Password
         Accessible.name: qsTr("Token")
     }
-    Label {
+    Body {
         objectName: "tokenStorageWarning"
         visible: SettingsController.tokenWarning.length > 0
         text: SettingsController.tokenWarning
@@ -71,7 +65,7 @@ ColumnLayout {
         wrapMode: Text.Wrap
         Layout.fillWidth: true
     }
-    Label {
+    Body {
         objectName: "profileProblem"
         visible: editor.problem.length > 0 && (nameField.text.length > 0 || urlsField.text.length > 0)
         text: editor.problem
@@ -87,7 +81,7 @@ ColumnLayout {
             onClicked: SettingsController.saveProfile(nameField.text, urlsField.text,
                                                       tokenField.text, editor.connectOnSave)
         }
-        Label {
+        Body {
             objectName: "settingsMessage"
             text: SettingsController.message
             color: SettingsController.messageIsError ? Theme.danger : Theme.ok

@@ -15,7 +15,7 @@ Rectangle {
 
     Rectangle {
         anchors.right: parent.right
-        width: 1
+        width: Theme.hairline
         height: parent.height
         color: Theme.border
     }
@@ -32,7 +32,7 @@ Rectangle {
             required property var modelData
             required property int index
             objectName: "nav_" + modelData.key
-            width: ListView.view.width - 1
+            width: ListView.view.width - Theme.hairline
             highlighted: Workspace.page === modelData.key
             Accessible.name: modelData.title
             onClicked: Workspace.page = modelData.key
@@ -41,25 +41,21 @@ Rectangle {
             }
             contentItem: RowLayout {
                 spacing: Theme.spacing
-                Label {
+                Body {
                     text: entry.modelData.title
                     color: entry.highlighted ? Theme.accent : Theme.text
-                    font.pixelSize: Theme.fontNormal
                     font.bold: entry.highlighted
                     Layout.fillWidth: true
                 }
-                Label {
+                Caption {
                     objectName: "navBadge_" + entry.modelData.key
-                    visible: entry.modelData.key === "notifications" && NotificationsModel.unreadCount > 0
+                    visible: entry.modelData.unreadBadge === true && NotificationsModel.unreadCount > 0
                     text: NotificationsModel.unreadCount
                     color: Theme.accent
-                    font.pixelSize: Theme.fontSmall
                     font.bold: true
                 }
-                Label {
+                Caption {
                     text: entry.modelData.shortcut
-                    color: Theme.textMuted
-                    font.pixelSize: Theme.fontSmall
                 }
             }
         }

@@ -1,5 +1,4 @@
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 import Vigil
 
@@ -11,7 +10,7 @@ Rectangle {
     property string caption
     property color accentColor: Theme.text
 
-    implicitWidth: Theme.tileWidth * 0.75
+    implicitWidth: Theme.statTileWidth
     implicitHeight: Theme.tileHeight
     radius: Theme.radius
     color: Theme.surface
@@ -22,25 +21,20 @@ Rectangle {
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: Theme.spacing
-        spacing: 2
-        Label {
+        spacing: Theme.tightSpacing
+        Caption {
             text: tile.title
-            font.pixelSize: Theme.fontSmall
-            color: Theme.textMuted
             elide: Text.ElideRight
             Layout.fillWidth: true
         }
-        Label {
+        Heading {
             objectName: tile.objectName + "Value"
             text: tile.value
             font.pixelSize: Theme.fontHuge
-            font.bold: true
             color: tile.accentColor
         }
-        Label {
+        Caption {
             text: tile.caption
-            font.pixelSize: Theme.fontSmall
-            color: Theme.textMuted
             elide: Text.ElideRight
             Layout.fillWidth: true
         }

@@ -7,9 +7,8 @@ import Vigil.Models
 // server that lost its history. Each with its action. The HTTP fallback has its own banner.
 Banner {
     objectName: "statusBanner"
-    readonly property string kind: ConnectionStatus.banner
-    tone: kind === "unauthorized" || kind === "gave-up" ? "danger" : "warning"
-    text: kind.length > 0 && kind !== "fallback" ? ConnectionStatus.bannerText : ""
+    tone: ConnectionStatus.bannerTone
+    text: ConnectionStatus.banner === ConnectionStatus.Fallback ? "" : ConnectionStatus.bannerText
     actionText: ConnectionStatus.bannerAction
     onActionTriggered: ConnectionStatus.triggerBannerAction()
 }

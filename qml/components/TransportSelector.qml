@@ -7,9 +7,9 @@ import Vigil.Models
 ComboBox {
     id: selector
     objectName: "transportSelector"
-    model: ["auto", "websocket", "sse", "poll"]
-    currentIndex: Math.max(0, model.indexOf(ConnectionStatus.transportPreference))
-    implicitWidth: 130
+    model: ConnectionStatus.transportChoices
+    currentIndex: ConnectionStatus.transportChoice
+    implicitWidth: Theme.selectorWidth
     font.pixelSize: Theme.fontSmall
     Accessible.name: qsTr("Transport")
     ToolTip.visible: hovered

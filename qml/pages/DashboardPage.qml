@@ -24,7 +24,7 @@ Page {
                 objectName: "tileOpenIncidents"
                 title: qsTr("Open incidents")
                 value: IncidentsModel.openCount
-                caption: qsTr("%1 in the list").arg(IncidentsModel.count)
+                caption: qsTr("%1 in the list").arg(incidents.count)
             }
             StatTile {
                 objectName: "tileCritical"
@@ -76,7 +76,7 @@ Page {
                 objectName: "tileLatency"
                 title: qsTr("Latency")
                 value: ConnectionStatus.rttMs >= 0 ? qsTr("%1 ms").arg(ConnectionStatus.rttMs) : "-"
-                caption: HealthMonitor.figures.quality ?? ""
+                caption: HealthMonitor.figures.quality
             }
         }
 
@@ -97,18 +97,7 @@ Page {
                     objectName: "recentIncidents"
                     anchors.fill: parent
                     model: IncidentsModel
-                    delegate: FeedRow {
-                        required property string title
-                        required property string severity
-                        required property string status
-                        required property var updatedAt
-                        width: ListView.view.width
-                        badge: severity
-                        text: title
-                        detail: status
-                        timeText: Theme.time(updatedAt)
-                        dimmed: status === "resolved"
-                    }
+                    delegate: IncidentRow { compact: true }
                     EmptyHint {
                         shown: incidents.count === 0
                         text: qsTr("No incidents yet.")
@@ -125,19 +114,7 @@ Page {
                     objectName: "latestAlerts"
                     anchors.fill: parent
                     model: AlertsModel
-                    delegate: FeedRow {
-                        required property string title
-                        required property string severity
-                        required property string source
-                        required property bool active
-                        required property var raisedAt
-                        width: ListView.view.width
-                        badge: severity
-                        text: title
-                        detail: active ? source : qsTr("%1 - cleared").arg(source)
-                        timeText: Theme.time(raisedAt)
-                        dimmed: !active
-                    }
+                    delegate: AlertRow {}
                     EmptyHint {
                         shown: alerts.count === 0
                         text: qsTr("No alerts.")
@@ -153,16 +130,7 @@ Page {
                     objectName: "activityFeed"
                     anchors.fill: parent
                     model: ActivityModel
-                    delegate: FeedRow {
-                        required property string summary
-                        required property string actor
-                        required property string action
-                        required property var timestamp
-                        width: ListView.view.width
-                        text: summary
-                        detail: qsTr("%1 %2").arg(actor).arg(action)
-                        timeText: Theme.time(timestamp)
-                    }
+                    delegate: ActivityRow { compact: true }
                     EmptyHint {
                         shown: activity.count === 0
                         text: qsTr("Nothing has happened yet.")

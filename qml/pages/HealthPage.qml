@@ -12,19 +12,7 @@ Page {
     id: page
     objectName: "healthPage"
     background: Rectangle { color: Theme.window }
-    readonly property var f: HealthMonitor.figures
-
-    function ms(value) {
-        return value === undefined || value < 0 ? "-" : qsTr("%1 ms").arg(Math.round(value))
-    }
-    function duration(msValue) {
-        if (msValue === undefined || msValue < 0)
-            return "-"
-        const s = Math.floor(msValue / 1000)
-        return s >= 3600 ? qsTr("%1 h %2 min").arg(Math.floor(s / 3600)).arg(Math.floor(s % 3600 / 60))
-             : s >= 60 ? qsTr("%1 min %2 s").arg(Math.floor(s / 60)).arg(s % 60)
-             : qsTr("%1 s").arg(s)
-    }
+    readonly property healthFigures f: HealthMonitor.figures
 
     ScrollView {
         id: scroll
@@ -40,22 +28,18 @@ Page {
             RowLayout {
                 Layout.fillWidth: true
                 spacing: Theme.spacing
-                Label {
+                Heading {
                     text: qsTr("Connection health")
-                    font.pixelSize: Theme.fontLarge
-                    font.bold: true
-                    color: Theme.text
                 }
                 Badge {
                     objectName: "healthGrade"
-                    text: page.f.quality ?? ""
-                    tint: Theme.gradeColor(text)
+                    text: page.f.quality
+                    tint: Theme.toneColor(page.f.qualityTone)
                 }
-                Label {
+                Body {
                     objectName: "healthRecommendation"
-                    text: page.f.recommendation ?? ""
+                    text: page.f.recommendation
                     color: Theme.textMuted
-                    font.pixelSize: Theme.fontNormal
                     wrapMode: Text.Wrap
                     Layout.fillWidth: true
                 }
@@ -64,21 +48,21 @@ Page {
             GridLayout {
                 objectName: "healthFigures"
                 Layout.fillWidth: true
-                columns: Math.max(2, Math.floor(scroll.availableWidth / (Theme.tileWidth * 0.9)))
+                columns: Math.max(2, Math.floor(scroll.availableWidth / Theme.figureWidth))
                 columnSpacing: Theme.padding
                 rowSpacing: Theme.spacing
-                Figure { objectName: "figState"; label: qsTr("State"); value: (page.f.state ?? "") + " / " + (page.f.transport ?? "") }
-                Figure { objectName: "figRttLast"; label: qsTr("RTT last"); value: page.ms(page.f.rttLastMs) }
-                Figure { objectName: "figRttAvg"; label: qsTr("RTT average"); value: page.ms(page.f.rttAvgMs) }
-                Figure { objectName: "figRttP95"; label: qsTr("RTT p95"); value: page.ms(page.f.rttP95Ms) }
-                Figure { objectName: "figJitter"; label: qsTr("Jitter"); value: page.ms(page.f.jitterMs) }
-                Figure { objectName: "figLoss"; label: qsTr("Loss"); value: qsTr("%1 %").arg(Number(page.f.lossPercent ?? 0).toFixed(1)) }
-                Figure { objectName: "figUptime"; label: qsTr("Uptime"); value: page.duration(page.f.uptimeMs) }
-                Figure { objectName: "figReconnects"; label: qsTr("Reconnects"); value: page.f.reconnects ?? 0 }
-                Figure { objectName: "figIn"; label: qsTr("Messages in"); value: qsTr("%1 (%2/s)").arg(page.f.messagesIn ?? 0).arg(Number(page.f.messagesInPerSec ?? 0).toFixed(1)) }
-                Figure { objectName: "figOut"; label: qsTr("Messages out"); value: qsTr("%1 (%2/s)").arg(page.f.messagesOut ?? 0).arg(Number(page.f.messagesOutPerSec ?? 0).toFixed(1)) }
-                Figure { objectName: "figDuplicates"; label: qsTr("Duplicates filtered"); value: page.f.duplicatesDropped ?? 0 }
-                Figure { objectName: "figQueue"; label: qsTr("Queue depth"); value: page.f.queueDepth ?? 0 }
+                Figure { objectName: "figState"; label: qsTr("State"); value: page.f.stateText }
+                Figure { objectName: "figRttLast"; label: qsTr("RTT last"); value: page.f.rttLastText }
+                Figure { objectName: "figRttAvg"; label: qsTr("RTT average"); value: page.f.rttAvgText }
+                Figure { objectName: "figRttP95"; label: qsTr("RTT p95"); value: page.f.rttP95Text }
+                Figure { objectName: "figJitter"; label: qsTr("Jitter"); value: page.f.jitterText }
+                Figure { objectName: "figLoss"; label: qsTr("Loss"); value: page.f.lossText }
+                Figure { objectName: "figUptime"; label: qsTr("Uptime"); value: page.f.uptimeText }
+                Figure { objectName: "figReconnects"; label: qsTr("Reconnects"); value: page.f.reconnects }
+                Figure { objectName: "figIn"; label: qsTr("Messages in"); value: page.f.messagesInText }
+                Figure { objectName: "figOut"; label: qsTr("Messages out"); value: page.f.messagesOutText }
+                Figure { objectName: "figDuplicates"; label: qsTr("Duplicates filtered"); value: page.f.duplicatesDropped }
+                Figure { objectName: "figQueue"; label: qsTr("Queue depth"); value: page.f.queueDepth }
                 Figure { objectName: "figErrors"; label: qsTr("Errors by category"); value: HealthMonitor.errorSummary; Layout.columnSpan: 2 }
             }
 
@@ -185,7 +169,7 @@ Page {
                 title: qsTr("Connection timeline")
                 subtitle: HealthMonitor.exportMessage
                 Layout.fillWidth: true
-                Layout.preferredHeight: Theme.chartHeight * 1.5
+                Layout.preferredHeight: Theme.timelineHeight
                 ListView {
                     id: timeline
                     objectName: "timelineList"
@@ -193,16 +177,7 @@ Page {
                     anchors.bottomMargin: exportButton.height + Theme.spacing
                     clip: true
                     model: HealthMonitor.timeline
-                    delegate: FeedRow {
-                        required property var timestamp
-                        required property string kind
-                        required property string message
-                        width: ListView.view.width
-                        timeText: Theme.time(timestamp)
-                        badge: kind
-                        badgeTint: kind === "error" || kind === "missed" ? Theme.danger : Theme.accent
-                        text: message
-                    }
+                    delegate: TimelineRow {}
                 }
                 Button {
                     id: exportButton

@@ -1,5 +1,4 @@
 import QtQuick
-import QtQuick.Controls
 import Vigil
 import Vigil.Models
 
@@ -7,19 +6,8 @@ import Vigil.Models
 ListPage {
     objectName: "logsPage"
     heading: qsTr("Logs")
-    summary: qsTr("latest %1 lines").arg(LogModel.count)
+    summary: qsTr("latest %1 lines").arg(count)
     emptyText: qsTr("No log lines yet.")
     model: LogModel
-    delegate: FeedRow {
-        required property string level
-        required property string message
-        required property string source
-        required property string taskId
-        required property var timestamp
-        width: ListView.view.width
-        badge: level
-        text: message
-        detail: qsTr("%1 - %2").arg(source).arg(taskId)
-        timeText: Theme.time(timestamp)
-    }
+    delegate: LogRow {}
 }

@@ -17,21 +17,17 @@ Page {
 
         ColumnLayout {
             x: Theme.padding
-            width: Math.min(scroll.availableWidth - Theme.padding * 2, Theme.tileWidth * 4)
+            width: Math.min(scroll.availableWidth - Theme.padding * 2, Theme.contentMaxWidth)
             spacing: Theme.padding
 
             Item { Layout.preferredHeight: 1 }
-            Label {
+            Heading {
                 text: qsTr("Settings")
-                font.pixelSize: Theme.fontLarge
-                font.bold: true
-                color: Theme.text
             }
 
-            Label {
+            Body {
                 text: qsTr("Server profile")
                 font.bold: true
-                color: Theme.text
             }
             RowLayout {
                 spacing: Theme.spacing
@@ -64,27 +60,26 @@ Page {
                     onClicked: Workspace.startDemo()
                 }
             }
-            Label {
+            Body {
                 text: Workspace.profile.length > 0 ? qsTr("In use: %1").arg(Workspace.profile)
                                                    : qsTr("No profile in use")
                 color: Theme.textMuted
             }
             ProfileEditor {
                 id: editor
-                profileName: Workspace.profile === "demo" ? "" : Workspace.profile
+                profileName: Workspace.demo ? "" : Workspace.profile
                 Layout.fillWidth: true
             }
 
-            Label {
+            Body {
                 text: qsTr("Connection")
                 font.bold: true
-                color: Theme.text
             }
             GridLayout {
                 columns: 2
                 columnSpacing: Theme.padding
                 rowSpacing: Theme.spacing
-                Label { text: qsTr("Heartbeat every (ms)"); color: Theme.text }
+                Body { text: qsTr("Heartbeat every (ms)") }
                 SpinBox {
                     id: heartbeat
                     objectName: "heartbeatField"
@@ -93,7 +88,7 @@ Page {
                     value: SettingsController.heartbeatMs
                     Accessible.name: qsTr("Heartbeat interval in milliseconds")
                 }
-                Label { text: qsTr("Heartbeat answer within (ms)"); color: Theme.text }
+                Body { text: qsTr("Heartbeat answer within (ms)") }
                 SpinBox {
                     id: heartbeatTimeout
                     from: SettingsController.heartbeatTimeoutMinMs
@@ -102,7 +97,7 @@ Page {
                     value: SettingsController.heartbeatTimeoutMs
                     Accessible.name: qsTr("Heartbeat timeout in milliseconds")
                 }
-                Label { text: qsTr("First retry after (ms)"); color: Theme.text }
+                Body { text: qsTr("First retry after (ms)") }
                 SpinBox {
                     id: reconnectBase
                     from: SettingsController.reconnectBaseMinMs
@@ -111,7 +106,7 @@ Page {
                     value: SettingsController.reconnectBaseMs
                     Accessible.name: qsTr("First reconnect delay in milliseconds")
                 }
-                Label { text: qsTr("Longest wait between retries (ms)"); color: Theme.text }
+                Body { text: qsTr("Longest wait between retries (ms)") }
                 SpinBox {
                     id: reconnectCap
                     from: SettingsController.reconnectBaseMinMs
@@ -120,7 +115,7 @@ Page {
                     value: SettingsController.reconnectCapMs
                     Accessible.name: qsTr("Longest reconnect delay in milliseconds")
                 }
-                Label { text: qsTr("Give up after attempts (0: never)"); color: Theme.text }
+                Body { text: qsTr("Give up after attempts (0: never)") }
                 SpinBox {
                     id: maxAttempts
                     from: 0; to: SettingsController.maxAttemptsLimit; editable: true
@@ -131,7 +126,7 @@ Page {
             readonly property string connectionProblem: SettingsController.validateConnection(
                 heartbeat.value, heartbeatTimeout.value, reconnectBase.value, reconnectCap.value,
                 maxAttempts.value)
-            Label {
+            Body {
                 objectName: "connectionProblem"
                 visible: text.length > 0
                 text: parent.connectionProblem
@@ -148,23 +143,22 @@ Page {
                                                              maxAttempts.value)
             }
 
-            Label {
+            Body {
                 text: qsTr("Appearance")
                 font.bold: true
-                color: Theme.text
             }
             RowLayout {
                 spacing: Theme.spacing
                 Repeater {
-                    model: [{ key: "system", label: qsTr("Follow the system") },
-                            { key: "light", label: qsTr("Light") },
-                            { key: "dark", label: qsTr("Dark") }]
+                    model: [{ key: "system", choice: Appearance.System, label: qsTr("Follow the system") },
+                            { key: "light", choice: Appearance.Light, label: qsTr("Light") },
+                            { key: "dark", choice: Appearance.Dark, label: qsTr("Dark") }]
                     RadioButton {
                         required property var modelData
                         objectName: "theme_" + modelData.key
                         text: modelData.label
-                        checked: Appearance.theme === modelData.key
-                        onClicked: Appearance.setTheme(modelData.key)
+                        checked: Appearance.choice === modelData.choice
+                        onClicked: Appearance.choose(modelData.choice)
                     }
                 }
             }

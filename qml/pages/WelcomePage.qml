@@ -13,21 +13,18 @@ Page {
 
     ColumnLayout {
         anchors.centerIn: parent
-        width: Math.min(parent.width - Theme.padding * 2, Theme.tileWidth * 3)
+        width: Math.min(parent.width - Theme.padding * 2, Theme.welcomeWidth)
         spacing: Theme.padding
 
-        Label {
+        Heading {
             objectName: "welcomeTitle"
             text: qsTr("Welcome to Vigil")
             font.pixelSize: Theme.fontHuge
-            font.bold: true
-            color: Theme.text
         }
-        Label {
+        Body {
             text: qsTr("Vigil watches your live systems: incidents, agents, alerts, chat and logs, streamed as they happen. It stays connected when it can, tells you honestly when it can't, and never loses what you did.")
             wrapMode: Text.Wrap
             color: Theme.textMuted
-            font.pixelSize: Theme.fontNormal
             Layout.fillWidth: true
         }
         RowLayout {

@@ -2,83 +2,89 @@ pragma Singleton
 import QtQuick
 import Vigil.Models
 
-// Design tokens: every colour, spacing and font size the views use. Views never hard-code them.
+// Design tokens: every colour, spacing, size and font size the views use. Views never hard-code
+// them. The colours come from C++ (palette.h through Appearance), shared with the tray icon;
+// fonts and sizes derive from the system font, so the console follows the desktop's text size.
 QtObject {
     id: theme
 
     readonly property bool dark: Appearance.dark
 
-    readonly property color window: dark ? "#15181d" : "#f4f5f7"
-    readonly property color surface: dark ? "#1f242b" : "#ffffff"
-    readonly property color border: dark ? "#2f3640" : "#d9dde3"
-    readonly property color text: dark ? "#e6e9ee" : "#1d232b"
-    readonly property color textMuted: dark ? "#98a2b0" : "#5b6573"
-    readonly property color accent: dark ? "#5aa9ff" : "#1f6feb"
+    readonly property color window: Appearance.windowColor
+    readonly property color surface: Appearance.surfaceColor
+    readonly property color border: Appearance.borderColor
+    readonly property color text: Appearance.textColor
+    readonly property color textMuted: Appearance.textMutedColor
+    readonly property color accent: Appearance.accentColor
+    readonly property color selection: Appearance.selectionColor
 
-    // Status colours come from C++ (palette.h), shared with the tray icon.
     readonly property color ok: Appearance.okColor
     readonly property color warning: Appearance.warningColor
     readonly property color danger: Appearance.dangerColor
     readonly property color idle: Appearance.idleColor
+    readonly property color severe: Appearance.severeColor
     // Text on a filled danger or warning background (banners)
-    readonly property color textOnDanger: "#ffffff"
-    readonly property color textOnWarning: "#1d232b"
-
-    readonly property color severe: "#e36209"
-    readonly property color selection: dark ? "#26374d" : "#dde9fb"
+    readonly property color textOnDanger: Appearance.textOnDangerColor
+    readonly property color textOnWarning: Appearance.textOnWarningColor
     readonly property color chartIn: accent
-    readonly property color chartOut: "#8957e5"
+    readonly property color chartOut: Appearance.chartSecondColor
 
-    readonly property int spacing: 8
-    readonly property int padding: 16
-    readonly property int radius: 6
-    readonly property int tileWidth: 200
-    readonly property int tileHeight: 96
-    readonly property int dotSize: 12
-    readonly property int sidebarWidth: 184
-    readonly property int rowHeight: 40
-    readonly property int chartHeight: 220
-    readonly property int panelMinWidth: 280
-    readonly property int buttonWidth: 220
+    // Fonts: the body text is the system font; the others keep their proportions to it.
+    readonly property int fontNormal: Appearance.fontPixelSize
+    readonly property int fontSmall: Math.round(fontNormal * 11 / 13)
+    readonly property int fontLarge: Math.round(fontNormal * 18 / 13)
+    readonly property int fontHuge: Math.round(fontNormal * 28 / 13)
+    readonly property string monospace: "monospace"
 
-    readonly property int fontSmall: 11
-    readonly property int fontNormal: 13
-    readonly property int fontLarge: 18
-    readonly property int fontHuge: 28
+    // Sizes: drawn for a 13 px body font, and growing and shrinking with it.
+    readonly property real scale: fontNormal / 13
+    readonly property int hairline: 1
+    readonly property int tightSpacing: Math.max(1, Math.round(2 * scale))
+    readonly property int spacing: Math.round(8 * scale)
+    readonly property int padding: Math.round(16 * scale)
+    readonly property int radius: Math.round(6 * scale)
+    readonly property int tileWidth: Math.round(200 * scale)
+    readonly property int tileHeight: Math.round(96 * scale)
+    readonly property int statTileWidth: Math.round(150 * scale)
+    readonly property int figureWidth: Math.round(180 * scale)
+    readonly property int dotSize: Math.round(12 * scale)
+    readonly property int sidebarWidth: Math.round(184 * scale)
+    readonly property int rowHeight: Math.round(40 * scale)
+    readonly property int chartHeight: Math.round(220 * scale)
+    readonly property int timelineHeight: Math.round(330 * scale)
+    readonly property int panelMinWidth: Math.round(280 * scale)
+    readonly property int buttonWidth: Math.round(220 * scale)
+    readonly property int selectorWidth: Math.round(130 * scale)
+    readonly property int urlMaxWidth: Math.round(320 * scale)
+    readonly property int contentMaxWidth: tileWidth * 4
+    readonly property int welcomeWidth: tileWidth * 3
 
-    // Colour of a connection state name as published by ConnectionStatus.state.
-    function stateColor(state) {
-        switch (state) {
-        case "connected": return ok
-        case "connecting":
-        case "reconnecting":
-        case "fallback": return warning
-        case "error": return danger
-        default: return idle
-        }
-    }
+    // The window's first and smallest size (the window manager scales for the screen).
+    readonly property int windowWidth: 1200
+    readonly property int windowHeight: 760
+    readonly property int windowMinWidth: 720
+    readonly property int windowMinHeight: 480
 
-    // Colour of a tone as published by ConnectionStatus.tone (ok, warning, danger, idle).
+    // How much a row that no longer matters (resolved, offline, read) fades.
+    readonly property real dimmedOpacity: 0.55
+
+    // Colour of a Tone (ConnectionStatus.tone, figures.qualityTone, a banner's tone...).
     function toneColor(tone) {
         switch (tone) {
-        case "ok": return ok
-        case "warning": return warning
-        case "danger": return danger
+        case Tone.Ok: return ok
+        case Tone.Warning: return warning
+        case Tone.Danger: return danger
         default: return idle
         }
     }
 
-    // Colour of a connection quality grade (ConnectionManager's gradeName): unknown is idle.
-    function gradeColor(grade) {
-        switch (grade) {
-        case "excellent":
-        case "good": return ok
-        case "fair": return warning
-        case "poor":
-        case "critical": return danger
-        default: return idle
-        }
+    // Text that reads on a filled background of a tone (banners).
+    function textOnTone(tone) {
+        return tone === Tone.Danger ? textOnDanger : textOnWarning
     }
+
+    // The list rows' values come from the server as words; each word list is mapped here,
+    // once, and nowhere else.
 
     // Colour of a severity or log level (critical, high, error, medium, warning, low, info...).
     function severityColor(severity) {
@@ -91,6 +97,40 @@ QtObject {
         case "warn": return warning
         case "low":
         case "info": return accent
+        default: return idle
+        }
+    }
+
+    // Colour of an agent's status: online, offline, or anything in between (away, busy...).
+    function agentStatusColor(status) {
+        switch (status) {
+        case "online": return ok
+        case "offline": return idle
+        default: return warning
+        }
+    }
+
+    // An agent that is offline: its row fades.
+    function agentOffline(status) {
+        return status === "offline"
+    }
+
+    // An incident that is resolved: its row fades.
+    function incidentResolved(status) {
+        return status === "resolved"
+    }
+
+    // Colour of a chat message's delivery receipt (sent, delivered, read).
+    function deliveryColor(delivery) {
+        return delivery === "read" ? ok : idle
+    }
+
+    // Colour of a diagnostics step's status (pending, running, passed, failed, skipped).
+    function stepColor(status) {
+        switch (status) {
+        case "passed": return ok
+        case "failed": return danger
+        case "running": return warning
         default: return idle
         }
     }

@@ -4,16 +4,11 @@
 
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
+#include "delivery/actiontracker.h"
 #include "delivery/outboxdrainer.h"
-#include "models/appearance.h"
-#include "models/connectionstatus.h"
 #include "models/diagnosticsmodel.h"
 #include "models/feedmodels.h"
-#include "models/healthmonitor.h"
 #include "models/notificationsmodel.h"
-#include "models/queuestatus.h"
-#include "models/settingscontroller.h"
-#include "models/workspace.h"
 #include "protocol/logging.h"
 #include "relay/relay.h"
 #include "storage/datadir.h"
@@ -22,6 +17,13 @@
 #include "storage/positionstore.h"
 #include "storage/preferences.h"
 #include "storage/secretstore.h"
+#include "ui/actions.h"
+#include "ui/appearance.h"
+#include "ui/connectionstatus.h"
+#include "ui/healthmonitor.h"
+#include "ui/queuestatus.h"
+#include "ui/settingscontroller.h"
+#include "ui/workspace.h"
 
 #include <QApplication>
 #include <QQmlApplicationEngine>
@@ -54,6 +56,8 @@ struct AppContext::Parts
     QQueue<std::function<void(const QString &token, const QString &error)>> pendingReads;
     QQueue<std::function<void(const QString &error)>> pendingWrites;
     QueueStatus queue{nullptr};
+    std::unique_ptr<ActionTracker> tracker; ///< null when the outbox could not be opened
+    Actions actions{nullptr};
     ConnectionStatus status{nullptr};
     NotificationsModel notifications{nullptr};
     IncidentsModel incidents{nullptr};
@@ -125,6 +129,7 @@ bool AppContext::start(QString *error)
 
     // QML reaches these C++-owned singletons; they must be registered before the load.
     QueueStatus::setInstance(&p.queue);
+    Actions::setInstance(&p.actions);
     ConnectionStatus::setInstance(&p.status);
     NotificationsModel::setInstance(&p.notifications);
     IncidentsModel::setInstance(&p.incidents);
@@ -152,6 +157,10 @@ bool AppContext::start(QString *error)
     parts.feeds = {&p.incidents, &p.agents,        &p.alerts, &p.activity,
                    &p.chat,      &p.notifications, &p.logs};
     p.workspace = std::make_unique<Workspace>(nullptr, base, parts);
+    if (p.outboxOpen) {
+        p.tracker = std::make_unique<ActionTracker>(&p.outbox, QString());
+        p.actions.setTracker(p.tracker.get());
+    }
     Workspace::setInstance(p.workspace.get());
     const quint32 seed = m_options.demoSeed;
     p.workspace->setDemoStarter([&p, seed](QString *why) -> QUrl {
@@ -189,6 +198,11 @@ bool AppContext::start(QString *error)
                                       server);
         if (p.outboxOpen)
             p.queue.attach(&p.outbox, p.workspace->queueProfile(), p.workspace->drainer());
+        if (p.tracker) {
+            // The actions of this server's outbox, queued ones included (read back from disk).
+            p.tracker->setProfile(p.workspace->queueProfile());
+            p.tracker->attach(manager, p.workspace->drainer());
+        }
     });
 
     p.tray = std::make_unique<TrayIcon>(&p.status, &p.notifications);

@@ -2,7 +2,7 @@
 
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
-#include "models/workspace.h"
+#include "ui/workspace.h"
 
 #include <QCommandLineParser>
 

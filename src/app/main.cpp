@@ -4,9 +4,9 @@
 #include "screenshot.h"
 #include "singleinstance.h"
 
-#include "models/workspace.h"
 #include "protocol/logging.h"
 #include "storage/datadir.h"
+#include "ui/workspace.h"
 
 #include <QApplication>
 #include <QMessageBox>

@@ -1,9 +1,9 @@
 #include "screenshot.h"
 
 #include "connection/connectionmanager.h"
-#include "models/connectionstatus.h"
-#include "models/workspace.h"
 #include "protocol/logging.h"
+#include "ui/connectionstatus.h"
+#include "ui/workspace.h"
 
 #include <QCoreApplication>
 #include <QImage>

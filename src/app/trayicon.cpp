@@ -1,8 +1,8 @@
 #include "trayicon.h"
 
-#include "models/connectionstatus.h"
 #include "models/notificationsmodel.h"
-#include "models/palette.h"
+#include "ui/connectionstatus.h"
+#include "ui/palette.h"
 
 #include <QMenu>
 #include <QPainter>
@@ -51,30 +51,28 @@ bool TrayIcon::visible() const
     return m_tray && m_tray->isVisible();
 }
 
-QString TrayIcon::stateClassFor(const QString &state)
+Tone::Value TrayIcon::toneFor(ConnectionManager::State state)
 {
-    if (state == u"connected")
-        return QStringLiteral("ok");
-    if (state == u"connecting" || state == u"reconnecting" || state == u"fallback")
-        return QStringLiteral("busy");
-    if (state == u"error")
-        return QStringLiteral("error");
-    return QStringLiteral("idle");
+    // The state's class only: amber while trying, whatever the wait. The header's tone
+    // (ConnectionStatus::tone) also tells how long the server has been gone, in red.
+    using State = ConnectionManager::State;
+    switch (state) {
+    case State::Connected:
+        return Tone::Ok;
+    case State::Connecting:
+    case State::Reconnecting:
+    case State::Fallback:
+        return Tone::Warning;
+    case State::Error:
+        return Tone::Danger;
+    case State::Disconnected:
+    case State::Closed:
+        break;
+    }
+    return Tone::Idle;
 }
 
-QColor TrayIcon::colorFor(const QString &stateClass)
-{
-    // The window's colours (palette.h, which Theme reads too).
-    if (stateClass == u"ok")
-        return QColor::fromRgb(palette::kOk);
-    if (stateClass == u"busy")
-        return QColor::fromRgb(palette::kWarning);
-    if (stateClass == u"error")
-        return QColor::fromRgb(palette::kDanger);
-    return QColor::fromRgb(palette::kIdle);
-}
-
-QIcon TrayIcon::iconFor(const QString &stateClass)
+QIcon TrayIcon::iconFor(Tone::Value tone)
 {
     QIcon icon;
     for (int size : {16, 22, 32, 64}) {
@@ -84,15 +82,15 @@ QIcon TrayIcon::iconFor(const QString &stateClass)
         p.setRenderHint(QPainter::Antialiasing);
         // The mark: a dark rounded square with an open eye (a watch kept).
         p.setPen(Qt::NoPen);
-        p.setBrush(QColor(0x1f, 0x24, 0x2b));
+        p.setBrush(QColor::fromRgb(palette::kMark));
         p.drawRoundedRect(QRectF(0, 0, size, size), size * 0.2, size * 0.2);
-        p.setBrush(QColor(0x5a, 0xa9, 0xff));
+        p.setBrush(QColor::fromRgb(palette::kMarkEye));
         p.drawEllipse(QRectF(size * 0.15, size * 0.3, size * 0.7, size * 0.4));
-        p.setBrush(QColor(0x1f, 0x24, 0x2b));
+        p.setBrush(QColor::fromRgb(palette::kMark));
         p.drawEllipse(QRectF(size * 0.38, size * 0.38, size * 0.24, size * 0.24));
         // The state: a dot in the lower right corner.
-        p.setBrush(colorFor(stateClass));
-        p.setPen(QPen(Qt::white, std::max(1.0, size / 16.0)));
+        p.setBrush(palette::toneColor(tone));
+        p.setPen(QPen(QColor::fromRgb(palette::kMarkRing), std::max(1.0, size / 16.0)));
         p.drawEllipse(QRectF(size * 0.55, size * 0.55, size * 0.42, size * 0.42));
         p.end();
         icon.addPixmap(pixmap);
@@ -105,18 +103,18 @@ void TrayIcon::update()
     if (!m_status)
         return;
     // A silent link is not "ok", whatever its state says.
-    const QString cls =
-        m_status->stalled() ? QStringLiteral("busy") : stateClassFor(m_status->state());
+    const Tone::Value tone = m_status->stalled() ? Tone::Warning : toneFor(m_status->stateValue());
     QString tip = tr("Vigil - %1")
                       .arg(m_status->summary().isEmpty() ? m_status->state() : m_status->summary());
     if (m_status->connected() && m_status->rttMs() >= 0 && !m_status->stalled())
         tip += tr(" (%1, %2 ms)").arg(m_status->transport()).arg(m_status->rttMs());
-    const bool iconChanged = cls != m_stateClass;
+    const bool iconChanged = !m_drawn || tone != m_tone;
     if (!iconChanged && tip == m_toolTip)
         return;
     if (iconChanged) {
-        m_stateClass = cls;
-        m_icon = iconFor(cls);
+        m_tone = tone;
+        m_drawn = true;
+        m_icon = iconFor(tone);
         if (m_tray)
             m_tray->setIcon(m_icon);
     }

@@ -1,6 +1,8 @@
 #pragma once
 
-#include <QColor>
+#include "connection/connectionmanager.h"
+#include "ui/tone.h"
+
 #include <QIcon>
 #include <QObject>
 #include <QPointer>
@@ -20,8 +22,9 @@ class NotificationsModel;
 namespace vigil::app {
 
 /// \brief The tray icon: its colour follows the connection state (green connected, amber
-/// connecting / reconnecting / fallback, red error, grey otherwise), its tooltip says the
-/// state in words, and critical alerts raise a desktop notification through it.
+/// connecting / reconnecting / fallback or a silent link, red error, grey otherwise; the
+/// window's colours, palette.h), its tooltip says the state in words, and critical alerts
+/// raise a desktop notification through it.
 ///
 /// On a desktop without a tray (or offscreen) nothing is shown, but the state and the last
 /// notification are still tracked, so the in-window notifications centre stays the one
@@ -37,8 +40,8 @@ public:
     /// The window to raise when the icon is clicked.
     void setWindow(QWindow *window) { m_window = window; }
 
-    /// "ok", "busy", "error" or "idle": the colour class of the icon now.
-    [[nodiscard]] QString stateClass() const { return m_stateClass; }
+    /// The tone of the icon now.
+    [[nodiscard]] Tone::Value tone() const { return m_tone; }
     [[nodiscard]] QIcon icon() const { return m_icon; }
     [[nodiscard]] QString toolTip() const { return m_toolTip; }
     /// Title and message of the last desktop notification requested, and how many there were.
@@ -47,10 +50,11 @@ public:
     /// True when the desktop has a tray and the icon is shown.
     [[nodiscard]] bool visible() const;
 
-    /// The icon for a state class, drawn (no image plugin needed): the app's mark with a dot.
-    [[nodiscard]] static QIcon iconFor(const QString &stateClass);
-    [[nodiscard]] static QColor colorFor(const QString &stateClass);
-    [[nodiscard]] static QString stateClassFor(const QString &state);
+    /// The icon for a tone, drawn (no image plugin needed): the app's mark with a dot in the
+    /// tone's colour.
+    [[nodiscard]] static QIcon iconFor(Tone::Value tone);
+    /// The tone of a connection state (a silent link is Warning whatever its state).
+    [[nodiscard]] static Tone::Value toneFor(ConnectionManager::State state);
 
 Q_SIGNALS:
     void changed();
@@ -65,7 +69,8 @@ private:
     QPointer<QWindow> m_window;
     std::unique_ptr<QMenu> m_menu;
     std::unique_ptr<QSystemTrayIcon> m_tray;
-    QString m_stateClass;
+    Tone::Value m_tone = Tone::Idle;
+    bool m_drawn = false; ///< the icon exists
     QIcon m_icon;
     QString m_toolTip;
     QString m_lastNotification;

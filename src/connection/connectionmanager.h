@@ -1,102 +1,38 @@
 #pragma once
 
-#include "channelcursor.h"
+#include "channelstream.h"
 #include "circuitbreaker.h"
 #include "clock.h"
-#include "dedupwindow.h"
-#include "healthstats.h"
+#include "connectionconfig.h"
+#include "heartbeat.h"
+#include "httplink.h"
 #include "httptransport.h"
+#include "linkstats.h"
 #include "loglimiter.h"
 #include "peerguard.h"
 #include "protocol/envelope.h"
 #include "quality.h"
-#include "reconnectpolicy.h"
 #include "serverendpoint.h"
+#include "transportchoice.h"
+#include "upgradeprobe.h"
+#include "wakewatcher.h"
+#include "websocketlink.h"
 
-#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
-#include <QSet>
-#include <QSslCertificate>
 #include <QStringList>
 #include <QTimer>
 #include <QUrl>
 
-#include <array>
 #include <functional>
 #include <memory>
-#include <optional>
-
-class QWebSocket;
-class QNetworkRequest;
 
 namespace vigil {
 
-/// \brief Which transport to use: WebSocket with HTTP fallback (Auto), or one of them only.
-enum class TransportPreference { Auto, WebSocket, Sse, Poll };
-[[nodiscard]] QString transportPreferenceName(TransportPreference preference);
-[[nodiscard]] std::optional<TransportPreference> transportPreferenceFromName(const QString &name);
-
-/// \brief Settings of one connection: where to, with which credentials, how to heartbeat and
-/// how to retry. Every interval is configurable so tests can scale time down.
-struct ConnectionConfig
-{
-    QList<QUrl> urls;                           ///< failover list; the first is tried first
-    QString token;                              ///< bearer token; never logged
-    QList<QSslCertificate> extraCaCertificates; ///< trusted in addition to the system CAs
-    QStringList channels;                       ///< channels to subscribe to on every connect
-    int heartbeatMs = 30000;                    ///< interval between heartbeats
-    int heartbeatTimeoutMs = 10000;             ///< how long to wait for the pong
-    int maxMissedHeartbeats = 3;                ///< consecutive misses that declare the link dead
-    int connectTimeoutMs = 15000;               ///< TCP + TLS + upgrade must finish within this
-    qsizetype maxMessageBytes = kDefaultMaxMessageBytes;
-    bool autoReconnect = true;
-    /// On the first subscribe to a channel, ask for the server's history (since 0) so a fresh
-    /// window starts populated; otherwise only live messages arrive until the first seq is seen.
-    bool replayHistory = false;
-    ReconnectPolicy reconnect;
-    int maxAttempts = 0;               ///< consecutive failures before the breaker opens; 0 = never
-    int breakerCooldownMs = 60000;     ///< open breaker: wait this long, then allow one probe
-    int minStableMs = 10000;           ///< a connection must last this long to reset the backoff
-    int rateLimitedMinDelayMs = 15000; ///< floor of the wait after close 4429
-    int dedupCapacity = 10000;         ///< inbound ids remembered
-    int dedupMaxAgeMs = 10 * 60 * 1000;
-    int clockCheckIntervalMs = 2000; ///< how often to compare the monotonic and wall clocks
-    int clockJumpThresholdMs = 5000; ///< a larger disagreement means sleep/resume
-    TransportPreference transport = TransportPreference::Auto;
-    int fallbackAfterFailures = 3;  ///< failed WebSocket attempts in a row before trying HTTP
-    int criticalFallbackMs = 60000; ///< quality Critical this long: fall back (Auto only)
-    ReconnectPolicy upgradeProbe{10000, 2.0, 300000, true}; ///< WebSocket probes while on fallback
-    int pollBaseMs = 5000;    ///< long-poll rhythm when nothing arrives (adapted 1-60 s)
-    int sseSilenceMs = 5000;  ///< an event stream silent this long is buffered: switch to polling
-    int lossWindowMs = 60000; ///< heartbeat loss is judged over this much recent time
-    /// How long a new link waits for the server's `welcome` (and its epoch) before subscribing
-    /// anyway; a server known to send none is subscribed to at once.
-    int welcomeWaitMs = 1000;
-
-    // Limits against a bad or hostile server (docs/architecture.md, "Client limits").
-    /// Largest poll answer; also how long an oversized SSE event may run before the stream is
-    /// dropped. Other HTTP answers get maxMessageBytes plus a little.
-    qint64 maxHttpBodyBytes = 16 * 1024 * 1024;
-    /// Bytes written but not yet taken by the server (its pongs to our pings, messages): past
-    /// this the server is not reading and the link is dropped.
-    qint64 maxPendingWriteBytes = 16 * 1024 * 1024;
-    int badFrameLimit = 20;       ///< bad frames within badFrameWindowMs that drop the link
-    int badFrameWindowMs = 10000; ///< 0 limit: never drop for bad frames
-    int logBurst = 5;             ///< log lines of one kind per logIntervalMs, then a summary
-    int logIntervalMs = 10000;
-    int oversizeRepeats = 2; ///< closes for an oversized message at one position before skipping
-};
-
-/// \brief Why the connection failed, counted separately for the health page.
-enum class ErrorCategory { Network, Tls, Auth, Protocol, Server, RateLimited };
-inline constexpr int kErrorCategoryCount = 6;
-[[nodiscard]] QString errorCategoryName(ErrorCategory category);
-
-/// \brief The one object that owns the client's WebSocket and decides when to connect,
-/// retry or give up. Everything above it (app models, vigil-cli, the outbox) only observes
-/// its signals and calls send().
+/// \brief The one object that decides when the client connects, over which transport, when it
+/// retries and when it gives up. Everything above it (app models, vigil-cli, the outbox) only
+/// observes its signals and calls send().
 ///
 /// States and the only transitions allowed between them:
 ///
@@ -137,7 +73,7 @@ public:
     void probeNow(const QString &reason);
     /// Compares the monotonic and wall clocks; a jump means the machine slept. Runs on a
     /// timer; public so tests with an injected clock can call it.
-    void checkClock();
+    void checkClock() { m_wake.check(); }
 
     /// Switches the transport preference at run time (the operator's manual toggle).
     void setTransportPreference(TransportPreference preference);
@@ -152,7 +88,10 @@ public:
 
     /// Restores the last seq seen on `channel` (from persisted positions) and the server
     /// history (epoch) it belongs to; an empty epoch is a position saved without one.
-    void setLastSeq(const QString &channel, qint64 seq, const QString &epoch = QString());
+    void setLastSeq(const QString &channel, qint64 seq, const QString &epoch = QString())
+    {
+        m_stream.cursor().restore(channel, {seq, epoch});
+    }
     /// The operator's Reload after messages could not be recovered: `channels` start again from
     /// the beginning of what the server holds; reloadFinished() follows for each once its replay
     /// is done.
@@ -166,42 +105,43 @@ public:
     /// While Reconnecting: the wait before the next attempt.
     [[nodiscard]] int nextDelayMs() const { return m_nextDelayMs; }
     /// True once the server sent `welcome` on this connection (a Vigil server).
-    [[nodiscard]] bool serverSentWelcome() const { return !m_welcome.isEmpty(); }
+    [[nodiscard]] bool serverSentWelcome() const { return !m_stream.welcome().isEmpty(); }
     [[nodiscard]] bool serverSupports(const QString &capability) const;
     [[nodiscard]] bool unauthorized() const { return m_unauthorized; }
     [[nodiscard]] const CircuitBreaker &breaker() const { return m_breaker; }
-    [[nodiscard]] const HealthStats &health() const { return m_health; }
+    [[nodiscard]] const HealthStats &health() const { return m_stats.rtt(); }
+    [[nodiscard]] const LinkStats &stats() const { return m_stats; }
     [[nodiscard]] QualityGrade quality() const;
     [[nodiscard]] const ConnectionConfig &config() const { return m_config; }
-    [[nodiscard]] quint64 messagesIn() const { return m_messagesIn; }
-    [[nodiscard]] quint64 messagesOut() const { return m_messagesOut; }
-    [[nodiscard]] quint64 bytesIn() const { return m_bytesIn; }
-    [[nodiscard]] quint64 bytesOut() const { return m_bytesOut; }
-    [[nodiscard]] quint64 protocolErrors() const { return m_protocolErrors; }
-    [[nodiscard]] quint64 duplicatesDropped() const { return m_duplicates; }
+    [[nodiscard]] quint64 messagesIn() const { return m_stats.messagesIn(); }
+    [[nodiscard]] quint64 messagesOut() const { return m_stats.messagesOut(); }
+    [[nodiscard]] quint64 bytesIn() const { return m_stats.bytesIn(); }
+    [[nodiscard]] quint64 bytesOut() const { return m_stats.bytesOut(); }
+    [[nodiscard]] quint64 protocolErrors() const { return m_stats.protocolErrors(); }
+    [[nodiscard]] quint64 duplicatesDropped() const { return m_stats.duplicates(); }
     /// Links dropped because the server kept sending bad frames.
-    [[nodiscard]] quint64 badFrameDisconnects() const { return m_badFrameDisconnects; }
+    [[nodiscard]] quint64 badFrameDisconnects() const { return m_stats.badFrameDisconnects(); }
     /// Links dropped because the server did not read what was written to it.
-    [[nodiscard]] quint64 backlogDisconnects() const { return m_backlogDisconnects; }
+    [[nodiscard]] quint64 backlogDisconnects() const { return m_stats.backlogDisconnects(); }
     /// Messages over maxMessageBytes that were skipped (see messageSkipped()).
-    [[nodiscard]] quint64 messagesSkipped() const { return m_messagesSkipped; }
+    [[nodiscard]] quint64 messagesSkipped() const { return m_stats.messagesSkipped(); }
     /// Log lines left out by the rate limit (each interval ends with a summary line).
     [[nodiscard]] quint64 logLinesSuppressed() const;
-    [[nodiscard]] quint64 errors(ErrorCategory category) const
-    {
-        return m_errors[size_t(category)];
-    }
-    [[nodiscard]] int reconnects() const { return m_reconnects; }
-    [[nodiscard]] qint64 lastTimeToReconnectMs() const { return m_lastTimeToReconnectMs; }
+    [[nodiscard]] quint64 errors(ErrorCategory category) const { return m_stats.errors(category); }
+    [[nodiscard]] int reconnects() const { return m_stats.reconnects(); }
+    [[nodiscard]] qint64 lastTimeToReconnectMs() const { return m_stats.lastTimeToReconnectMs(); }
     [[nodiscard]] qint64 uptimeMs() const;
-    [[nodiscard]] qint64 lastSeq(const QString &channel) const { return m_cursor.lastSeq(channel); }
-    [[nodiscard]] const ChannelCursor &cursor() const { return m_cursor; }
+    [[nodiscard]] qint64 lastSeq(const QString &channel) const
+    {
+        return m_stream.cursor().lastSeq(channel);
+    }
+    [[nodiscard]] const ChannelCursor &cursor() const { return m_stream.cursor(); }
     /// A heartbeat went unanswered on the current link: nothing proves that it still works.
-    [[nodiscard]] bool stalled() const { return m_missedHeartbeats > 0; }
+    [[nodiscard]] bool stalled() const { return m_heartbeat.stalled(); }
     /// How long nothing came back from the server while stalled (0 when not stalled).
-    [[nodiscard]] qint64 silentForMs() const;
+    [[nodiscard]] qint64 silentForMs() const { return m_heartbeat.silentForMs(); }
     /// Wall-clock ms since when no transport reached the server; -1 while one works.
-    [[nodiscard]] qint64 unreachableSinceMs() const { return m_unreachableSince; }
+    [[nodiscard]] qint64 unreachableSinceMs() const { return m_stats.unreachableSinceMs(); }
     /// Every health figure as one JSON object (used by `vigil-cli health` and the UI).
     [[nodiscard]] QJsonObject healthJson() const;
 
@@ -240,6 +180,10 @@ Q_SIGNALS:
     void rttMeasured(qint64 ms);
     void reconnectScheduled(int attempt, int delayMs);
     void probeRequested(const QString &reason);
+    /// Every envelope that crossed the link, control messages included, with its size as sent
+    /// (0 where the transport does not tell): for the Debug page's raw view. Nothing is
+    /// emitted when nothing listens.
+    void traffic(bool outbound, const vigil::Envelope &envelope, qint64 bytes);
     /// The transport changed (websocket, sse, poll), with the reason.
     void transportChanged(const QString &transport, const QString &reason);
 
@@ -247,126 +191,64 @@ private:
     void setState(State state, const QString &reason);
     void startAttempt();
     void handleFailure(const QString &reason, ErrorCategory category, int closeCode = -1);
-    void openBreaker();
+    /// Makes `link` the current one and listens to it.
+    void attachLink(TransportLink *link);
+    void onLinkOpened();
     void onConnected();
-    void onDisconnected();
-    void onSocketError();
-    void onTextMessage(const QString &message);
-    void processFrame(const QByteArray &frame);
+    void onHttpOpened();
+    void onLinkFailed(const LinkFailure &failure);
+    /// The current link when it is the HTTP fallback, else null.
+    [[nodiscard]] HttpLink *httpLink() const
+    {
+        return m_link && m_link->isHttp() ? static_cast<HttpLink *>(m_link) : nullptr;
+    }
+    /// The link (if any) is gone: its heartbeat and subscriptions with it.
+    void dropLink(bool graceful);
+    [[nodiscard]] WebSocketLink::Limits linkLimits() const
+    {
+        return {m_config.maxMessageBytes, m_config.maxPendingWriteBytes};
+    }
     /// A frame that breaks the protocol: counted, logged (rate-limited), and past
     /// badFrameLimit within the window, the link is dropped.
     void noteBadFrame(const QString &why);
     /// Disconnects a server that keeps breaking the protocol and reconnects with backoff.
     void dropBadPeer(const QString &reason);
-    /// False (and the link dropped) when the server does not read what it is sent.
-    bool checkBacklog();
-    /// QWebSocket closed the link (1009) for an inbound message over the limit.
-    void onOversizedClose();
-    void skipMessage(const QString &channel, qint64 seq, const QString &reason);
-    /// Where every channel stands, as one comparable string.
-    [[nodiscard]] QString positionsKey() const;
-    /// Whether to remember a position for `channel` (bounded: a server cannot make the client
-    /// track any number of channels).
-    [[nodiscard]] bool tracksChannel(const QString &channel) const;
+    Heartbeat::Sent sendPing();
+    void onRtt(qint64 rttMs);
     /// Rate-limited logging: true when a line of `kind` may be written now.
     bool mayLog(const QString &kind) { return m_logLimiter.allow(kind); }
     /// Tries the HTTP fallback: Connecting until the server answers over HTTP, then Fallback.
     void startHttpAttempt(const QString &reason, HttpTransport::Mode mode);
-    void ensureHttp();
-    void onHttpAnswered();
     void leaveFallback();
-    void onHttpFailed(const QString &reason, int httpStatus);
     void onEpoch(const QString &epoch);
-    void noteEvidence();
-    void setStalled(bool stalled);
-    /// After a failure, is the next attempt HTTP (Auto after WebSocket kept failing)?
-    [[nodiscard]] bool nextAttemptIsHttp() const;
-    void scheduleUpgradeProbe();
-    void probeWebSocket();
-    QHash<QString, qint64> resumePositions() const;
-    [[nodiscard]] QNetworkRequest upgradeRequest(const QUrl &url) const;
-    void onPong(qint64 elapsedMs);
-    void sendHeartbeat();
-    void onHeartbeatTimeout();
-    void sendSubscribe(const QStringList &channels);
-    void handleControl(const Envelope &envelope);
-    void resetSocket(bool graceful);
-    void countError(ErrorCategory category);
-    int indexOfGoodUrl() const;
+    /// A transport carries messages (WebSocket connected, HTTP answered).
+    void noteLinkUp();
 
     ConnectionConfig m_config;
     State m_state = State::Disconnected;
-    QPointer<QWebSocket> m_socket;
+    Clock m_clock;
+    std::function<double()> m_uniform01;
+    ServerEndpoint m_endpoint; ///< token and TLS trust, as every request to the server uses them
+    LinkStats m_stats;
+    LogLimiter m_logLimiter;
+    ChannelStream m_stream;
+    Heartbeat m_heartbeat;
+    BadFrameWindow m_badFrames;
+    CircuitBreaker m_breaker;
+    UpgradeProbe m_upgrade; ///< "does WebSocket work again?" while on HTTP
+    WakeWatcher m_wake;
+    TransportChoice m_choice;
+    TransportLink *m_link = nullptr;      ///< the current attempt or link, WebSocket or HTTP
+    quint64 m_linkLogLinesSuppressed = 0; ///< by links that are gone
     int m_urlIndex = 0;
     int m_goodUrlIndex = -1;
     int m_attempt = 0;
     int m_nextDelayMs = 0;
     bool m_unauthorized = false;
-    bool m_wasConnected = false;
-    QString m_tlsProblem;
-    CircuitBreaker m_breaker;
     QTimer m_reconnectTimer;
     QTimer m_breakerTimer;
-    QTimer m_heartbeatTimer;
-    QTimer m_pongTimer;
     QTimer m_connectTimer;
     QTimer m_stableTimer;
-    QTimer m_clockTimer;
-    QTimer m_subscribeTimer;
-    bool m_subscribedThisLink = false;
-    bool m_basicServer = false; ///< this server sent no welcome last time: subscribe at once
-    qint64 m_pingSentAt = 0;
-    bool m_awaitingPong = false;
-    int m_missedHeartbeats = 0;
-    QJsonObject m_welcome;
-    HealthStats m_health;
-    DedupWindow m_dedup;
-    ChannelCursor m_cursor;
-    QSet<QString> m_subscribePending;
-    QStringList m_subscribeOrder; ///< pending subscribes in the order they were asked for
-    QSet<QString> m_reloadPending;
-    QHash<QString, qint64> m_pagedFrom; ///< where the last page of a paged replay ended
-    quint64 m_messagesIn = 0;
-    quint64 m_messagesOut = 0;
-    quint64 m_bytesIn = 0;
-    quint64 m_bytesOut = 0;
-    quint64 m_protocolErrors = 0;
-    quint64 m_duplicates = 0;
-    quint64 m_badFrameDisconnects = 0;
-    quint64 m_backlogDisconnects = 0;
-    quint64 m_messagesSkipped = 0;
-    LogLimiter m_logLimiter;
-    BadFrameWindow m_badFrames;
-    OversizeGuard m_oversize;
-    QTimer m_backlogTimer;
-    std::array<quint64, kErrorCategoryCount> m_errors{};
-    RateMeter m_rateMessagesIn;
-    RateMeter m_rateMessagesOut;
-    RateMeter m_rateBytesIn;
-    RateMeter m_rateBytesOut;
-    int m_reconnects = 0;
-    qint64 m_connectedAt = -1;
-    qint64 m_droppedAt = -1;
-    qint64 m_lastTimeToReconnectMs = -1;
-    qint64 m_lastMono = 0;
-    qint64 m_lastWall = 0;
-    std::function<double()> m_uniform01;
-    Clock m_clock;
-    ServerEndpoint m_endpoint; ///< token and TLS trust, as every request to the server uses them
-    std::unique_ptr<HttpTransport> m_http;
-    QPointer<QWebSocket> m_probe;
-    QTimer m_upgradeTimer;
-    int m_upgradeAttempts = 0;
-    int m_wsFailures = 0;
-    bool m_attemptIsHttp = false; ///< the current (or last) attempt goes over HTTP
-    bool m_httpProven = false;    ///< the HTTP transport of this attempt has answered
-    bool m_wsRefused = false;     ///< something on the way refused the WebSocket upgrade
-    bool m_stallReported = false;
-    QString m_httpReason; ///< why the next attempt goes over HTTP, when something decided it
-    HttpTransport::Mode m_httpMode = HttpTransport::Mode::Sse;
-    qint64 m_lastEvidence = 0; ///< monotonic ms of the last sign of life from the server
-    qint64 m_unreachableSince = -1;
-    qint64 m_criticalSince = -1;
     QString m_fallbackReason;
 };
 

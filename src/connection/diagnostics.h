@@ -1,63 +1,24 @@
 #pragma once
 
+#include "diagnosticsstep.h"
+#include "probe.h"
+
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
-#include <QPointer>
-#include <QSslCertificate>
-#include <QSslConfiguration>
-#include <QSslError>
 #include <QTimer>
-#include <QUrl>
-#include <QUrlQuery>
 
 #include <functional>
 
-class QNetworkAccessManager;
-class QNetworkReply;
-class QNetworkRequest;
-class QTcpSocket;
-class QWebSocket;
-
 namespace vigil {
 
-/// \brief One step of a link check: what was checked, how it went and how long it took.
-struct DiagnosticStep
-{
-    enum Status { Pending, Running, Passed, Failed, Skipped };
-
-    QString id;    ///< stable key for scripts and exports, e.g. "dns", "websocket"
-    QString title; ///< short label for people
-    Status status = Pending;
-    QString detail;       ///< one sentence: the result, or why it failed or was skipped
-    qint64 elapsedMs = 0; ///< wall time of the step itself; 0 when it did not run
-    /// The figures behind `detail` (addresses, RTTs, certificate expiry...), so an export or a
-    /// script does not have to parse a sentence. Never holds a credential.
-    QJsonObject data;
-
-    [[nodiscard]] static QString statusName(Status status);
-    [[nodiscard]] QJsonObject toJson() const;
-};
-
-/// \brief What to check and how long each check may take.
-struct DiagnosticsConfig
-{
-    QUrl url;      ///< ws:// or wss:// server URL, as the client uses it
-    QString token; ///< bearer token; never logged or reported
-    QList<QSslCertificate> extraCaCertificates; ///< trusted in addition to the system CAs
-    /// Limit of each network step (DNS, TCP, TLS, upgrade, each HTTP request). A step that hits
-    /// it fails with a sentence saying so, so no step can hang the check.
-    int stepTimeoutMs = 10000;
-    /// After the upgrade, how long to wait for `welcome` (or an immediate close, which is how
-    /// the relay refuses a token) before calling the server a plain WebSocket server.
-    int welcomeWaitMs = 2000;
-    int pingCount = 5;
-    int pingTimeoutMs = 2000; ///< a pong later than this counts as lost
-    /// The channel the SSE and long-poll checks read: both endpoints refuse a request without
-    /// one, and a token may be allowed to read only some channels.
-    QString httpChannel = QStringLiteral("incidents");
-};
+class DnsProbe;
+class HttpProbe;
+class PingProbe;
+class TcpProbe;
+class TlsProbe;
+class WebSocketProbe;
 
 /// \brief A step-by-step link check for the Health page and `vigil-cli diagnose`: DNS, TCP,
 /// TLS, WebSocket upgrade, a ping burst and the HTTP fallback endpoints, each with its result
@@ -71,7 +32,10 @@ struct DiagnosticsConfig
 /// Everything runs on the event loop. A failed step skips only the steps that depend on it (no
 /// TCP: nothing else runs; no upgrade: no ping burst, but the HTTP endpoints are still
 /// checked). Skipped steps report stepFinished() without stepStarted().
-class Diagnostics : public QObject
+///
+/// This class sequences the steps and keeps their results; each check itself is a Probe
+/// (probedns.h, probetcp.h, probetls.h, probewebsocket.h, probeping.h, probehttp.h).
+class Diagnostics : public QObject, private ProbeHost
 {
     Q_OBJECT
 public:
@@ -107,40 +71,22 @@ Q_SIGNALS:
     void finished(bool allPassed);
 
 private:
+    // ProbeHost
+    bool beginStep(int index, int timeoutMs, std::function<void()> onTimeout) override;
+    void rearmStep(int timeoutMs, std::function<void()> onTimeout) override;
+    void finishStep(int index, DiagnosticStep::Status status, const QString &detail,
+                    const QJsonObject &data) override;
+    [[nodiscard]] int runningStep() const override { return m_current; }
+    [[nodiscard]] qint64 stepElapsedMs() const override { return m_stepClock.elapsed(); }
+
     void resetSteps();
     void scheduleAdvance();
     void advance();
+    void runStep(int index);
     [[nodiscard]] QString blockedBy(int index) const;
-    /// Marks `index` running and arms its timeout; false when a slot cancelled the check.
-    bool begin(int index, int timeoutMs, std::function<void()> onTimeout);
-    void rearm(int timeoutMs, std::function<void()> onTimeout);
-    void finishStep(int index, DiagnosticStep::Status status, const QString &detail,
-                    const QJsonObject &data = {});
     void skip(int index, const QString &reason);
     void endRun();
     void releaseConnections();
-    void dropTcp();
-    void dropSocket();
-    void dropReply();
-
-    void runDns();
-    void runTcp();
-    void runTls();
-    void runWebSocket();
-    void failUpgrade();
-    void runPing();
-    void sendNextPing();
-    void onPong(const QByteArray &payload);
-    void finishPing(const QString &problem);
-    void runHttp(int index, const QString &path, const QUrlQuery &query);
-    void onHttpData(int index);
-    void onHttpFinished(int index);
-
-    [[nodiscard]] bool secure() const;
-    [[nodiscard]] QString host() const;
-    [[nodiscard]] int port() const;
-    [[nodiscard]] QSslConfiguration tlsConfiguration() const;
-    [[nodiscard]] QNetworkRequest httpRequest(const QString &path, const QUrlQuery &query) const;
 
     DiagnosticsConfig m_config;
     QList<DiagnosticStep> m_steps;
@@ -156,21 +102,13 @@ private:
     QTimer m_timeout;
     std::function<void()> m_onTimeout;
 
-    int m_lookupId = -1;
-    QPointer<QTcpSocket> m_tcp;
-    QList<QSslError> m_sslErrors;
-    QPointer<QWebSocket> m_socket;
-    bool m_upgraded = false;
-    qint64 m_upgradeMs = 0;
-    QNetworkAccessManager *m_network = nullptr;
-    QPointer<QNetworkReply> m_reply;
-    bool m_streamHeardFrom = false;
-
-    int m_pingsSent = 0;
-    int m_pingsLost = 0;
-    QByteArray m_pingPayload;
-    QElapsedTimer m_pingClock;
-    QList<double> m_rtts;
+    // Children, created with this object; each reads m_config when it runs.
+    DnsProbe *m_dns;
+    TcpProbe *m_tcp;
+    TlsProbe *m_tls;
+    WebSocketProbe *m_webSocket;
+    PingProbe *m_ping;
+    HttpProbe *m_http;
 };
 
 } // namespace vigil

@@ -2,6 +2,7 @@
 
 #include "protocol/logging.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkReply>
@@ -50,7 +51,10 @@ std::shared_ptr<BoundedBody> collectBounded(QNetworkReply *reply, qint64 cap)
 
 QString tooLargeText(const char *what, qint64 cap)
 {
-    return QStringLiteral("%1 was larger than %2 bytes: dropped").arg(QLatin1String(what)).arg(cap);
+    return QCoreApplication::translate("vigil::HttpTransport",
+                                       "%1 was larger than %2 bytes: dropped")
+        .arg(QCoreApplication::translate("vigil::HttpTransport", what))
+        .arg(cap);
 }
 
 // The SSE `id:` of a Vigil server is "<channel>:<seq>".
@@ -79,7 +83,8 @@ HttpTransport::HttpTransport(Settings settings, QObject *parent)
     m_pollTimer.setSingleShot(true);
     connect(&m_silence, &QTimer::timeout, this, [this] {
         if (m_running && m_mode == Mode::Sse && !m_streamHeardFrom)
-            Q_EMIT streamSilent();
+            switchToPolling(tr("the event stream is buffered on the way, polling "
+                               "instead"));
     });
     connect(&m_pollTimer, &QTimer::timeout, this, &HttpTransport::poll);
 }
@@ -174,9 +179,14 @@ void HttpTransport::openStream()
         if (!m_running || reply != m_stream)
             return;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        Q_EMIT failed(status >= 400
-                          ? QStringLiteral("the event stream was refused (HTTP %1)").arg(status)
-                          : QStringLiteral("the event stream ended: %1").arg(reply->errorString()),
+        if (status >= 400 && status != 401) {
+            // The server (or a proxy) answered but refused the event stream: long-polling is
+            // plain requests.
+            switchToPolling(tr("the event stream was refused, polling instead"));
+            return;
+        }
+        Q_EMIT failed(status >= 400 ? tr("the event stream was refused (HTTP %1)").arg(status)
+                                    : tr("the event stream ended: %1").arg(reply->errorString()),
                       status);
     });
     m_silence.start(m_settings.sseSilenceMs);
@@ -215,7 +225,11 @@ void HttpTransport::onStreamData()
             }
             Q_EMIT messageSkipped(channel, seq, event.bytes);
         } else {
-            Q_EMIT envelopeReceived(event.data);
+            const ParseResult parsed = parseEnvelope(event.data, m_settings.maxMessageBytes);
+            if (parsed.ok())
+                Q_EMIT envelopeReceived(parsed.envelope, event.data.size());
+            else
+                Q_EMIT badFrame(parsed.error.message, event.data.size());
         }
         // Restarted from a slot: the new stream brings the rest again.
         return generation == m_generation && m_running;
@@ -224,6 +238,37 @@ void HttpTransport::onStreamData()
         const QString why = m_sse.error();
         stop();
         Q_EMIT protocolViolation(why);
+    }
+}
+
+void HttpTransport::switchToPolling(const QString &why)
+{
+    start(Mode::Poll, m_channels, m_since);
+    Q_EMIT switchedToPolling(why);
+}
+
+void HttpTransport::emitElements(const QList<QByteArray> &elements,
+                                 std::optional<quint64> generation)
+{
+    for (const QByteArray &element : elements) {
+        if (element.size() > m_settings.maxMessageBytes) {
+            // Skip it and move past it, or the next poll brings it again, for ever.
+            const QJsonObject o = QJsonDocument::fromJson(element).object();
+            const QString channel = o.value(QStringLiteral("channel")).toString();
+            const qint64 seq = qint64(o.value(QStringLiteral("seq")).toDouble(-1));
+            const bool known = isValidChannelName(channel) && seq >= 0;
+            if (known)
+                notePosition(channel, seq);
+            Q_EMIT messageSkipped(known ? channel : QString(), known ? seq : -1, element.size());
+        } else {
+            const ParseResult parsed = parseEnvelope(element, m_settings.maxMessageBytes);
+            if (parsed.ok())
+                Q_EMIT envelopeReceived(parsed.envelope, element.size());
+            else
+                Q_EMIT badFrame(parsed.error.message, element.size());
+        }
+        if (generation && (*generation != m_generation || !m_running))
+            return; // restarted from a slot: the rest comes again
     }
 }
 
@@ -271,7 +316,8 @@ void HttpTransport::onPollFinished(QNetworkReply *reply, qint64 startedMs,
     m_poll = nullptr;
     if (body->tooLarge) {
         stop();
-        Q_EMIT protocolViolation(tooLargeText("a poll answer", m_settings.maxBodyBytes));
+        Q_EMIT protocolViolation(tooLargeText(
+            QT_TRANSLATE_NOOP("vigil::HttpTransport", "a poll answer"), m_settings.maxBodyBytes));
         return;
     }
     body->bytes += reply->readAll();
@@ -279,9 +325,8 @@ void HttpTransport::onPollFinished(QNetworkReply *reply, qint64 startedMs,
     if (reply->error() != QNetworkReply::NoError || status != 200) {
         // Back off: fewer requests against a struggling server or network.
         m_pollInterval = std::min(m_settings.pollMaxMs, m_pollInterval * 2);
-        Q_EMIT failed(status >= 400
-                          ? QStringLiteral("the poll was refused (HTTP %1)").arg(status)
-                          : QStringLiteral("the poll failed: %1").arg(reply->errorString()),
+        Q_EMIT failed(status >= 400 ? tr("the poll was refused (HTTP %1)").arg(status)
+                                    : tr("the poll failed: %1").arg(reply->errorString()),
                       status);
         return;
     }
@@ -291,34 +336,19 @@ void HttpTransport::onPollFinished(QNetworkReply *reply, qint64 startedMs,
     Q_EMIT answered();
     if (generation != m_generation || !m_running)
         return;
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(body->bytes, &parseError);
+    QList<QByteArray> elements;
+    const bool isArray = splitJsonArray(body->bytes, &elements);
     body->bytes = QByteArray();
-    if (parseError.error != QJsonParseError::NoError || !document.isArray()) {
-        Q_EMIT protocolError(QStringLiteral("a poll answer was not a JSON array"));
+    if (!isArray) {
+        Q_EMIT protocolError(tr("a poll answer was not a JSON array"));
         if (generation != m_generation || !m_running)
             return;
     }
-    const QJsonArray items = document.array();
-    for (const QJsonValue &item : items) {
-        const QByteArray frame = QJsonDocument(item.toObject()).toJson(QJsonDocument::Compact);
-        if (frame.size() > m_settings.maxMessageBytes) {
-            // Skip it and move past it, or the next poll brings it again, for ever.
-            const QJsonObject o = item.toObject();
-            const QString channel = o.value(QStringLiteral("channel")).toString();
-            const qint64 seq = qint64(o.value(QStringLiteral("seq")).toDouble(-1));
-            const bool known = isValidChannelName(channel) && seq >= 0;
-            if (known)
-                notePosition(channel, seq);
-            Q_EMIT messageSkipped(known ? channel : QString(), known ? seq : -1, frame.size());
-        } else {
-            Q_EMIT envelopeReceived(frame);
-        }
-        if (generation != m_generation || !m_running)
-            return; // restarted from a slot (a new epoch, a Reload): the rest comes again
-    }
+    emitElements(elements, generation);
+    if (generation != m_generation || !m_running)
+        return; // restarted from a slot (a new epoch, a Reload): the rest comes again
     const qint64 took = m_clock.elapsed() - startedMs;
-    if (!items.isEmpty()) {
+    if (!elements.isEmpty()) {
         schedulePoll(0); // data keeps coming: ask again at once
         return;
     }
@@ -341,7 +371,9 @@ void HttpTransport::post(const Envelope &envelope)
         reply->deleteLater();
         if (body->tooLarge) {
             // The message may have arrived; the outbox keeps it until an ack says so.
-            Q_EMIT protocolError(tooLargeText("the answer to a posted message", smallAnswerCap()));
+            Q_EMIT protocolError(tooLargeText(
+                QT_TRANSLATE_NOOP("vigil::HttpTransport", "the answer to a posted message"),
+                smallAnswerCap()));
             return;
         }
         if (reply->error() != QNetworkReply::NoError) {
@@ -350,9 +382,12 @@ void HttpTransport::post(const Envelope &envelope)
             return; // the outbox keeps it; the drainer sends it again
         }
         body->bytes += reply->readAll();
-        const QJsonArray answers = QJsonDocument::fromJson(body->bytes).array();
-        for (const QJsonValue &a : answers)
-            Q_EMIT envelopeReceived(QJsonDocument(a.toObject()).toJson(QJsonDocument::Compact));
+        // The acks, as an array; one envelope alone is taken as well. Whatever else comes is
+        // left alone: the outbox keeps the message until an ack arrives some other way.
+        QList<QByteArray> answers;
+        if (!splitJsonArray(body->bytes, &answers) && body->bytes.trimmed().startsWith('{'))
+            answers = {body->bytes.trimmed()};
+        emitElements(answers, std::nullopt);
     });
 }
 
@@ -367,7 +402,8 @@ void HttpTransport::probeHealth(int timeoutMs)
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (body->tooLarge)
-            Q_EMIT healthFailed(tooLargeText("the health answer", smallAnswerCap()));
+            Q_EMIT healthFailed(tooLargeText(
+                QT_TRANSLATE_NOOP("vigil::HttpTransport", "the health answer"), smallAnswerCap()));
         else if (reply->error() == QNetworkReply::NoError && status == 200)
             Q_EMIT rttMeasured(m_clock.elapsed() - started);
         else

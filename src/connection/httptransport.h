@@ -16,6 +16,7 @@
 #include <QUrlQuery>
 
 #include <memory>
+#include <optional>
 
 class QNetworkReply;
 
@@ -91,8 +92,11 @@ public:
     [[nodiscard]] static QUrl httpBaseFor(const QUrl &webSocketUrl);
 
 Q_SIGNALS:
-    /// Any envelope from the server: data, `ack`, `error`, `subscribed`.
-    void envelopeReceived(const QByteArray &frame);
+    /// Any envelope from the server (data, `ack`, `error`, `subscribed`), parsed once;
+    /// `bytes` is its size as sent.
+    void envelopeReceived(const vigil::Envelope &envelope, qint64 bytes);
+    /// An element of an answer or an event that is not a valid envelope.
+    void badFrame(const QString &why, qint64 bytes);
     void streamOpened();
     /// The server itself answered: the event stream delivered its first bytes, or a poll was
     /// answered with 200. Until then nothing proves that HTTP works.
@@ -100,12 +104,16 @@ Q_SIGNALS:
     /// The server named its history (the `Vigil-Epoch` response header). Emitted before the
     /// messages of that response; a start() from a slot drops the rest of that response.
     void epochSeen(const QString &epoch);
-    /// SSE delivered nothing: probably buffered by a proxy. The manager switches to polling.
-    void streamSilent();
+    /// The event stream did not work (refused, or silent: buffered by a proxy on the way), so
+    /// the transport went on by long-polling, from the same positions. `why` says what
+    /// happened.
+    void switchedToPolling(const QString &why);
     void rttMeasured(qint64 ms);
     /// A health round trip failed or timed out: a lost heartbeat.
     void healthFailed(const QString &reason);
     /// A request failed: auth (401), forbidden, network... `httpStatus` 0 for network errors.
+    /// An event stream refused with another 4xx/5xx status is no failure: the transport polls
+    /// instead (switchedToPolling()).
     void failed(const QString &reason, int httpStatus);
     /// The server broke the protocol in a way that ends the transport (an answer or an event
     /// past its size limit): the transport has stopped; the manager treats it as a failure.
@@ -122,6 +130,10 @@ private:
     QString sinceParameter() const;
     void openStream();
     void onStreamData();
+    void switchToPolling(const QString &why);
+    /// Hands on each element of a JSON array answer (a poll, the answer to a post). With a
+    /// `generation`, stops when a slot restarted the transport (the rest comes again).
+    void emitElements(const QList<QByteArray> &elements, std::optional<quint64> generation);
     void schedulePoll(int delayMs);
     void poll();
     void onPollFinished(QNetworkReply *reply, qint64 startedMs,

@@ -85,4 +85,13 @@ QString gradeRecommendation(QualityGrade grade)
     return {};
 }
 
+QString linkRecommendation(bool linked, QualityGrade grade)
+{
+    if (linked)
+        return gradeRecommendation(grade);
+    return QCoreApplication::translate("Quality",
+                                       "Not connected: nothing answers, so there is nothing to "
+                                       "measure. Queued actions wait in the outbox.");
+}
+
 } // namespace vigil

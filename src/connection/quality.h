@@ -14,5 +14,8 @@ enum class QualityGrade { Unknown, Excellent, Good, Fair, Poor, Critical };
 [[nodiscard]] QString gradeName(QualityGrade grade);
 /// One line telling the operator what the grade means for their work.
 [[nodiscard]] QString gradeRecommendation(QualityGrade grade);
+/// What to tell the operator: the grade's advice while a transport carries messages, and that
+/// nothing can be measured while none does.
+[[nodiscard]] QString linkRecommendation(bool linked, QualityGrade grade);
 
 } // namespace vigil

@@ -22,4 +22,15 @@ int ReconnectPolicy::delayMs(int attempt, const std::function<double()> &uniform
     return static_cast<int>(std::lround(ceiling * (1.0 - spread) + u * spread * ceiling));
 }
 
+int ReconnectPolicy::delayAfterClose(int closeCode, int attempt,
+                                     const std::function<double()> &uniform01,
+                                     int rateLimitedMinMs) const
+{
+    if (closeCode == 1001 || closeCode == 1012)
+        return delayMs(1, uniform01);
+    if (closeCode == 4429)
+        return rateLimitedMinMs + delayMs(attempt, uniform01);
+    return delayMs(attempt, uniform01);
+}
+
 } // namespace vigil

@@ -26,6 +26,12 @@ struct ReconnectPolicy
     [[nodiscard]] int ceilingMs(int attempt) const;
     /// The delay to use; `uniform01` returns a number in [0, 1) (injected so tests are exact).
     [[nodiscard]] int delayMs(int attempt, const std::function<double()> &uniform01) const;
+    /// The delay before attempt `attempt` after a link closed with `closeCode` (-1: no code).
+    /// A server restarting on purpose (1001, 1012) is retried promptly, still jittered; one
+    /// that is rate limiting (4429) gets at least `rateLimitedMinMs` more.
+    [[nodiscard]] int delayAfterClose(int closeCode, int attempt,
+                                      const std::function<double()> &uniform01,
+                                      int rateLimitedMinMs) const;
 };
 
 } // namespace vigil

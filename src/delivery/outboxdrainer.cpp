@@ -16,7 +16,8 @@ namespace {
 bool isPermanent(const QString &code)
 {
     return code == u"bad_message" || code == u"forbidden_channel" || code == u"too_large" ||
-           code == u"unknown_type";
+           code == u"unknown_type" || code == u"not_found" || code == u"invalid_action" ||
+           code == u"conflict";
 }
 
 } // namespace
@@ -145,6 +146,8 @@ void OutboxDrainer::pump()
     }
     const int sent = int(sentIds.size());
     m_outbox->markSentLater(sentIds);
+    if (!sentIds.isEmpty())
+        Q_EMIT written(sentIds);
     if (!writtenIds.isEmpty()) {
         m_outbox->markDeliveredLater(writtenIds);
         for (const QString &id : std::as_const(writtenIds))
@@ -235,9 +238,7 @@ void OutboxDrainer::checkAckTimeouts()
     }
     for (const QString &id : std::as_const(late)) {
         m_inFlight.remove(id);
-        fail(id,
-             QStringLiteral("no acknowledgement within %1 s").arg(m_policy.ackTimeoutMs / 1000.0),
-             false);
+        fail(id, tr("no acknowledgement within %1 s").arg(m_policy.ackTimeoutMs / 1000.0), false);
     }
     if (m_inFlight.isEmpty())
         m_ackTimer.stop();

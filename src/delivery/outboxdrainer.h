@@ -53,6 +53,8 @@ public:
     void setRandomSource(std::function<double()> uniform01) { m_uniform01 = std::move(uniform01); }
 
 Q_SIGNALS:
+    /// Written to the connection (an ack, or a refusal, comes later).
+    void written(const QStringList &ids);
     void delivered(const QString &id);
     void failed(const QString &id, const QString &reason, bool deadLettered);
     /// Nothing ready to send and nothing waiting for an ack.

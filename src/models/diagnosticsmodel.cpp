@@ -1,8 +1,30 @@
 #include "diagnosticsmodel.h"
 
 #include "connection/connectionmanager.h"
+#include "rowroles.h"
 
 namespace vigil {
+
+namespace {
+const RowRoles<DiagnosticStep> &stepRoles()
+{
+    using M = DiagnosticsModel;
+    using R = DiagnosticStep;
+    static const RowRoles<R> roles = {
+        {M::IdRole, "stepId", [](const R &r) { return r.id; }},
+        {M::TitleRole, "title", [](const R &r) { return r.title; }},
+        {M::StatusRole, "status", [](const R &r) { return R::statusName(r.status); }},
+        {M::ResultRole, "result", [](const R &r) { return r.detail; }},
+        // -1 while the step has not run (pending, or skipped).
+        {M::ElapsedRole, "elapsedMs",
+         [](const R &r) {
+             const bool ran = r.status != R::Pending && r.status != R::Skipped;
+             return ran ? r.elapsedMs : qint64(-1);
+         }},
+    };
+    return roles;
+}
+} // namespace
 
 DiagnosticsModel::DiagnosticsModel(QObject *parent)
     : QAbstractListModel(parent)
@@ -63,33 +85,14 @@ QVariant DiagnosticsModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const DiagnosticStep &step = m_diagnostics->steps().at(index.row());
-    switch (role) {
-    case IdRole:
-        return step.id;
-    case Qt::DisplayRole:
-    case TitleRole:
-        return step.title;
-    case StatusRole:
-        return DiagnosticStep::statusName(step.status);
-    case ResultRole:
-        return step.detail;
-    case ElapsedRole:
-        return step.status == DiagnosticStep::Pending || step.status == DiagnosticStep::Skipped
-                   ? qint64(-1)
-                   : step.elapsedMs;
-    default:
-        return {};
-    }
+    // DisplayRole shows the title, for plain views and the model tester.
+    return readRole(stepRoles(), m_diagnostics->steps().at(index.row()),
+                    role == Qt::DisplayRole ? int(TitleRole) : role);
 }
 
 QHash<int, QByteArray> DiagnosticsModel::roleNames() const
 {
-    return {{IdRole, "stepId"},
-            {TitleRole, "title"},
-            {StatusRole, "status"},
-            {ResultRole, "result"},
-            {ElapsedRole, "elapsedMs"}};
+    return roleNamesOf(stepRoles());
 }
 
 bool DiagnosticsModel::running() const

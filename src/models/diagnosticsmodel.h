@@ -21,12 +21,12 @@ class ConnectionManager;
 /// \brief The Health page's "Run diagnostics": the steps of a Diagnostics check of the
 /// current server, as a list the page shows while it runs.
 ///
-/// Roles: `stepId` (dns, tcp, tls, websocket, ping, http-...), `title`, `status` (pending,
-/// running, passed, failed, skipped), `result` (one sentence), `elapsedMs` (-1 before the
-/// step ran). Eight rows at most and a handful of changes per run, so each change is
-/// published at once. The results belong to one server: another session's server clears them
-/// (and cancels a check still running), so the panel never shows one server's results under
-/// another's name.
+/// Rows are the DiagnosticStep of the check; roles `stepId` (dns, tcp, tls, websocket, ping,
+/// http-...), `title`, `status` (pending, running, passed, failed, skipped), `result` (one
+/// sentence), `elapsedMs` (-1 before the step ran), one table in diagnosticsmodel.cpp. Eight rows
+/// at most and a handful of changes per run, so each change is published at once. The results
+/// belong to one server: another session's server clears them (and cancels a check still running),
+/// so the panel never shows one server's results under another's name.
 class DiagnosticsModel : public QAbstractListModel, public CppOwnedSingleton<DiagnosticsModel>
 {
     Q_OBJECT

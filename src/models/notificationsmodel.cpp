@@ -11,11 +11,25 @@ namespace {
 // Marks kept in memory without a store (or between reloads from it): enough for weeks of
 // clicks, small enough that a console left open does not grow without end.
 constexpr int kMarksInMemory = 10000;
+
+RowRoles<Notification> notificationRoles()
+{
+    using M = NotificationsModel;
+    using R = Notification;
+    return {
+        {M::IdRole, "notificationId", [](const R &r) { return r.id; }},
+        {M::TitleRole, "title", [](const R &r) { return r.title; }},
+        {M::MessageRole, "message", [](const R &r) { return r.message; }},
+        {M::SeverityRole, "severity", [](const R &r) { return r.severity; }},
+        {M::TimestampRole, "timestamp", [](const R &r) { return r.timestamp; }},
+        {M::ReadRole, "read", [](const R &r) { return r.read; }},
+    };
+}
 } // namespace
 
 NotificationsModel::NotificationsModel(QObject *parent, int capacity)
-    : LiveListModel(parent, {"notificationId", "title", "message", "severity", "timestamp", "read"},
-                    capacity)
+    : LiveListModel(parent, capacity)
+    , m_rows(this, notificationRoles())
 {}
 
 void NotificationsModel::setStateStore(NotificationStateStore *store, const QString &serverKey)
@@ -45,35 +59,35 @@ void NotificationsModel::loadMarks()
 void NotificationsModel::record(const Envelope &e)
 {
     const QJsonObject p = e.payload.toObject();
-    QString id, title, message, severity;
+    Notification item;
     if (e.type == u"notification") {
-        id = p.value(QStringLiteral("id")).toString(e.id);
-        title = p.value(QStringLiteral("title")).toString();
-        message = p.value(QStringLiteral("message")).toString();
-        severity = p.value(QStringLiteral("severity")).toString(QStringLiteral("info"));
+        item.id = p.value(QStringLiteral("id")).toString(e.id);
+        item.title = p.value(QStringLiteral("title")).toString();
+        item.message = p.value(QStringLiteral("message")).toString();
+        item.severity = p.value(QStringLiteral("severity")).toString(QStringLiteral("info"));
     } else if (e.type == u"alert.raised" &&
                p.value(QStringLiteral("severity")).toString() == u"critical") {
-        id = p.value(QStringLiteral("alertId")).toString(e.id);
-        title = p.value(QStringLiteral("title")).toString();
-        message = p.value(QStringLiteral("source")).toString();
-        severity = QStringLiteral("critical");
+        item.id = p.value(QStringLiteral("alertId")).toString(e.id);
+        item.title = p.value(QStringLiteral("title")).toString();
+        item.message = p.value(QStringLiteral("source")).toString();
+        item.severity = QStringLiteral("critical");
     } else {
         return;
     }
-    if (id.isEmpty() || m_dismissed.contains(id) || known(id))
+    if (item.id.isEmpty() || m_dismissed.contains(item.id) || m_rows.known(item.id))
         return; // dismissed, or already shown: a replay or a repeat keeps its read state
-    const qint64 at = e.timestamp ? e.timestamp : QDateTime::currentMSecsSinceEpoch();
-    const bool read = m_read.contains(id);
-    upsert({id, title, message, severity, at, read});
-    if (severity == u"critical" && !read) // the operator has seen it already
-        Q_EMIT criticalArrived(title, message);
+    item.timestamp = e.timestamp ? e.timestamp : QDateTime::currentMSecsSinceEpoch();
+    item.read = m_read.contains(item.id);
+    m_rows.upsert(item);
+    if (item.severity == u"critical" && !item.read) // the operator has seen it already
+        Q_EMIT criticalArrived(item.title, item.message);
 }
 
 void NotificationsModel::afterFlush()
 {
     int unread = 0;
-    for (const Row &row : rows())
-        unread += !row.at(ReadRole - IdRole).toBool();
+    for (const Notification &row : m_rows.all())
+        unread += !row.read;
     if (unread == m_unread)
         return;
     m_unread = unread;
@@ -105,14 +119,14 @@ void NotificationsModel::remember(const QStringList &ids, bool dismissed)
     }
     // In memory only: keep what the list shows, forget the marks of items long gone.
     m_dismissed.clear();
-    m_read.removeIf([this](const QString &id) { return !known(id); });
+    m_read.removeIf([this](const QString &id) { return !m_rows.known(id); });
 }
 
 void NotificationsModel::markRead(const QString &notificationId)
 {
-    if (rowFor(notificationId).isEmpty())
+    if (!m_rows.known(notificationId)) // shown, or arriving in this frame
         return;
-    upsert({notificationId, {}, {}, {}, {}, true});
+    m_rows.update(notificationId, [](Notification &row) { row.read = true; });
     flush(); // the operator's click shows at once
     if (!m_read.contains(notificationId))
         remember({notificationId}, false);
@@ -120,11 +134,12 @@ void NotificationsModel::markRead(const QString &notificationId)
 
 void NotificationsModel::markAllRead()
 {
+    flush(); // "all" includes what arrived in this frame
     QStringList ids;
-    for (const Row &row : rows()) {
-        if (!row.at(ReadRole - IdRole).toBool()) {
-            upsert({row.constFirst(), {}, {}, {}, {}, true});
-            ids.append(row.constFirst().toString());
+    for (const Notification &row : m_rows.all()) {
+        if (!row.read) {
+            m_rows.update(row.id, [](Notification &item) { item.read = true; });
+            ids.append(row.id);
         }
     }
     flush();
@@ -133,8 +148,8 @@ void NotificationsModel::markAllRead()
 
 void NotificationsModel::dismiss(const QString &notificationId)
 {
-    const bool shown = known(notificationId);
-    remove(notificationId);
+    const bool shown = m_rows.known(notificationId);
+    m_rows.remove(notificationId);
     flush();
     if (shown)
         remember({notificationId}, true);

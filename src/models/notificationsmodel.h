@@ -13,16 +13,28 @@ namespace vigil {
 
 class NotificationStateStore;
 
+/// One item of the notifications centre.
+struct Notification
+{
+    QString id;
+    QString title;
+    QString message;
+    QString severity; ///< info, low, medium, high, critical, ...
+    qint64 timestamp = 0;
+    bool read = false;
+};
+
 /// \brief The notifications centre: `notification` envelopes and critical alerts, newest
 /// first, with read state remembered per server.
 ///
-/// Roles: `notificationId`, `title`, `message`, `severity` (info, low, medium, high,
-/// critical, ...), `timestamp` (ms), `read` (bool). A LiveListModel: new items are inserted in
-/// one batch per frame and the list keeps at most `capacity` items, dropping the oldest. The
-/// operator's actions (mark read, dismiss) are published at once and recorded for the current
-/// server (setStateStore()), so a replayed or repeated item comes back read, and a dismissed
-/// one never comes back.
-class NotificationsModel : public LiveListModel, public CppOwnedSingleton<NotificationsModel>
+/// Rows are Notification; roles `notificationId`, `title`, `message`, `severity`,
+/// `timestamp` (ms), `read` (bool), one table in notificationsmodel.cpp. A LiveListModel: new
+/// items are inserted in one batch per frame and the list keeps at most `capacity` items,
+/// dropping the oldest. The operator's actions (mark read, dismiss) are published at once and
+/// recorded for the current server (setStateStore()), so a replayed or repeated item comes
+/// back read, and a dismissed one never comes back.
+// The base is named with its namespace for qmltyperegistrar (see feedmodels.h).
+class NotificationsModel : public vigil::LiveListModel, public CppOwnedSingleton<NotificationsModel>
 {
     Q_OBJECT
     QML_ELEMENT
@@ -43,6 +55,8 @@ public:
     explicit NotificationsModel(QObject *parent, int capacity = 500);
 
     [[nodiscard]] int unreadCount() const { return m_unread; }
+    /// The rows, shown and queued (read only).
+    [[nodiscard]] const LiveRows<Notification> &rows() const { return m_rows; }
 
     /// Which server the items come from, and where its marks are kept (`store` may be null or
     /// closed: the marks are then kept in memory only; not owned). Another server empties the
@@ -58,8 +72,11 @@ public:
         return {QStringLiteral("notifications"), QStringLiteral("alerts")};
     }
 
+    /// Marks one item read (also one still queued for this frame); shown at once.
     Q_INVOKABLE void markRead(const QString &notificationId);
+    /// Marks every item read, including those queued for this frame; shown at once.
     Q_INVOKABLE void markAllRead();
+    /// Removes an item for good: a replay or a repeat of it is ignored from now on.
     Q_INVOKABLE void dismiss(const QString &notificationId);
 
 Q_SIGNALS:
@@ -74,6 +91,7 @@ private:
     void remember(const QStringList &ids, bool dismissed);
     void loadMarks();
 
+    LiveRows<Notification> m_rows;
     int m_unread = 0;
     NotificationStateStore *m_store = nullptr;
     QString m_server;

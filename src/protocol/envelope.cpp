@@ -220,6 +220,67 @@ bool operator==(const Envelope &a, const Envelope &b)
            a.timestamp == b.timestamp && a.priority == b.priority && a.seq == b.seq;
 }
 
+bool splitJsonArray(const QByteArray &text, QList<QByteArray> *elements)
+{
+    const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    const qsizetype n = text.size();
+    qsizetype i = 0;
+    const auto skipSpace = [&] {
+        while (i < n && isSpace(text.at(i)))
+            ++i;
+    };
+    elements->clear();
+    skipSpace();
+    if (i >= n || text.at(i) != '[')
+        return false;
+    ++i;
+    skipSpace();
+    if (i < n && text.at(i) == ']') {
+        ++i;
+        skipSpace();
+        return i == n;
+    }
+    while (i < n) {
+        const qsizetype start = i;
+        int depth = 0;
+        bool inString = false;
+        for (; i < n; ++i) {
+            const char c = text.at(i);
+            if (inString) {
+                if (c == '\\')
+                    ++i; // the escaped character cannot end the string
+                else if (c == '"')
+                    inString = false;
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                ++depth;
+            } else if (c == '}' || c == ']') {
+                if (depth == 0)
+                    break;
+                --depth;
+            } else if (c == ',' && depth == 0) {
+                break;
+            }
+        }
+        if (i >= n)
+            return false; // unterminated
+        const QByteArray element = text.mid(start, i - start).trimmed();
+        if (element.isEmpty())
+            return false;
+        elements->append(element);
+        if (text.at(i) == ']') {
+            ++i;
+            skipSpace();
+            return i == n;
+        }
+        if (text.at(i) != ',')
+            return false; // a '}' closing nothing
+        ++i;
+    }
+    return false;
+}
+
 ParseResult parseEnvelope(const QByteArray &frame, qsizetype maxBytes)
 {
     if (maxBytes > 0 && frame.size() > maxBytes) {

@@ -78,6 +78,10 @@ struct ParseResult
 /// Parses and validates one frame. Checks the size first, so an oversize frame is never decoded.
 [[nodiscard]] ParseResult parseEnvelope(const QByteArray &frame,
                                         qsizetype maxBytes = kDefaultMaxMessageBytes);
+/// Cuts a JSON array (an HTTP answer carrying envelopes) into its elements' texts, as sent,
+/// without decoding them: each is then parsed once, by parseEnvelope(), with its own size
+/// limit. False when `text` is not one JSON array (unbalanced, unterminated, trailing data).
+[[nodiscard]] bool splitJsonArray(const QByteArray &text, QList<QByteArray> *elements);
 /// Validates an already-decoded JSON object (used for arrays of envelopes in HTTP bodies).
 [[nodiscard]] ParseResult envelopeFromJson(const QJsonObject &object);
 

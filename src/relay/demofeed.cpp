@@ -290,6 +290,43 @@ void DemoFeed::chatTick()
            {QStringLiteral("timestamp"), now()}});
 }
 
+void DemoFeed::answerOperator(const QJsonObject &payload, const QString &messageId,
+                              const QString &sender)
+{
+    // No draw from the generator here: what an operator does never changes the seeded story.
+    const QString conversation = payload.value(QStringLiteral("conversationId")).toString();
+    if (conversation.isEmpty())
+        return;
+    const QString id = payload.value(QStringLiteral("id")).toString(messageId);
+    const QString from = payload.value(QStringLiteral("senderId")).toString(sender);
+    const auto colleague = std::find_if(kOperators.begin(), kOperators.end(),
+                                        [&](const QString &o) { return o != from && o != sender; });
+    const QJsonObject receipt{{QStringLiteral("conversationId"), conversation},
+                              {QStringLiteral("messageIds"), QJsonArray{id}},
+                              {QStringLiteral("by"), *colleague}};
+    later(kColleagueDeliveredTicks, QStringLiteral("chat.delivered"), QStringLiteral("chat"),
+          receipt);
+    later(kColleagueReadTicks, QStringLiteral("chat.read"), QStringLiteral("chat"), receipt);
+}
+
+void DemoFeed::followIncident(const QJsonObject &payload)
+{
+    const QString id = payload.value(QStringLiteral("incidentId")).toString();
+    const auto found = std::find_if(m_incidents.begin(), m_incidents.end(),
+                                    [&](const Incident &i) { return i.id == id; });
+    if (found == m_incidents.end())
+        return; // not one of the scenario's: the operator alone drives it
+    const QJsonObject data = payload.value(QStringLiteral("data")).toObject();
+    found->title = data.value(QStringLiteral("title")).toString(found->title);
+    found->severity = data.value(QStringLiteral("severity")).toString(found->severity);
+    found->status = data.value(QStringLiteral("status")).toString(found->status);
+    found->assignedTo = data.value(QStringLiteral("assignedTo")).toString(found->assignedTo);
+    if (found->status == u"resolved")
+        m_incidents.erase(found);
+    else if (!found->assignedTo.isEmpty())
+        found->stage = std::max(found->stage, 1); // taken: the scenario does not take it again
+}
+
 void DemoFeed::alertsTick()
 {
     if (!m_activeAlerts.isEmpty() && chance(0.5)) {

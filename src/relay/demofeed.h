@@ -26,7 +26,19 @@ public:
     void step();
     [[nodiscard]] int agentCount() const { return int(m_agents.size()); }
 
+    /// An operator's chat message was published (`payload` as sent, `messageId` the envelope's
+    /// id, `sender` the operator's user): a colleague receives it, then reads it.
+    void answerOperator(const QJsonObject &payload, const QString &messageId,
+                        const QString &sender);
+    /// An operator action changed an incident (`payload`: the confirming update): the scenario
+    /// follows it, so it never contradicts the operator (a resolved incident stays resolved).
+    void followIncident(const QJsonObject &payload);
+
     static constexpr int kTickMs = 100;
+    /// The colleague's delivery receipt for an operator's chat message follows after this...
+    static constexpr int kColleagueDeliveredTicks = 5;
+    /// ...and the read receipt after this.
+    static constexpr int kColleagueReadTicks = 20;
 
 Q_SIGNALS:
     void message(const QString &type, const QString &channel, const QJsonObject &payload);

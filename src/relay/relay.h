@@ -2,6 +2,7 @@
 
 #include "principal.h"
 #include "protocol/envelope.h"
+#include "ratebucket.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -21,10 +22,16 @@ class QWebSocket;
 
 namespace vigil {
 
+class ChannelHistory;
 class DemoFeed;
 class HttpFrontend;
 class LogThrottle;
-class RelayStore;
+class OperatorActions;
+class WebSocketSessions;
+
+/// The channel of the protocol's own messages (welcome, subscribe, error...): no client
+/// publishes or subscribes to it.
+inline const QString kSystemChannel = QStringLiteral("system");
 
 /// \brief Settings of a relay instance. Every limit is a setting so tests can scale it down.
 struct RelayConfig
@@ -72,10 +79,13 @@ struct RelayConfig
 };
 
 /// \brief The server side of the Vigil protocol: authentication and channel authorization,
-/// welcome, ping/pong, subscribe with replay, acks with de-duplication, fan-out with a
-/// per-channel sequence number, hardening against misbehaving clients, and health figures.
-/// HTTP (the fallback transports and the JSON endpoints) is served by HttpFrontend on the
-/// same port; both paths share this class's rules.
+/// acks with de-duplication, publishing with a per-channel sequence number, rate limits, and
+/// health figures.
+///
+/// The rules both paths share live here; the paths themselves are HttpFrontend (HTTP: the
+/// fallback transports and the JSON endpoints) and WebSocketSessions (welcome, ping/pong,
+/// subscribe with replay, fan-out, hardening against misbehaving clients), on the same port.
+/// What was published is kept by ChannelHistory.
 class Relay : public QObject
 {
     Q_OBJECT
@@ -93,20 +103,21 @@ public:
     [[nodiscard]] QUrl url() const;
     /// http(s)://host:port
     [[nodiscard]] QUrl httpUrl() const;
-    [[nodiscard]] int clientCount() const { return int(m_sessions.size()); }
+    /// WebSocket sessions open now.
+    [[nodiscard]] int clientCount() const;
     [[nodiscard]] qint64 head(const QString &channel) const;
     [[nodiscard]] const RelayConfig &config() const { return m_config; }
     /// Names this relay's history (sent in `welcome`, `subscribed`, /api/health and the
     /// Vigil-Epoch header): new whenever the history starts empty, kept with a `--data-dir`
     /// store across restarts. Seqs are comparable only within one epoch. Set by start().
-    [[nodiscard]] QString epoch() const { return m_epoch; }
+    [[nodiscard]] QString epoch() const;
 
     /// Stamps the next seq of the envelope's channel, keeps it in history, sends it to every
     /// subscriber. Returns the stamped envelope, or one with seq -1 when it was not published
     /// (too large as sent, too many channels, history cannot be saved; logged).
     Envelope publish(Envelope envelope);
 
-    // --- shared with the HTTP front end ---
+    // --- shared with the HTTP front end and the WebSocket sessions ---
     [[nodiscard]] bool authRequired() const { return !m_tokens.isEmpty(); }
     /// The principal for an `Authorization` header value or a `token` query parameter.
     [[nodiscard]] std::optional<Principal> authenticate(const QByteArray &authorization,
@@ -121,7 +132,9 @@ public:
     /// A client message from `who`: checked, de-duplicated, published. Returns the `ack`, or an
     /// `error` envelope saying why not (`too_large` when the envelope as it would be sent, with
     /// its seq and timestamp, is over maxMessageBytes; `unavailable` when the history cannot be
-    /// saved). Every entry point that publishes for a client goes through here.
+    /// saved). Every entry point that publishes for a client goes through here. An operator
+    /// action (OperatorActions) is not published itself: the update confirming it is, or it is
+    /// refused (`invalid_action`, `not_found`, `conflict`).
     Envelope acceptClientMessage(const Principal &who, const Envelope &message);
     /// The per-principal rate limit (rateLimit per second, rateBurst at once) for entry points
     /// without a connection of their own (HTTP): takes `messages` from `who`'s budget and
@@ -146,99 +159,36 @@ Q_SIGNALS:
     void published(const vigil::Envelope &envelope);
 
 private:
-    struct Session
-    {
-        qint64 lagSince = -1; ///< monotonic ms since when more than maxBufferedBytes wait
-        QString id;
-        Principal principal;
-        QSet<QString> channels;
-        qint64 connectedAt = 0;   ///< wall ms
-        qint64 lastSeen = 0;      ///< monotonic ms of the last frame or pong
-        qint64 lastHeartbeat = 0; ///< wall ms of the last pong
-        int missedHeartbeats = 0;
-        bool pingOutstanding = false;
-        QList<qint64> latencies; ///< recent pong round trips, ms
-        int badFrames = 0;
-        quint64 messagesIn = 0;
-        quint64 messagesOut = 0;
-        double tokens = 0;
-        qint64 lastRefill = 0;
-        int rateViolations = 0;
-        QString peer;
-    };
-    struct Stored
-    {
-        Envelope envelope;
-        qint64 bytes = 0; ///< as sent
-    };
-    struct Channel
-    {
-        qint64 seq = 0;
-        std::deque<Stored> history;
-        qint64 bytes = 0; ///< of history
-    };
-    struct RateBucket
-    {
-        double tokens = 0;
-        qint64 lastRefill = -1;
-    };
-
-    void onTextMessage(QWebSocket *socket, const QString &text);
-    void onBinaryMessage(QWebSocket *socket);
-    /// Counts a frame and applies the rate limit; false when it must be dropped.
-    bool admitFrame(QWebSocket *socket, Session &session);
-    void badFrame(QWebSocket *socket, Session &session, const QString &code,
-                  const QString &message);
     /// Stamps and publishes; nullopt with an error envelope's code and message when not.
     std::optional<Envelope> stampAndPublish(Envelope envelope, QString *code, QString *why);
-    void keepInHistory(Channel &channel, const Envelope &e, qint64 bytes);
-    void trimHistory();
+    /// Decides an operator action and publishes its confirmation; the `error` envelope when
+    /// it is refused or cannot be published, nullopt when it was applied.
+    std::optional<Envelope> applyAction(const Principal &who, const Envelope &action);
+    /// What the demo feed does when a client's message was published (a colleague's receipts).
+    void demoFollow(const Principal &who, const Envelope &message);
+    /// Rebuilds what the operator actions know of incidents and alerts from the history.
+    void learnFromHistory();
     void warnThrottled(const QString &kind, const QString &line);
-    void onSubscribe(QWebSocket *socket, const Envelope &envelope);
-    void onUnsubscribe(QWebSocket *socket, const Envelope &envelope);
-    void sendTo(QWebSocket *socket, const Envelope &envelope);
-    void sendFrame(QWebSocket *socket, Session &session, const QString &frame);
-    void sendControl(QWebSocket *socket, const QString &type, const QJsonObject &payload);
-    bool takeToken(Session &session);
-    bool takeTokens(double *tokens, qint64 *lastRefill, int count);
-    /// False (and the client dropped) when its unsent backlog broke the slow-consumer rule.
-    bool checkBacklog(QWebSocket *socket, Session &session);
-    void heartbeat();
-    void checkLag();
-    /// Ends a session. The close frame follows what was already queued to it; the client's
-    /// frames are read and dropped until it stops sending (at most closeLingerMs), so the
-    /// close is not turned into a reset by unread data. `reset`: at once, nothing more sent.
-    void drop(QWebSocket *socket, int code, const QString &reason, bool reset = false);
     bool rememberId(const QString &id); ///< false when the id was already seen
-    QJsonObject sessionJson(const Session &session) const;
 
     RelayConfig m_config;
     TokenTable m_tokens;
+    std::unique_ptr<ChannelHistory> m_history;
+    std::unique_ptr<WebSocketSessions> m_webSockets;
     std::unique_ptr<HttpFrontend> m_http;
     std::unique_ptr<DemoFeed> m_demo;
-    std::unique_ptr<RelayStore> m_store;
-    QString m_epoch;
-    QHash<QWebSocket *, Session> m_sessions;
-    QHash<QString, Channel> m_channels;
+    std::unique_ptr<OperatorActions> m_actions;
     QSet<QString> m_seenIds;
     std::deque<QString> m_seenOrder;
     QHash<QString, RateBucket> m_principalRates;
-    qint64 m_historyBytes = 0; ///< all channels
-    QTimer m_heartbeatTimer;
-    QTimer m_lagTimer;
-    QTimer m_flushTimer;
-    qint64 m_lastForcedFlush = -1;
     std::unique_ptr<LogThrottle> m_log;
     QElapsedTimer m_clock;
     qint64 m_startedAt = 0;
-    quint64 m_totalConnections = 0;
-    quint64 m_messagesIn = 0;
-    quint64 m_messagesOut = 0;
-    quint64 m_badFrames = 0;
-    quint64 m_rejected = 0; ///< closed for auth, origin, capacity
     quint64 m_httpRequests = 0;
     quint64 m_httpErrors = 0;
     quint64 m_duplicates = 0;
+    quint64 m_actionsApplied = 0;
+    quint64 m_actionsRefused = 0;
 };
 
 } // namespace vigil

@@ -12,6 +12,8 @@
 
 namespace vigil {
 
+class OutboxWorker;
+
 /// \brief One message waiting in the outbox.
 struct OutboxEntry
 {
@@ -83,8 +85,9 @@ struct OutboxLimits
 /// threads are committed together in one transaction (group commit): each caller still waits
 /// for the commit that holds its row.
 ///
-/// Every method is thread-safe: one worker thread owns the database connection and runs the
-/// calls in order. Methods block until their work is done; an enqueue costs about one fsync.
+/// Every method is thread-safe: one worker thread (OutboxWorker) owns the database connection
+/// and runs the calls in order; OutboxAdmission decides what an enqueue may evict. Methods block
+/// until their work is done; an enqueue costs about one fsync.
 ///
 /// Rows are kept per server profile and drained by priority (critical, high, normal, low),
 /// FIFO within a priority. When a profile's queue is full, the oldest message of the lowest
@@ -161,11 +164,12 @@ public:
     [[nodiscard]] quint64 enqueueCommits() const;
 
 private:
-    class Worker;
-    static int markSentOnWorker(Worker &worker, const QStringList &ids);
-    static int markDeliveredOnWorker(Worker &worker, const QStringList &ids);
+    /// Runs `fn` on the worker and returns what it returns; `closed` when the outbox is not open.
+    template<typename R, typename F> R onWorker(R closed, F &&fn) const;
+    static int markSentOnWorker(OutboxWorker &worker, const QStringList &ids);
+    static int markDeliveredOnWorker(OutboxWorker &worker, const QStringList &ids);
     OutboxLimits m_limits;
-    std::unique_ptr<Worker> m_worker;
+    std::unique_ptr<OutboxWorker> m_worker;
 };
 
 } // namespace vigil

@@ -6,13 +6,13 @@
 #include "trayicon.h"
 
 #include "connection/connectionmanager.h"
-#include "models/connectionstatus.h"
 #include "models/diagnosticsmodel.h"
 #include "models/feedmodels.h"
-#include "models/healthmonitor.h"
 #include "models/notificationsmodel.h"
-#include "models/workspace.h"
 #include "relay/relay.h"
+#include "ui/connectionstatus.h"
+#include "ui/healthmonitor.h"
+#include "ui/workspace.h"
 
 #include <QApplication>
 #include <QDir>
@@ -325,7 +325,7 @@ void TestPages::bannersFollowTheRelay()
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), kWaitMs);
     const QString text = item(window, "statusBannerText")->property("text").toString();
     QVERIFY2(text.startsWith("Reconnecting in") || text.startsWith("Offline"), qPrintable(text));
-    QTRY_COMPARE_WITH_TIMEOUT(m_context->tray()->stateClass(), QStringLiteral("busy"), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_context->tray()->tone(), vigil::Tone::Warning, kWaitMs);
     // The header agrees: unreachable since when, the same countdown as the banner, red, no
     // grade and no round trip, and never an HTTP transport while nothing answers.
     QTRY_COMPARE_WITH_TIMEOUT(m_context->status()->state(), QStringLiteral("reconnecting"),
@@ -348,7 +348,7 @@ void TestPages::bannersFollowTheRelay()
     QVERIFY(!item(window, "rttLabel")->isVisible());
     QCOMPARE(item(window, "transportLabel")->property("text").toString(),
              QStringLiteral("websocket"));
-    QCOMPARE(m_context->status()->tone(), QStringLiteral("danger"));
+    QCOMPARE(m_context->status()->toneValue(), vigil::Tone::Danger);
     render(window).save(QDir::current().filePath("page-offline-banner.png"));
 
     config.port = port;
@@ -356,7 +356,7 @@ void TestPages::bannersFollowTheRelay()
     QVERIFY(relay->start(&error));
     QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), kWaitMs);
-    QCOMPARE(m_context->tray()->stateClass(), QStringLiteral("ok"));
+    QCOMPARE(m_context->tray()->tone(), vigil::Tone::Ok);
 }
 
 void TestPages::diagnosticsFromTheHealthPage()

@@ -4,9 +4,10 @@
 #include "trayicon.h"
 
 #include "connection/connectionmanager.h"
-#include "models/connectionstatus.h"
 #include "models/notificationsmodel.h"
 #include "relay/relay.h"
+#include "ui/connectionstatus.h"
+#include "ui/palette.h"
 
 #include <QApplication>
 #include <QJsonObject>
@@ -31,52 +32,48 @@ class TestTrayIcon : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void stateClasses_data();
-    void stateClasses();
+    void tones_data();
+    void tones();
     void iconsDifferByState();
     void followsTheRealConnection();
     void criticalAlertsBecomeNotifications();
 };
 
-void TestTrayIcon::stateClasses_data()
+void TestTrayIcon::tones_data()
 {
-    QTest::addColumn<QString>("state");
-    QTest::addColumn<QString>("cls");
-    QTest::newRow("connected") << "connected"
-                               << "ok";
-    QTest::newRow("connecting") << "connecting"
-                                << "busy";
-    QTest::newRow("reconnecting") << "reconnecting"
-                                  << "busy";
-    QTest::newRow("fallback") << "fallback"
-                              << "busy";
-    QTest::newRow("error") << "error"
-                           << "error";
-    QTest::newRow("closed") << "closed"
-                            << "idle";
-    QTest::newRow("disconnected") << "disconnected"
-                                  << "idle";
+    using State = vigil::ConnectionManager::State;
+    QTest::addColumn<State>("state");
+    QTest::addColumn<vigil::Tone::Value>("tone");
+    QTest::newRow("connected") << State::Connected << vigil::Tone::Ok;
+    QTest::newRow("connecting") << State::Connecting << vigil::Tone::Warning;
+    QTest::newRow("reconnecting") << State::Reconnecting << vigil::Tone::Warning;
+    QTest::newRow("fallback") << State::Fallback << vigil::Tone::Warning;
+    QTest::newRow("error") << State::Error << vigil::Tone::Danger;
+    QTest::newRow("closed") << State::Closed << vigil::Tone::Idle;
+    QTest::newRow("disconnected") << State::Disconnected << vigil::Tone::Idle;
 }
 
-void TestTrayIcon::stateClasses()
+void TestTrayIcon::tones()
 {
-    QFETCH(QString, state);
-    QFETCH(QString, cls);
-    QCOMPARE(TrayIcon::stateClassFor(state), cls);
+    QFETCH(vigil::ConnectionManager::State, state);
+    QFETCH(vigil::Tone::Value, tone);
+    QCOMPARE(TrayIcon::toneFor(state), tone);
 }
 
 void TestTrayIcon::iconsDifferByState()
 {
-    for (const char *cls : {"ok", "busy", "error", "idle"}) {
-        const QString name = QString::fromLatin1(cls);
-        const QColor seen = dotColor(TrayIcon::iconFor(name));
-        const QColor wanted = TrayIcon::colorFor(name);
+    // The dot has the window's colour of the tone (palette.h, which the Theme reads too).
+    for (vigil::Tone::Value tone :
+         {vigil::Tone::Ok, vigil::Tone::Warning, vigil::Tone::Danger, vigil::Tone::Idle}) {
+        const QColor seen = dotColor(TrayIcon::iconFor(tone));
+        const QColor wanted = vigil::palette::toneColor(tone);
         QVERIFY2(std::abs(seen.red() - wanted.red()) < 8 &&
                      std::abs(seen.green() - wanted.green()) < 8 &&
                      std::abs(seen.blue() - wanted.blue()) < 8,
-                 qPrintable(name + " " + seen.name()));
+                 qPrintable(vigil::Tone::name(tone) + " " + seen.name()));
     }
-    QVERIFY(TrayIcon::colorFor("ok") != TrayIcon::colorFor("error"));
+    QVERIFY(vigil::palette::toneColor(vigil::Tone::Ok) !=
+            vigil::palette::toneColor(vigil::Tone::Danger));
 }
 
 void TestTrayIcon::followsTheRealConnection()
@@ -94,14 +91,15 @@ void TestTrayIcon::followsTheRealConnection()
     vigil::ConnectionStatus status(nullptr);
     status.attach(&manager);
     TrayIcon tray(&status, nullptr);
-    QCOMPARE(tray.stateClass(), QStringLiteral("idle"));
+    QCOMPARE(tray.tone(), vigil::Tone::Idle);
+    QCOMPARE(dotColor(tray.icon()).name(), dotColor(TrayIcon::iconFor(vigil::Tone::Idle)).name());
     manager.open();
-    QTRY_COMPARE_WITH_TIMEOUT(tray.stateClass(), QStringLiteral("ok"), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(tray.tone(), vigil::Tone::Ok, kWaitMs);
     QVERIFY2(tray.toolTip().startsWith("Vigil - "), qPrintable(tray.toolTip()));
-    QCOMPARE(dotColor(tray.icon()).name(), dotColor(TrayIcon::iconFor("ok")).name());
+    QCOMPARE(dotColor(tray.icon()).name(), dotColor(TrayIcon::iconFor(vigil::Tone::Ok)).name());
 
     relay.reset();
-    QTRY_COMPARE_WITH_TIMEOUT(tray.stateClass(), QStringLiteral("busy"), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(tray.tone(), vigil::Tone::Warning, kWaitMs);
     QVERIFY2(tray.toolTip().contains("Server unreachable since"), qPrintable(tray.toolTip()));
 }
 

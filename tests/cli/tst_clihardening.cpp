@@ -4,17 +4,18 @@
 // size limit is skipped instead of looped over, and unreadable outbox rows become dead letters.
 #include "helpers/childprocess.h"
 #include "helpers/hostileserver.h"
+#include "helpers/loopback.h"
 #include "helpers/outboxdamage.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
+using vigil::test::closedPort;
 using vigil::test::HostileServer;
 using vigil::test::runProcess;
 using vigil::test::startRelayProcess;
@@ -81,13 +82,6 @@ CliRun runServed(const QStringList &args, int limitMs)
           qPrintable(args.value(0)), run.exitCode, qlonglong(run.elapsedMs),
           qlonglong(run.peakRssKb), qlonglong(run.err.size()));
     return run;
-}
-
-quint16 closedPort()
-{
-    QTcpServer server;
-    server.listen(QHostAddress::LocalHost, 0);
-    return server.serverPort();
 }
 
 } // namespace

@@ -1,13 +1,16 @@
 // The connection manager against a real relay on loopback.
 #include "connection/connectionmanager.h"
+#include "helpers/connectionfixture.h"
+#include "helpers/loopback.h"
 #include "helpers/testsupport.h"
 #include "relay/relay.h"
 
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTest>
+
+#include <algorithm>
 
 #include <memory>
 
@@ -16,6 +19,7 @@ using State = vigil::ConnectionManager::State;
 
 namespace {
 
+using vigil::test::closedPort;
 using vigil::test::kWaitMs;
 
 std::unique_ptr<vigil::Relay> startRelay(quint16 port = 0, bool demo = false)
@@ -30,24 +34,14 @@ std::unique_ptr<vigil::Relay> startRelay(quint16 port = 0, bool demo = false)
     return relay;
 }
 
-vigil::ConnectionConfig configFor(const QUrl &url)
+/// A client of two channels that heartbeats every 200 ms, so round trips are measured quickly.
+vigil::ConnectionConfig relayClient(const QUrl &url)
 {
-    vigil::ConnectionConfig config;
-    config.urls = {url};
-    config.channels = {"incidents", "chat"};
+    auto config = vigil::test::configFor({url}, {"incidents", "chat"},
+                                         vigil::TransportPreference::Auto, {50, 200});
     config.heartbeatMs = 200;
     config.heartbeatTimeoutMs = 2000;
-    config.reconnect.baseMs = 50;
-    config.reconnect.capMs = 200;
     return config;
-}
-
-// A loopback port with nothing listening on it.
-quint16 closedPort()
-{
-    QTcpServer server;
-    server.listen(QHostAddress::LocalHost, 0);
-    return server.serverPort(); // closed when `server` goes out of scope
 }
 
 } // namespace
@@ -65,12 +59,13 @@ private Q_SLOTS:
     void refusedConnectionSchedulesJitteredRetry();
     void closeStopsRetrying();
     void tokenNeverAppearsInLogs();
+    void trafficShowsEveryEnvelopeBothWays();
 };
 
 void TestConnectionManager::connectsSubscribesAndReceives()
 {
     auto relay = startRelay();
-    ConnectionManager manager(configFor(relay->url()));
+    ConnectionManager manager(relayClient(relay->url()));
     QSignalSpy states(&manager, &ConnectionManager::stateChanged);
     QSignalSpy welcome(&manager, &ConnectionManager::welcomeReceived);
     QSignalSpy subscribed(&manager, &ConnectionManager::subscribed);
@@ -95,7 +90,7 @@ void TestConnectionManager::connectsSubscribesAndReceives()
 void TestConnectionManager::heartbeatMeasuresRoundTrips()
 {
     auto relay = startRelay();
-    ConnectionManager manager(configFor(relay->url()));
+    ConnectionManager manager(relayClient(relay->url()));
     QSignalSpy rtt(&manager, &ConnectionManager::rttMeasured);
     manager.open();
     QTRY_VERIFY_WITH_TIMEOUT(rtt.size() >= 3, kWaitMs);
@@ -107,7 +102,7 @@ void TestConnectionManager::heartbeatMeasuresRoundTrips()
 void TestConnectionManager::sendIsAcked()
 {
     auto relay = startRelay();
-    ConnectionManager manager(configFor(relay->url()));
+    ConnectionManager manager(relayClient(relay->url()));
     QSignalSpy acked(&manager, &ConnectionManager::acked);
     QSignalSpy received(&manager, &ConnectionManager::envelopeReceived);
     manager.open();
@@ -125,7 +120,7 @@ void TestConnectionManager::reconnectsAfterRelayRestartAndResubscribesWithSince(
 {
     auto relay = startRelay();
     const quint16 port = relay->port();
-    ConnectionManager manager(configFor(relay->url()));
+    ConnectionManager manager(relayClient(relay->url()));
     QSignalSpy subscribed(&manager, &ConnectionManager::subscribed);
     QSignalSpy received(&manager, &ConnectionManager::envelopeReceived);
     manager.open();
@@ -171,7 +166,7 @@ void TestConnectionManager::pagedReplayIsFollowedToTheEnd()
     for (int i = 0; i < 60; ++i)
         relay.publish(vigil::Envelope::create("incident.updated", "incidents",
                                               QJsonObject{{"n", i}, {"pad", QString(40, 'x')}}));
-    auto c = configFor(relay.url());
+    auto c = relayClient(relay.url());
     c.channels = {"incidents"};
     c.replayHistory = true;
     ConnectionManager manager(c);
@@ -189,9 +184,8 @@ void TestConnectionManager::pagedReplayIsFollowedToTheEnd()
 
 void TestConnectionManager::refusedConnectionSchedulesJitteredRetry()
 {
-    QUrl url(QStringLiteral("ws://127.0.0.1/ws"));
-    url.setPort(closedPort());
-    auto config = configFor(url);
+    const QUrl url = vigil::test::wsUrl(closedPort());
+    auto config = relayClient(url);
     config.reconnect.baseMs = 1000;
     config.reconnect.capMs = 30000;
     ConnectionManager manager(config);
@@ -206,17 +200,51 @@ void TestConnectionManager::refusedConnectionSchedulesJitteredRetry()
 
 void TestConnectionManager::closeStopsRetrying()
 {
-    QUrl url(QStringLiteral("ws://127.0.0.1/ws"));
-    url.setPort(closedPort());
-    ConnectionManager manager(configFor(url));
+    const QUrl url = vigil::test::wsUrl(closedPort());
+    ConnectionManager manager(relayClient(url));
     QSignalSpy scheduled(&manager, &ConnectionManager::reconnectScheduled);
     manager.open();
     QVERIFY(scheduled.wait(kWaitMs));
+    const int due = manager.nextDelayMs(); // the retry that close() must cancel
     manager.close();
     QCOMPARE(manager.state(), State::Closed);
     scheduled.clear();
-    QVERIFY(!scheduled.wait(1000)); // negative check: nothing more is scheduled
+    QSignalSpy states(&manager, &ConnectionManager::stateChanged);
+    // Nothing more happens: by the time a retry due then would have run, none was scheduled
+    // and the state never left Closed.
+    QVERIFY(vigil::test::outlastRetry(due));
+    QCOMPARE(scheduled.size(), 0);
+    QCOMPARE(states.size(), 0);
     QCOMPARE(manager.state(), State::Closed);
+}
+
+void TestConnectionManager::trafficShowsEveryEnvelopeBothWays()
+{
+    auto relay = startRelay();
+    ConnectionManager manager(relayClient(relay->url()));
+    QSignalSpy traffic(&manager, &ConnectionManager::traffic);
+    QSignalSpy subscribed(&manager, &ConnectionManager::subscribed);
+    manager.open();
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, kWaitMs);
+    relay->publish(vigil::Envelope::create("chat.message", "chat", QJsonObject{{"n", 2}}));
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(traffic.cbegin(), traffic.cend(),
+                                         [](const QList<QVariant> &args) {
+                                             return args.at(1).value<vigil::Envelope>().type ==
+                                                    "chat.message";
+                                         }),
+                             kWaitMs);
+    QStringList in;
+    QStringList out;
+    for (const QList<QVariant> &args : std::as_const(traffic)) {
+        const auto e = args.at(1).value<vigil::Envelope>();
+        QVERIFY(args.at(2).toLongLong() > 0); // the size as sent
+        (args.at(0).toBool() ? out : in).append(e.type);
+    }
+    // Control messages too: what the Debug page shows is what crossed the link.
+    QCOMPARE(in.first(), QStringLiteral("welcome"));
+    QVERIFY(in.contains("subscribed"));
+    QVERIFY(in.contains("chat.message"));
+    QVERIFY(out.contains("subscribe"));
 }
 
 namespace {
@@ -230,7 +258,7 @@ void captureLog(QtMsgType, const QMessageLogContext &, const QString &message)
 void TestConnectionManager::tokenNeverAppearsInLogs()
 {
     auto relay = startRelay();
-    auto config = configFor(relay->url());
+    auto config = relayClient(relay->url());
     const QString token = QStringLiteral("tok-7f3a9c-secret");
     config.token = token;
     ConnectionManager manager(config);

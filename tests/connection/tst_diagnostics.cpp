@@ -3,6 +3,7 @@
 #include "connection/connectionoptions.h"
 #include "connection/diagnostics.h"
 #include "helpers/faultproxy.h"
+#include "helpers/loopback.h"
 #include "helpers/testcertificates.h"
 #include "helpers/testsupport.h"
 #include "relay/relay.h"
@@ -24,7 +25,9 @@ using Status = vigil::DiagnosticStep::Status;
 
 namespace {
 
+using vigil::test::closedPort;
 using vigil::test::kWaitMs;
+using vigil::test::wsUrl;
 
 std::unique_ptr<vigil::Relay> startRelay(vigil::RelayConfig config = {})
 {
@@ -35,21 +38,14 @@ std::unique_ptr<vigil::Relay> startRelay(vigil::RelayConfig config = {})
     return relay;
 }
 
-vigil::DiagnosticsConfig configFor(const QUrl &url)
+/// A check of `url` with step limits generous enough for a loaded machine.
+vigil::DiagnosticsConfig checkOf(const QUrl &url)
 {
     vigil::DiagnosticsConfig config;
     config.url = url;
     config.stepTimeoutMs = 10000;
     config.pingTimeoutMs = 5000;
     return config;
-}
-
-// A loopback port with nothing listening on it.
-quint16 closedPort()
-{
-    QTcpServer server;
-    server.listen(QHostAddress::LocalHost, 0);
-    return server.serverPort(); // closed when `server` goes out of scope
 }
 
 // Runs the check to its end; false if it did not finish in time.
@@ -110,7 +106,7 @@ std::unique_ptr<vigil::Relay> TestDiagnostics::startTlsRelay()
 void TestDiagnostics::everyStepPassesOverWs()
 {
     auto relay = startRelay();
-    Diagnostics diagnostics(configFor(relay->url()));
+    Diagnostics diagnostics(checkOf(relay->url()));
     QCOMPARE(diagnostics.steps().size(), int(Diagnostics::StepCount));
     QSignalSpy started(&diagnostics, &Diagnostics::stepStarted);
     QSignalSpy stepDone(&diagnostics, &Diagnostics::stepFinished);
@@ -141,13 +137,15 @@ void TestDiagnostics::everyStepPassesOverWs()
         QCOMPARE(stepDone.at(i).first().toInt(), i);
 
     QCOMPARE(steps.at(Diagnostics::Dns).data.value("addresses").toArray(), QJsonArray{"127.0.0.1"});
-    QVERIFY(steps.at(Diagnostics::WebSocket).detail.contains("vigil-relay/"));
+    QVERIFY(steps.at(Diagnostics::WebSocket)
+                .data.value("server")
+                .toString()
+                .startsWith("vigil-relay/"));
     const QJsonObject ping = steps.at(Diagnostics::Ping).data;
     QCOMPARE(ping.value("received").toInt(), 5);
     QCOMPARE(ping.value("lost").toInt(), 0);
     QVERIFY(ping.value("minMs").toDouble() <= ping.value("avgMs").toDouble());
     QVERIFY(ping.value("avgMs").toDouble() <= ping.value("maxMs").toDouble());
-    QVERIFY(steps.at(Diagnostics::Ping).detail.contains("none lost"));
     QCOMPARE(steps.at(Diagnostics::HttpStream).data.value("contentType").toString(),
              QStringLiteral("text/event-stream"));
 
@@ -177,7 +175,7 @@ void TestDiagnostics::tlsPassesWithTheTestCa()
 {
     auto relay = startTlsRelay();
     QCOMPARE(relay->url().scheme(), QStringLiteral("wss"));
-    auto config = configFor(relay->url());
+    auto config = checkOf(relay->url());
     QString error;
     QVERIFY2(vigil::loadCaFile(m_dir.filePath("ca.pem"), &config.extraCaCertificates, &error),
              qPrintable(error));
@@ -200,7 +198,7 @@ void TestDiagnostics::tlsPassesWithTheTestCa()
 void TestDiagnostics::tlsFailsWithANamedErrorWithoutTheCa()
 {
     auto relay = startTlsRelay();
-    Diagnostics diagnostics(configFor(relay->url()));
+    Diagnostics diagnostics(checkOf(relay->url()));
     QVERIFY(runToEnd(diagnostics));
     QVERIFY(!diagnostics.allPassed());
     const auto &steps = diagnostics.steps();
@@ -226,7 +224,7 @@ void TestDiagnostics::tlsFailsWithANamedErrorWithoutTheCa()
 void TestDiagnostics::refusedPortFailsTcpAndSkipsTheRest()
 {
     const quint16 port = closedPort();
-    Diagnostics diagnostics(configFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port))));
+    Diagnostics diagnostics(checkOf(wsUrl(port)));
     QSignalSpy finished(&diagnostics, &Diagnostics::finished);
     QVERIFY(runToEnd(diagnostics));
     QCOMPARE(finished.first().first().toBool(), false);
@@ -237,7 +235,6 @@ void TestDiagnostics::refusedPortFailsTcpAndSkipsTheRest()
     QVERIFY2(
         tcp.detail.startsWith(QStringLiteral("cannot connect to 127.0.0.1 port %1: ").arg(port)),
         qPrintable(tcp.detail));
-    QVERIFY2(tcp.detail.contains("refused", Qt::CaseInsensitive), qPrintable(tcp.detail));
     QCOMPARE(tcp.data.value("error").toString(), QStringLiteral("ConnectionRefusedError"));
     for (int i = Diagnostics::Tls; i < Diagnostics::StepCount; ++i) {
         QCOMPARE(steps.at(i).status, Status::Skipped);
@@ -268,7 +265,7 @@ void TestDiagnostics::tokens()
     relayConfig.tokensFile = tokens.fileName();
     auto relay = startRelay(relayConfig);
 
-    auto config = configFor(relay->url());
+    auto config = checkOf(relay->url());
     config.token = token;
     Diagnostics diagnostics(config);
     QVERIFY(runToEnd(diagnostics));
@@ -279,16 +276,15 @@ void TestDiagnostics::tokens()
     } else {
         const DiagnosticStep &upgrade = steps.at(Diagnostics::WebSocket);
         QCOMPARE(upgrade.status, Status::Failed);
-        QVERIFY2(upgrade.detail.contains("code 4401 (unauthorized)"), qPrintable(upgrade.detail));
-        QVERIFY(upgrade.detail.contains("token"));
         QCOMPARE(upgrade.data.value("closeCode").toInt(), 4401);
+        QVERIFY2(upgrade.detail.contains("token"), qPrintable(upgrade.detail)); // what to check
         QCOMPARE(steps.at(Diagnostics::Ping).status, Status::Skipped);
         QCOMPARE(steps.at(Diagnostics::Ping).detail,
                  QStringLiteral("skipped: WebSocket upgrade failed"));
         // The HTTP endpoints were still checked, and refused the same way.
         for (int i = Diagnostics::HttpHealth; i < Diagnostics::StepCount; ++i) {
             QCOMPARE(steps.at(i).status, Status::Failed);
-            QVERIFY2(steps.at(i).detail.startsWith("HTTP 401"), qPrintable(steps.at(i).detail));
+            QCOMPARE(steps.at(i).data.value("status").toInt(), 401);
         }
     }
     // The token is a secret: it is in no report.
@@ -301,12 +297,11 @@ void TestDiagnostics::wrongPathFailsTheUpgradeButChecksHttp()
     auto relay = startRelay();
     QUrl url = relay->url();
     url.setPath("/not-the-websocket");
-    Diagnostics diagnostics(configFor(url));
+    Diagnostics diagnostics(checkOf(url));
     QVERIFY(runToEnd(diagnostics));
     const auto &steps = diagnostics.steps();
     const DiagnosticStep &upgrade = steps.at(Diagnostics::WebSocket);
     QCOMPARE(upgrade.status, Status::Failed);
-    QVERIFY2(upgrade.detail.contains("HTTP 404"), qPrintable(upgrade.detail));
     QCOMPARE(upgrade.data.value("httpStatus").toInt(), 404);
     QCOMPARE(steps.at(Diagnostics::Ping).status, Status::Skipped);
     for (int i = Diagnostics::HttpHealth; i < Diagnostics::StepCount; ++i)
@@ -318,7 +313,7 @@ void TestDiagnostics::silentServerTimesOutInsteadOfHanging()
     // Accepts TCP and then says nothing, ever.
     QTcpServer silent;
     QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
-    auto config = configFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(silent.serverPort())));
+    auto config = checkOf(wsUrl(silent.serverPort()));
     config.stepTimeoutMs = 300;
     Diagnostics diagnostics(config);
     QVERIFY(runToEnd(diagnostics));
@@ -340,7 +335,7 @@ void TestDiagnostics::unansweredPingsAreCountedLost()
     auto relay = startRelay();
     vigil::test::FaultProxy proxy(relay->port());
     QVERIFY(proxy.listen());
-    auto config = configFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(proxy.port())));
+    auto config = checkOf(wsUrl(proxy.port()));
     config.pingCount = 3;
     config.pingTimeoutMs = 200;
     Diagnostics diagnostics(config);
@@ -358,7 +353,6 @@ void TestDiagnostics::unansweredPingsAreCountedLost()
     QCOMPARE(steps.at(Diagnostics::WebSocket).status, Status::Passed);
     const DiagnosticStep &ping = steps.at(Diagnostics::Ping);
     QCOMPARE(ping.status, Status::Failed);
-    QCOMPARE(ping.detail, QStringLiteral("3 of 3 pings lost (no pong within 200 ms)"));
     QCOMPARE(ping.data.value("lost").toInt(), 3);
     QCOMPARE(ping.data.value("received").toInt(), 0);
     QVERIFY(ping.elapsedMs >= 590); // three full timeouts (less rounding)
@@ -384,15 +378,14 @@ void TestDiagnostics::streamHeadersWithoutEventsAreNamed()
             });
         }
     });
-    auto config = configFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(server.serverPort())));
+    auto config = checkOf(wsUrl(server.serverPort()));
     config.stepTimeoutMs = 500;
     Diagnostics diagnostics(config);
     QVERIFY(runToEnd(diagnostics));
     const auto &steps = diagnostics.steps();
     const DiagnosticStep &upgrade = steps.at(Diagnostics::WebSocket);
     QCOMPARE(upgrade.status, Status::Failed);
-    QVERIFY2(upgrade.detail.contains("HTTP 200 instead of switching to WebSocket"),
-             qPrintable(upgrade.detail));
+    QCOMPARE(upgrade.data.value("httpStatus").toInt(), 200); // not 101: no switch
     QCOMPARE(
         steps.at(Diagnostics::HttpHealth).detail,
         QStringLiteral("HTTP 200 headers arrived but the answer did not finish within 500 ms"));
@@ -406,17 +399,16 @@ void TestDiagnostics::hostNamesAreLookedUp()
 {
     auto relay = startRelay();
     Diagnostics diagnostics(
-        configFor(QUrl(QStringLiteral("ws://localhost:%1/ws").arg(relay->port()))));
+        checkOf(QUrl(QStringLiteral("ws://localhost:%1/ws").arg(relay->port()))));
     QVERIFY(runToEnd(diagnostics));
     const DiagnosticStep &dns = diagnostics.steps().at(Diagnostics::Dns);
     QVERIFY2(dns.status == Status::Passed, qPrintable(dns.detail));
-    QVERIFY(dns.detail.startsWith("localhost resolves to "));
     QVERIFY(!dns.data.value("addresses").toArray().isEmpty());
 }
 
 void TestDiagnostics::notAWebSocketUrl()
 {
-    Diagnostics diagnostics(configFor(QUrl("http://127.0.0.1:1/ws?token=secret-in-url")));
+    Diagnostics diagnostics(checkOf(QUrl("http://127.0.0.1:1/ws?token=secret-in-url")));
     QVERIFY(runToEnd(diagnostics));
     const auto &steps = diagnostics.steps();
     QCOMPARE(steps.at(Diagnostics::Dns).status, Status::Failed);
@@ -430,7 +422,7 @@ void TestDiagnostics::cancelStopsAndTheCheckCanRunAgain()
 {
     QTcpServer silent;
     QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
-    auto config = configFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(silent.serverPort())));
+    auto config = checkOf(wsUrl(silent.serverPort()));
     config.stepTimeoutMs = 120000; // only cancel() can end this check in time
     Diagnostics diagnostics(config);
     QSignalSpy finished(&diagnostics, &Diagnostics::finished);
@@ -450,7 +442,7 @@ void TestDiagnostics::cancelStopsAndTheCheckCanRunAgain()
 
     // The same object checks another server from scratch.
     auto relay = startRelay();
-    diagnostics.setConfig(configFor(relay->url()));
+    diagnostics.setConfig(checkOf(relay->url()));
     QVERIFY(runToEnd(diagnostics));
     QVERIFY2(diagnostics.allPassed(), qPrintable(describe(diagnostics)));
     QCOMPARE(finished.size(), 2);

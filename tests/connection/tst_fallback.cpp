@@ -4,14 +4,15 @@
 #include "connection/connectionmanager.h"
 #include "delivery/outboxdrainer.h"
 #include "helpers/childprocess.h"
+#include "helpers/connectionfixture.h"
 #include "helpers/faultproxy.h"
 #include "helpers/httpproxy.h"
+#include "helpers/loopback.h"
+#include "helpers/outboxfixture.h"
 #include "helpers/testsupport.h"
 #include "relay/relay.h"
-#include "storage/outbox.h"
 
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -26,15 +27,13 @@ namespace {
 
 using vigil::test::kWaitMs;
 
-vigil::ConnectionConfig configFor(const QUrl &url, TransportPreference transport)
+/// The shared test client on "chat", with the fallback's own timers scaled down: a WebSocket
+/// probe after 150 ms (doubling up to 300), a stream silent for 400 ms is given up, polls every
+/// 200 ms.
+vigil::ConnectionConfig fallbackClient(const QUrl &url, TransportPreference transport)
 {
-    vigil::ConnectionConfig c;
-    c.urls = {url};
-    c.channels = {"chat"};
-    c.transport = transport;
+    auto c = vigil::test::configFor({url}, {"chat"}, transport);
     c.heartbeatMs = 200;
-    c.reconnect.baseMs = 20;
-    c.reconnect.capMs = 100;
     c.upgradeProbe = {150, 2.0, 300, true};
     c.sseSilenceMs = 400;
     c.pollBaseMs = 200;
@@ -43,7 +42,7 @@ vigil::ConnectionConfig configFor(const QUrl &url, TransportPreference transport
 
 QUrl viaProxy(const HttpProxy &proxy)
 {
-    return QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(proxy.port()));
+    return vigil::test::wsUrl(proxy.port());
 }
 
 /// Everything one manager delivered upward, for exact counting.
@@ -112,20 +111,19 @@ void TestFallback::refusedUpgradeSwitchesToSseAndBackWithoutLossOrDuplicates()
     HttpProxy proxy(m_relay->port());
     proxy.setUpgrade(HttpProxy::Upgrade::Refuse);
     QVERIFY(proxy.listen());
-    QTemporaryDir dir;
-    vigil::Outbox outbox;
+    vigil::test::TempOutbox outbox;
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("outbox.sqlite"), &error));
 
     // A watcher straight on the relay sees every message that is really fanned out.
-    ConnectionManager watcher(configFor(m_relay->url(), TransportPreference::WebSocket));
+    ConnectionManager watcher(fallbackClient(m_relay->url(), TransportPreference::WebSocket));
     Received watched;
     watched.attach(&watcher);
     QSignalSpy watcherSubscribed(&watcher, &ConnectionManager::subscribed);
     watcher.open();
     QTRY_COMPARE_WITH_TIMEOUT(watcherSubscribed.size(), 1, kWaitMs);
 
-    auto config = configFor(viaProxy(proxy), TransportPreference::Auto);
+    auto config = fallbackClient(viaProxy(proxy), TransportPreference::Auto);
     config.replayHistory = true; // like the app: a fresh stream starts from the history
     ConnectionManager manager(config);
     vigil::DrainPolicy policy;
@@ -181,8 +179,15 @@ void TestFallback::refusedUpgradeSwitchesToSseAndBackWithoutLossOrDuplicates()
     QCOMPARE(outbox.stats("p").depth, 0);
     QTRY_COMPARE_WITH_TIMEOUT(watched.seqs.size(), int(head), kWaitMs);
     QCOMPARE(watched.duplicates(), 0); // no client message was applied twice
-    QVERIFY(!watcherSubscribed.wait(300));
-    QCOMPARE(watched.seqs.size(), int(head));
+    // And nothing more was fanned out: a marker published now comes right after the last of
+    // them, so a late copy of a client message would have arrived (and taken a seq) before it.
+    const Envelope marker = Envelope::create("chat.message", "chat", QJsonObject{{"marker", true}});
+    m_relay->publish(marker);
+    QTRY_VERIFY_WITH_TIMEOUT(watched.ids.contains(marker.id), kWaitMs);
+    QCOMPARE(watched.ids.last(), marker.id);
+    QCOMPARE(watched.seqs.last(), head + 1);
+    QCOMPARE(watched.seqs.size(), int(head) + 1);
+    QCOMPARE(watched.duplicates(), 0);
 }
 
 void TestFallback::bufferingProxyMovesToLongPolling()
@@ -191,7 +196,7 @@ void TestFallback::bufferingProxyMovesToLongPolling()
     proxy.setUpgrade(HttpProxy::Upgrade::Refuse);
     proxy.setBufferStreams(true);
     QVERIFY(proxy.listen());
-    auto config = configFor(viaProxy(proxy), TransportPreference::Auto);
+    auto config = fallbackClient(viaProxy(proxy), TransportPreference::Auto);
     config.replayHistory = true;
     config.upgradeProbe = {600000, 2.0, 600000, false}; // stay on fallback for this test
     ConnectionManager manager(config);
@@ -215,7 +220,7 @@ void TestFallback::refusedStreamMovesToLongPolling()
     proxy.setUpgrade(HttpProxy::Upgrade::Refuse);
     proxy.setRefusePath("/api/stream");
     QVERIFY(proxy.listen());
-    auto config = configFor(viaProxy(proxy), TransportPreference::Auto);
+    auto config = fallbackClient(viaProxy(proxy), TransportPreference::Auto);
     config.replayHistory = true;
     config.upgradeProbe = {600000, 2.0, 600000, false};
     ConnectionManager manager(config);
@@ -233,7 +238,7 @@ void TestFallback::failedAttemptsLeadToFallback()
     HttpProxy proxy(m_relay->port());
     proxy.setUpgrade(HttpProxy::Upgrade::Drop); // no answer at all to an upgrade
     QVERIFY(proxy.listen());
-    auto config = configFor(viaProxy(proxy), TransportPreference::Auto);
+    auto config = fallbackClient(viaProxy(proxy), TransportPreference::Auto);
     config.fallbackAfterFailures = 3;
     config.replayHistory = true;
     config.upgradeProbe = {600000, 2.0, 600000, false};
@@ -258,7 +263,7 @@ void TestFallback::sameMessagesOverAllThreeTransports()
     QList<QStringList> lists;
     for (auto t :
          {TransportPreference::WebSocket, TransportPreference::Sse, TransportPreference::Poll}) {
-        auto config = configFor(m_relay->url(), t);
+        auto config = fallbackClient(m_relay->url(), t);
         config.replayHistory = true;
         ConnectionManager manager(config);
         Received got;
@@ -277,7 +282,7 @@ void TestFallback::forcedWebSocketNeverFallsBack()
     HttpProxy proxy(m_relay->port());
     proxy.setUpgrade(HttpProxy::Upgrade::Refuse);
     QVERIFY(proxy.listen());
-    ConnectionManager manager(configFor(viaProxy(proxy), TransportPreference::WebSocket));
+    ConnectionManager manager(fallbackClient(viaProxy(proxy), TransportPreference::WebSocket));
     QSignalSpy scheduled(&manager, &ConnectionManager::reconnectScheduled);
     manager.open();
     QTRY_VERIFY_WITH_TIMEOUT(scheduled.size() >= 4, kWaitMs);
@@ -295,8 +300,7 @@ void TestFallback::sustainedCriticalQualityFallsBack()
     vigil::test::FaultProxy slow(m_relay->port());
     QVERIFY(slow.listen());
     slow.setDelay(vigil::test::FaultProxy::ServerToClient, 600);
-    auto config = configFor(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(slow.port())),
-                            TransportPreference::Auto);
+    auto config = fallbackClient(vigil::test::wsUrl(slow.port()), TransportPreference::Auto);
     config.heartbeatMs = 100;
     config.heartbeatTimeoutMs = 5000;
     config.criticalFallbackMs = 500;
@@ -347,7 +351,7 @@ void TestFallback::newEpochOverHttpReplaysFromTheStart()
     QFETCH(int, transport);
     for (int i = 0; i < 3; ++i)
         m_relay->publish(Envelope::create("chat.message", "chat", QJsonObject{{"n", i}}));
-    auto config = configFor(m_relay->url(), TransportPreference(transport));
+    auto config = fallbackClient(m_relay->url(), TransportPreference(transport));
     ConnectionManager manager(config);
     manager.setLastSeq("chat", 5, "an-older-history");
     QSignalSpy reset(&manager, &ConnectionManager::historyReset);

@@ -3,10 +3,12 @@
 // what is really happening, and nothing the server still holds may be lost.
 #include "connection/connectionmanager.h"
 #include "helpers/childprocess.h"
+#include "helpers/connectionfixture.h"
 #include "helpers/faultproxy.h"
 #include "helpers/httpproxy.h"
+#include "helpers/loopback.h"
 #include "helpers/testsupport.h"
-#include "models/connectionstatus.h"
+#include "ui/connectionstatus.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -16,7 +18,6 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -33,29 +34,15 @@ using vigil::test::HttpProxy;
 using State = ConnectionManager::State;
 
 namespace {
+using vigil::test::closedPort;
 using vigil::test::kWaitMs;
-
-quint16 closedPort()
-{
-    QTcpServer probe; // a port nobody listens on once this closes
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
-
-QUrl wsUrl(quint16 port)
-{
-    return QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port));
-}
+using vigil::test::wsUrl;
 
 /// Quick retries (so many attempts fit in a test) with countdowns of whole seconds.
 vigil::ConnectionConfig fastConfig(const QUrl &url)
 {
-    vigil::ConnectionConfig c;
-    c.urls = {url};
-    c.channels = {"incidents"};
-    c.reconnect.baseMs = 200;
-    c.reconnect.capMs = 1500;
+    auto c =
+        vigil::test::configFor({url}, {"incidents"}, vigil::TransportPreference::Auto, {200, 1500});
     c.connectTimeoutMs = 3000;
     c.heartbeatMs = 400;
     c.heartbeatTimeoutMs = 400;

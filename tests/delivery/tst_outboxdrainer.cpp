@@ -2,8 +2,10 @@
 // without duplicates, basic servers, smoothing, failures and dead letters, TTL.
 #include "connection/connectionmanager.h"
 #include "delivery/outboxdrainer.h"
+#include "helpers/connectionfixture.h"
 #include "helpers/faultproxy.h"
 #include "helpers/outboxdamage.h"
+#include "helpers/outboxfixture.h"
 #include "helpers/scriptedserver.h"
 #include "helpers/testsupport.h"
 #include "relay/relay.h"
@@ -11,39 +13,19 @@
 
 #include <QJsonDocument>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
 
 using vigil::ConnectionManager;
 using vigil::Envelope;
-using vigil::Outbox;
 using vigil::OutboxDrainer;
 using vigil::Priority;
+using vigil::test::configFor;
 using vigil::test::FaultProxy;
-using vigil::test::ScriptedServer;
-
-namespace {
-
 using vigil::test::kWaitMs;
-
-vigil::ConnectionConfig configFor(const QUrl &url, const QStringList &channels = {})
-{
-    vigil::ConnectionConfig c;
-    c.urls = {url};
-    c.channels = channels;
-    c.reconnect.baseMs = 20;
-    c.reconnect.capMs = 100;
-    return c;
-}
-
-QUrl urlFor(quint16 port)
-{
-    return QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port));
-}
-
-} // namespace
+using vigil::test::ScriptedServer;
+using vigil::test::TempOutbox;
 
 class TestOutboxDrainer : public QObject
 {
@@ -63,22 +45,18 @@ private Q_SLOTS:
     void unreadableRowsAtTheHeadDoNotBlockDelivery();
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Outbox> m_outbox;
+    std::unique_ptr<TempOutbox> m_outbox;
 };
 
 void TestOutboxDrainer::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    m_outbox = std::make_unique<Outbox>();
-    QString error;
-    QVERIFY2(m_outbox->open(m_dir->filePath("outbox.sqlite"), &error), qPrintable(error));
+    m_outbox = std::make_unique<TempOutbox>();
+    QVERIFY2(m_outbox->isOpen(), qPrintable(m_outbox->openError()));
 }
 
 void TestOutboxDrainer::cleanup()
 {
     m_outbox.reset();
-    m_dir.reset();
 }
 
 void TestOutboxDrainer::deliversInPriorityOrderAndLeavesOnAck()
@@ -91,13 +69,13 @@ void TestOutboxDrainer::deliversInPriorityOrderAndLeavesOnAck()
         ids.append(*m_outbox->enqueue(
             "p", Envelope::create("chat.message", "chat", QJsonObject{}, p), &error));
 
-    ConnectionManager watcher(configFor(relay.url(), {"chat"}));
+    ConnectionManager watcher(configFor({relay.url()}, {"chat"}));
     QSignalSpy seen(&watcher, &ConnectionManager::envelopeReceived);
     QSignalSpy subscribed(&watcher, &ConnectionManager::subscribed);
     watcher.open();
     QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, kWaitMs);
 
-    ConnectionManager manager(configFor(relay.url()));
+    ConnectionManager manager(configFor({relay.url()}));
     OutboxDrainer drainer(&manager, m_outbox.get(), "p");
     QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
     manager.open();
@@ -120,13 +98,13 @@ void TestOutboxDrainer::unackedAreResentWithSameIdAndNeverDoubled()
     FaultProxy proxy(relay.port());
     QVERIFY(proxy.listen());
 
-    ConnectionManager watcher(configFor(relay.url(), {"chat"}));
+    ConnectionManager watcher(configFor({relay.url()}, {"chat"}));
     QSignalSpy seen(&watcher, &ConnectionManager::envelopeReceived);
     QSignalSpy subscribed(&watcher, &ConnectionManager::subscribed);
     watcher.open();
     QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, kWaitMs);
 
-    ConnectionManager manager(configFor(urlFor(proxy.port())));
+    ConnectionManager manager(configFor({vigil::test::wsUrl(proxy.port())}));
     OutboxDrainer drainer(&manager, m_outbox.get(), "p");
     QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
     manager.open();
@@ -172,7 +150,7 @@ void TestOutboxDrainer::basicServerLeavesOnceWritten()
     QString error;
     const QString id =
         *m_outbox->enqueue("p", Envelope::create("chat.message", "chat", QJsonObject{}), &error);
-    ConnectionManager manager(configFor(server.url()));
+    ConnectionManager manager(configFor({server.url()}));
     vigil::DrainPolicy policy;
     policy.welcomeGraceMs = 100;
     OutboxDrainer drainer(&manager, m_outbox.get(), "p", policy);
@@ -191,29 +169,45 @@ void TestOutboxDrainer::reconnectBurstIsSmoothed()
     for (int i = 0; i < 30; ++i)
         QVERIFY(m_outbox->enqueue(
             "p", Envelope::create("chat.message", "chat", QJsonObject{{"n", i}}), &error));
-    ConnectionManager manager(configFor(relay.url()));
+    ConnectionManager manager(configFor({relay.url()}));
     vigil::DrainPolicy policy;
     policy.burst = 5;
     policy.ratePerSecond = 50;
     OutboxDrainer drainer(&manager, m_outbox.get(), "p", policy);
-    // A clock that only moves when the test says so.
+    // A clock that only moves when the test says so. The drainer reads it to refill its bucket
+    // before every decision to send, so the reads count the decisions it made.
     qint64 mono = 1000;
-    drainer.setClock({[&] { return mono; }, [] { return QDateTime::currentMSecsSinceEpoch(); }});
+    int clockReads = 0;
+    drainer.setClock({[&] {
+                          ++clockReads;
+                          return mono;
+                      },
+                      [] { return QDateTime::currentMSecsSinceEpoch(); }});
     QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
+    // Nothing more goes out while no time passes. The drainer reads the clock before each
+    // decision to send; once it has read it twice more, it has decided again with every ack in,
+    // and a message sent then would already be counted by the outbox.
+    const auto sendsNoMore = [&](int sent) {
+        const int seen = clockReads;
+        QTRY_VERIFY_WITH_TIMEOUT(clockReads >= seen + 2, kWaitMs);
+        QCOMPARE(m_outbox->stats("p").sent, sent);
+        QCOMPARE(delivered.size(), sent);
+    };
     manager.open();
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 5, kWaitMs); // the burst
-    QVERIFY(!delivered.wait(300)); // and nothing more while no time passes
-    QCOMPARE(delivered.size(), 5);
+    sendsNoMore(5);
+    if (QTest::currentTestFailed())
+        return;
     mono += 100; // 100 ms at 50/s: five more tokens
     drainer.kick();
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 10, kWaitMs);
-    QVERIFY(!delivered.wait(300));
-    QCOMPARE(delivered.size(), 10);
+    sendsNoMore(10);
+    if (QTest::currentTestFailed())
+        return;
     mono += 10000; // plenty of time: the bucket refills only up to the burst size
     drainer.kick();
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 15, kWaitMs);
-    QVERIFY(!delivered.wait(300));
-    QCOMPARE(delivered.size(), 15);
+    sendsNoMore(15);
 }
 
 void TestOutboxDrainer::refusedMessageIsDeadLettered()
@@ -225,7 +219,7 @@ void TestOutboxDrainer::refusedMessageIsDeadLettered()
     QString error;
     const QString id =
         *m_outbox->enqueue("p", Envelope::create("chat.message", "secret", QJsonObject{}), &error);
-    ConnectionManager manager(configFor(server.url()));
+    ConnectionManager manager(configFor({server.url()}));
     OutboxDrainer drainer(&manager, m_outbox.get(), "p");
     QSignalSpy failed(&drainer, &OutboxDrainer::failed);
     manager.open();
@@ -247,7 +241,7 @@ void TestOutboxDrainer::missingAckIsRetriedThenDeadLettered()
     QString error;
     const QString id =
         *m_outbox->enqueue("p", Envelope::create("chat.message", "chat", QJsonObject{}), &error);
-    ConnectionManager manager(configFor(server.url()));
+    ConnectionManager manager(configFor({server.url()}));
     vigil::DrainPolicy policy;
     policy.ackTimeoutMs = 100;
     policy.maxFailures = 3;
@@ -278,8 +272,8 @@ void TestOutboxDrainer::expiredMessageIsNotSent()
     const QString fresh =
         *m_outbox->enqueue("p", Envelope::create("chat.message", "chat", QJsonObject{}), &error);
     QTRY_VERIFY_WITH_TIMEOUT(
-        QDateTime::currentMSecsSinceEpoch() > m_outbox->pending("p").first().expiresAtMs, 5000);
-    ConnectionManager manager(configFor(relay.url()));
+        QDateTime::currentMSecsSinceEpoch() > m_outbox->pending("p").first().expiresAtMs, kWaitMs);
+    ConnectionManager manager(configFor({relay.url()}));
     OutboxDrainer drainer(&manager, m_outbox.get(), "p");
     QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
     manager.open();
@@ -299,7 +293,7 @@ void TestOutboxDrainer::profilesNeverMix()
                               Envelope::create("chat.message", "chat", QJsonObject{}), &error));
     const QString mine =
         *m_outbox->enqueue("mine", Envelope::create("chat.message", "chat", QJsonObject{}), &error);
-    ConnectionManager manager(configFor(relay.url()));
+    ConnectionManager manager(configFor({relay.url()}));
     OutboxDrainer drainer(&manager, m_outbox.get(), "mine");
     QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
     QSignalSpy idle(&drainer, &OutboxDrainer::idle);
@@ -322,7 +316,7 @@ void TestOutboxDrainer::unreadableRowsAtTheHeadDoNotBlockDelivery()
         good.append(*m_outbox->enqueue("p", Envelope::create("chat.message", "chat"), &error));
     QCOMPARE(vigil::test::insertUnreadableRows(m_outbox->path(), "p", 60), 60);
 
-    ConnectionManager manager(configFor(relay.url()));
+    ConnectionManager manager(configFor({relay.url()}));
     OutboxDrainer drainer(&manager, m_outbox.get(), "p");
     QSignalSpy delivered(&drainer, &OutboxDrainer::delivered);
     QSignalSpy failed(&drainer, &OutboxDrainer::failed);

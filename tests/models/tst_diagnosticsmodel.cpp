@@ -5,6 +5,8 @@
 #include "relay/relay.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -22,6 +24,35 @@ QString statusOf(const DiagnosticsModel &m, const QString &id)
             return m.data(i, DiagnosticsModel::StatusRole).toString();
     }
     return QStringLiteral("(no step %1)").arg(id);
+}
+
+// Every role has the name the panel binds to and reads its own field of the step, as the
+// report has it (a step that did not run shows -1 ms).
+void compareRolesWithReport(const DiagnosticsModel &m)
+{
+    const QHash<int, QByteArray> names = m.roleNames();
+    const QHash<int, QByteArray> expected = {{DiagnosticsModel::IdRole, "stepId"},
+                                             {DiagnosticsModel::TitleRole, "title"},
+                                             {DiagnosticsModel::StatusRole, "status"},
+                                             {DiagnosticsModel::ResultRole, "result"},
+                                             {DiagnosticsModel::ElapsedRole, "elapsedMs"}};
+    QCOMPARE(names, expected);
+    const QJsonArray steps = m.report().value("steps").toArray();
+    QCOMPARE(int(steps.size()), m.rowCount());
+    for (int row = 0; row < m.rowCount(); ++row) {
+        const QModelIndex i = m.index(row);
+        const QJsonObject step = steps.at(row).toObject();
+        const QString status = step.value("status").toString();
+        QCOMPARE(m.data(i, DiagnosticsModel::IdRole).toString(), step.value("id").toString());
+        QCOMPARE(m.data(i, DiagnosticsModel::TitleRole).toString(), step.value("title").toString());
+        QCOMPARE(m.data(i, Qt::DisplayRole).toString(), step.value("title").toString());
+        QCOMPARE(m.data(i, DiagnosticsModel::StatusRole).toString(), status);
+        QCOMPARE(m.data(i, DiagnosticsModel::ResultRole).toString(),
+                 step.value("detail").toString());
+        const bool ran = status != u"pending" && status != u"skipped";
+        QCOMPARE(m.data(i, DiagnosticsModel::ElapsedRole).toLongLong(),
+                 ran ? step.value("elapsedMs").toInteger() : qint64(-1));
+    }
 }
 } // namespace
 
@@ -67,6 +98,7 @@ void TestDiagnosticsModel::checksTheSessionsServer()
     QVERIFY(model.data(first, DiagnosticsModel::ElapsedRole).toLongLong() >= 0);
     QVERIFY(!model.data(first, DiagnosticsModel::ResultRole).toString().isEmpty());
     QVERIFY(!model.report().isEmpty());
+    compareRolesWithReport(model);
 }
 
 void TestDiagnosticsModel::unreachableServerFailsWithReasons()
@@ -90,6 +122,7 @@ void TestDiagnosticsModel::unreachableServerFailsWithReasons()
     QCOMPARE(statusOf(model, "tcp"), QStringLiteral("failed"));
     QCOMPARE(statusOf(model, "websocket"), QStringLiteral("skipped"));
     QVERIFY2(model.summary().contains("failed"), qPrintable(model.summary()));
+    compareRolesWithReport(model); // failed and skipped steps read their fields too
 }
 
 void TestDiagnosticsModel::withoutSessionNothingRuns()

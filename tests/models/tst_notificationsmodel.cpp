@@ -40,9 +40,8 @@ QStringList ids(const NotificationsModel &model)
 
 bool isRead(const NotificationsModel &model, const QString &id)
 {
-    return model.rowFor(id)
-        .value(NotificationsModel::ReadRole - NotificationsModel::IdRole)
-        .toBool();
+    const vigil::Notification *row = model.rows().find(id);
+    return row && row->read;
 }
 
 std::unique_ptr<NotificationStateStore> openStore(const QString &path)
@@ -63,6 +62,11 @@ private Q_SLOTS:
     void readStateAndDismiss();
     void criticalAlertsAndRepeats();
     void capacityDropsTheOldest();
+    void rolesReadTheFieldsTheyName();
+    void markReadKeepsTheOtherFields_data();
+    void markReadKeepsTheOtherFields();
+    void markAllReadTakesWhatArrivedThisFrame();
+    void repeatInTheSameBatchIsOneItem();
     void marksSurviveANewModel();
     void anotherServerHasItsOwnMarks();
     void switchingBackRestoresTheMarks();
@@ -151,6 +155,97 @@ void TestNotificationsModel::capacityDropsTheOldest()
     QCOMPARE(model.data(model.index(2), NotificationsModel::IdRole).toString(),
              QStringLiteral("2"));
     QCOMPARE(model.unreadCount(), 3);
+}
+
+void TestNotificationsModel::rolesReadTheFieldsTheyName()
+{
+    // Every role has the name the page binds to and reads its own field.
+    NotificationsModel model(nullptr);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Envelope e = Envelope::create(
+        "notification", "notifications",
+        QJsonObject{{"id", "n-1"}, {"title", "Deploy"}, {"message", "done"}, {"severity", "low"}});
+    e.timestamp = 4242;
+    model.record(e);
+    model.flush();
+    const struct
+    {
+        int role;
+        QByteArray name;
+        QVariant value;
+    } expected[] = {{NotificationsModel::IdRole, "notificationId", QString("n-1")},
+                    {NotificationsModel::TitleRole, "title", QString("Deploy")},
+                    {NotificationsModel::MessageRole, "message", QString("done")},
+                    {NotificationsModel::SeverityRole, "severity", QString("low")},
+                    {NotificationsModel::TimestampRole, "timestamp", qint64(4242)},
+                    {NotificationsModel::ReadRole, "read", false}};
+    const QHash<int, QByteArray> names = model.roleNames();
+    QCOMPARE(int(names.size()), int(std::size(expected)));
+    for (const auto &role : expected) {
+        QCOMPARE(names.value(role.role), role.name);
+        QCOMPARE(model.data(model.index(0), role.role), role.value);
+    }
+}
+
+void TestNotificationsModel::markReadKeepsTheOtherFields_data()
+{
+    QTest::addColumn<bool>("flushBetween");
+    QTest::newRow("item shown") << true;
+    QTest::newRow("item arriving in the same frame") << false;
+}
+
+void TestNotificationsModel::markReadKeepsTheOtherFields()
+{
+    QFETCH(bool, flushBetween);
+    NotificationsModel model(nullptr);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.record(notification("a", "high"));
+    if (flushBetween)
+        model.flush();
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.markRead("a");
+    QCOMPARE(model.rowCount(), 1); // published at once either way
+    QVERIFY(isRead(model, "a"));
+    QCOMPARE(model.unreadCount(), 0);
+    const vigil::Notification *row = model.rows().find("a");
+    QCOMPARE(row->title, QStringLiteral("T a"));
+    QCOMPARE(row->message, QStringLiteral("m"));
+    QCOMPARE(row->severity, QStringLiteral("high"));
+    QVERIFY(row->timestamp > 0);
+    if (flushBetween) {
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.at(0).at(2).value<QList<int>>(), QList<int>{NotificationsModel::ReadRole});
+    } else {
+        QCOMPARE(changed.size(), 0); // the row went in read
+    }
+    model.markRead("nope"); // unknown: nothing
+    model.flush();
+    QCOMPARE(model.rowCount(), 1);
+}
+
+void TestNotificationsModel::markAllReadTakesWhatArrivedThisFrame()
+{
+    NotificationsModel model(nullptr);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.record(notification("a", "info"));
+    model.flush();
+    model.record(notification("b", "info")); // not shown yet
+    model.markAllRead();
+    QCOMPARE(model.rowCount(), 2);
+    QVERIFY(isRead(model, "a"));
+    QVERIFY(isRead(model, "b"));
+    QCOMPARE(model.unreadCount(), 0);
+}
+
+void TestNotificationsModel::repeatInTheSameBatchIsOneItem()
+{
+    NotificationsModel model(nullptr);
+    QSignalSpy critical(&model, &NotificationsModel::criticalArrived);
+    model.record(notification("n-1", "critical"));
+    model.record(notification("n-1", "critical")); // a replay within the same frame
+    model.flush();
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(critical.size(), 1);
 }
 
 void TestNotificationsModel::marksSurviveANewModel()

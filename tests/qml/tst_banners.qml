@@ -32,6 +32,18 @@ Item {
                 width: 600
             }
         }
+        Component {
+            id: fallbackBannerComponent
+            FallbackBanner {
+                width: 600
+            }
+        }
+        Component {
+            id: bannerComponent
+            Banner {
+                width: 600
+            }
+        }
 
         function withText(item, text) {
             for (let i = 0; i < item.children.length; ++i) {
@@ -57,8 +69,10 @@ Item {
             const indicator = createTemporaryObject(indicatorComponent, root)
             verify(indicator)
             compare(ConnectionStatus.state, "disconnected")
+            compare(ConnectionStatus.tone, Tone.Idle)
             const dot = findChild(indicator, "stateDot")
             compare(String(dot.color), String(Theme.idle))
+            compare(String(findChild(indicator, "stateLabel").color), String(Theme.text))
             compare(dot.Accessible.name, "Connection state: " + ConnectionStatus.summary)
             compare(findChild(indicator, "stateLabel").text, ConnectionStatus.summary)
             verify(ConnectionStatus.summary.length > 0)
@@ -73,7 +87,8 @@ Item {
         function test_statusBannerHiddenWhenUnattached() {
             const banner = createTemporaryObject(statusBannerComponent, root)
             verify(banner)
-            compare(ConnectionStatus.banner, "")
+            compare(ConnectionStatus.banner, ConnectionStatus.NoBanner)
+            compare(ConnectionStatus.bannerTone, Tone.Idle)
             compare(banner.visible, false)
             compare(banner.implicitHeight, 0)
             compare(banner.height, 0)
@@ -95,6 +110,8 @@ Item {
             TestHelper.reportError(message)
             tryCompare(banner, "visible", true)
             compare(findChild(banner, "errorBannerText").text, message)
+            compare(String(banner.color), String(Theme.danger))
+            compare(String(findChild(banner, "errorBannerText").color), String(Theme.textOnDanger))
             verify(banner.implicitHeight > 0)
 
             const dismiss = withText(banner, "Dismiss")
@@ -114,6 +131,33 @@ Item {
             tryCompare(findChild(banner, "errorBannerText"), "text", "first problem")
             TestHelper.reportError("second problem")
             tryCompare(findChild(banner, "errorBannerText"), "text", "second problem")
+        }
+
+        // Over WebSocket there is nothing to say about HTTP.
+        function test_fallbackBannerHiddenOnWebSocket() {
+            const banner = createTemporaryObject(fallbackBannerComponent, root)
+            verify(banner)
+            compare(ConnectionStatus.overHttp, false)
+            compare(ConnectionStatus.transportNotice, "")
+            compare(banner.visible, false)
+            compare(banner.implicitHeight, 0)
+        }
+
+        // A banner is drawn in its tone, its text in the colour that reads on it.
+        function test_bannerTone_data() {
+            return [
+                { tag: "danger", tone: Tone.Danger, fill: "danger", ink: "textOnDanger" },
+                { tag: "warning", tone: Tone.Warning, fill: "warning", ink: "textOnWarning" }
+            ]
+        }
+
+        function test_bannerTone(data) {
+            const banner = createTemporaryObject(bannerComponent, root,
+                                                 { objectName: "probe", tone: data.tone,
+                                                   text: "Something to say" })
+            verify(banner.visible)
+            compare(String(banner.color), String(Theme[data.fill]))
+            compare(String(findChild(banner, "probeText").color), String(Theme[data.ink]))
         }
     }
 }

@@ -2,15 +2,15 @@
 // this one). The C++-owned singletons the components read are real instances, built and
 // registered the way AppContext does it, but never attached to a connection.
 #include "connection/connectionmanager.h"
-#include "models/appearance.h"
-#include "models/connectionstatus.h"
 #include "models/feedmodels.h"
-#include "models/healthmonitor.h"
 #include "models/notificationsmodel.h"
-#include "models/queuestatus.h"
-#include "models/settingscontroller.h"
-#include "models/workspace.h"
 #include "storage/preferences.h"
+#include "ui/appearance.h"
+#include "ui/connectionstatus.h"
+#include "ui/healthmonitor.h"
+#include "ui/queuestatus.h"
+#include "ui/settingscontroller.h"
+#include "ui/workspace.h"
 
 #include <QQmlEngine>
 #include <QSettings>

@@ -18,7 +18,7 @@ Item {
         readonly property var pages: [
             { key: "dashboard", title: "Overview", shortcut: "Ctrl+1" },
             { key: "incidents", title: "Incidents", shortcut: "Ctrl+2" },
-            { key: "notifications", title: "Notifications", shortcut: "Ctrl+8" },
+            { key: "notifications", title: "Notifications", shortcut: "Ctrl+8", unreadBadge: true },
             { key: "settings", title: "Settings", shortcut: "Ctrl+9" }
         ]
 

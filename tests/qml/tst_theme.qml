@@ -3,8 +3,9 @@ import QtTest
 import Vigil
 import Vigil.Models
 
-// The design tokens' functions: every severity, level and state the models publish has its
-// colour, unknown ones fall back to the idle grey, and times are local wall-clock times.
+// The design tokens' functions: every tone C++ publishes and every word the list rows carry
+// (severities, levels, statuses) has its colour, unknown ones fall back to the idle grey, and
+// times are local wall-clock times.
 TestCase {
     name: "Theme"
 
@@ -34,22 +35,83 @@ TestCase {
         compare(String(Theme.severityColor(data.severity)), String(Theme[data.token]))
     }
 
-    function test_stateColor_data() {
+    function test_toneColor_data() {
         return [
-            { tag: "connected", state: "connected", token: "ok" },
-            { tag: "connecting", state: "connecting", token: "warning" },
-            { tag: "reconnecting", state: "reconnecting", token: "warning" },
-            { tag: "fallback", state: "fallback", token: "warning" },
-            { tag: "error", state: "error", token: "danger" },
-            { tag: "disconnected", state: "disconnected", token: "idle" },
-            { tag: "closed", state: "closed", token: "idle" },
-            { tag: "unknown", state: "unknown", token: "idle" },
-            { tag: "empty", state: "", token: "idle" }
+            { tag: "ok", tone: Tone.Ok, token: "ok" },
+            { tag: "warning", tone: Tone.Warning, token: "warning" },
+            { tag: "danger", tone: Tone.Danger, token: "danger" },
+            { tag: "idle", tone: Tone.Idle, token: "idle" },
+            { tag: "unknown", tone: 42, token: "idle" }
         ]
     }
 
-    function test_stateColor(data) {
-        compare(String(Theme.stateColor(data.state)), String(Theme[data.token]))
+    function test_toneColor(data) {
+        compare(String(Theme.toneColor(data.tone)), String(Theme[data.token]))
+    }
+
+    // A banner's text reads on its background: white on red, dark on amber.
+    function test_textOnTone() {
+        compare(String(Theme.textOnTone(Tone.Danger)), String(Theme.textOnDanger))
+        compare(String(Theme.textOnTone(Tone.Warning)), String(Theme.textOnWarning))
+        verify(String(Theme.textOnDanger) !== String(Theme.textOnWarning))
+    }
+
+    function test_agentStatusColor_data() {
+        return [
+            { tag: "online", status: "online", token: "ok", offline: false },
+            { tag: "offline", status: "offline", token: "idle", offline: true },
+            { tag: "away", status: "away", token: "warning", offline: false },
+            { tag: "busy", status: "busy", token: "warning", offline: false }
+        ]
+    }
+
+    function test_agentStatusColor(data) {
+        compare(String(Theme.agentStatusColor(data.status)), String(Theme[data.token]))
+        compare(Theme.agentOffline(data.status), data.offline)
+    }
+
+    function test_deliveryColor_data() {
+        return [
+            { tag: "read", delivery: "read", token: "ok" },
+            { tag: "delivered", delivery: "delivered", token: "idle" },
+            { tag: "sent", delivery: "sent", token: "idle" }
+        ]
+    }
+
+    function test_deliveryColor(data) {
+        compare(String(Theme.deliveryColor(data.delivery)), String(Theme[data.token]))
+    }
+
+    function test_stepColor_data() {
+        return [
+            { tag: "passed", status: "passed", token: "ok" },
+            { tag: "failed", status: "failed", token: "danger" },
+            { tag: "running", status: "running", token: "warning" },
+            { tag: "pending", status: "pending", token: "idle" },
+            { tag: "skipped", status: "skipped", token: "idle" }
+        ]
+    }
+
+    function test_stepColor(data) {
+        compare(String(Theme.stepColor(data.status)), String(Theme[data.token]))
+    }
+
+    function test_incidentResolved() {
+        compare(Theme.incidentResolved("resolved"), true)
+        compare(Theme.incidentResolved("investigating"), false)
+        compare(Theme.incidentResolved(""), false)
+    }
+
+    // Fonts and sizes come from the system font, in the proportions of the 13 px design.
+    function test_sizesFollowTheSystemFont() {
+        compare(Theme.fontNormal, Appearance.fontPixelSize)
+        verify(Theme.fontSmall < Theme.fontNormal)
+        verify(Theme.fontNormal < Theme.fontLarge)
+        verify(Theme.fontLarge < Theme.fontHuge)
+        compare(Theme.fontLarge, Math.round(Theme.fontNormal * 18 / 13))
+        compare(Theme.spacing, Math.round(8 * Theme.fontNormal / 13))
+        compare(Theme.rowHeight, Math.round(40 * Theme.fontNormal / 13))
+        verify(Theme.rowHeight > Theme.fontNormal * 2, "a row holds its two lines")
     }
 
     function test_time_data() {
@@ -81,22 +143,6 @@ TestCase {
         compare(String(Theme.severityColor("critical")), danger)
     }
 
-    function test_gradeColor_data() {
-        return [
-            { tag: "excellent", grade: "excellent", token: "ok" },
-            { tag: "good", grade: "good", token: "ok" },
-            { tag: "fair", grade: "fair", token: "warning" },
-            { tag: "poor", grade: "poor", token: "danger" },
-            { tag: "critical", grade: "critical", token: "danger" },
-            { tag: "unknown", grade: "unknown", token: "idle" },
-            { tag: "empty", grade: "", token: "idle" }
-        ]
-    }
-
-    function test_gradeColor(data) {
-        compare(String(Theme.gradeColor(data.grade)), String(Theme[data.token]))
-    }
-
     // The window and the tray icon draw status with the same colours (palette.h).
     function test_statusColoursComeFromThePalette() {
         compare(String(Theme.ok), String(Appearance.okColor))
@@ -104,5 +150,21 @@ TestCase {
         compare(String(Theme.danger), String(Appearance.dangerColor))
         compare(String(Theme.idle), String(Appearance.idleColor))
         compare(String(Theme.ok), "#2da44e")
+        compare(String(Theme.severe), String(Appearance.severeColor))
+    }
+
+    // Every surface and text colour is the palette's (through Appearance), in light and dark.
+    function test_surfacesComeFromThePalette() {
+        for (const theme of ["light", "dark"]) {
+            Appearance.setTheme(theme)
+            compare(String(Theme.window), String(Appearance.windowColor))
+            compare(String(Theme.surface), String(Appearance.surfaceColor))
+            compare(String(Theme.border), String(Appearance.borderColor))
+            compare(String(Theme.text), String(Appearance.textColor))
+            compare(String(Theme.textMuted), String(Appearance.textMutedColor))
+            compare(String(Theme.accent), String(Appearance.accentColor))
+            compare(String(Theme.selection), String(Appearance.selectionColor))
+        }
+        compare(String(Theme.window), "#15181d")
     }
 }

@@ -1,4 +1,5 @@
 #include "helpers/outboxdamage.h"
+#include "helpers/outboxfixture.h"
 #include "storage/outbox.h"
 
 #include <QDir>
@@ -20,6 +21,7 @@ using vigil::Envelope;
 using vigil::Outbox;
 using vigil::OutboxLimits;
 using vigil::Priority;
+using vigil::test::TempOutbox;
 
 namespace {
 
@@ -101,10 +103,9 @@ void TestOutbox::enqueueSurvivesReopen()
 
 void TestOutbox::drainOrderIsPriorityThenFifo()
 {
-    QTemporaryDir dir;
-    Outbox outbox;
+    TempOutbox outbox;
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     const QList<Priority> order = {Priority::Low,    Priority::Normal, Priority::Critical,
                                    Priority::Normal, Priority::High,   Priority::Critical};
     QStringList ids;
@@ -124,10 +125,9 @@ void TestOutbox::drainOrderIsPriorityThenFifo()
 
 void TestOutbox::profilesAreSeparate()
 {
-    QTemporaryDir dir;
-    Outbox outbox;
+    TempOutbox outbox;
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     QVERIFY(outbox.enqueue("ws://a/ws", message(), &error));
     QVERIFY(outbox.enqueue("ws://b/ws", message(), &error));
     QVERIFY(outbox.enqueue("ws://b/ws", message(), &error));
@@ -138,10 +138,9 @@ void TestOutbox::profilesAreSeparate()
 
 void TestOutbox::sendAndDeliverUpdateCounters()
 {
-    QTemporaryDir dir;
-    Outbox outbox;
+    TempOutbox outbox;
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     const QString id = *outbox.enqueue("p", message(), &error);
     QVERIFY(outbox.contains(id));
     QVERIFY(outbox.markSent(id));
@@ -184,10 +183,9 @@ void TestOutbox::laterMarksAreOrderedAndSurviveClose()
 
 void TestOutbox::duplicateIdIsRefused()
 {
-    QTemporaryDir dir;
-    Outbox outbox;
+    TempOutbox outbox;
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     const Envelope e = message();
     QVERIFY(outbox.enqueue("p", e, &error));
     QVERIFY(!outbox.enqueue("p", e, &error));
@@ -197,12 +195,11 @@ void TestOutbox::duplicateIdIsRefused()
 
 void TestOutbox::groupCommitBatchesConcurrentEnqueues()
 {
-    QTemporaryDir dir;
     OutboxLimits limits;
     limits.maxCount = 100000;
-    Outbox outbox(limits);
+    TempOutbox outbox(limits);
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     constexpr int kThreads = 8;
     constexpr int kEach = 100;
     std::vector<QStringList> ids(kThreads);
@@ -233,12 +230,11 @@ void TestOutbox::groupCommitBatchesConcurrentEnqueues()
 
 void TestOutbox::fullQueueEvictsLowestOldestAndRecordsIt()
 {
-    QTemporaryDir dir;
     OutboxLimits limits;
     limits.maxCount = 3;
-    Outbox outbox(limits);
+    TempOutbox outbox(limits);
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     const QString a = *outbox.enqueue("p", message(Priority::Normal), &error);
     const QString b = *outbox.enqueue("p", message(Priority::Low), &error);
     const QString c = *outbox.enqueue("p", message(Priority::High), &error);
@@ -266,12 +262,11 @@ void TestOutbox::fullQueueEvictsLowestOldestAndRecordsIt()
 
 void TestOutbox::criticalIsNeverEvicted()
 {
-    QTemporaryDir dir;
     OutboxLimits limits;
     limits.maxCount = 2;
-    Outbox outbox(limits);
+    TempOutbox outbox(limits);
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     QVERIFY(outbox.enqueue("p", message(Priority::Critical), &error));
     QVERIFY(outbox.enqueue("p", message(Priority::Critical), &error));
     QVERIFY(!outbox.enqueue("p", message(Priority::Critical), &error));
@@ -284,12 +279,11 @@ void TestOutbox::criticalIsNeverEvicted()
 
 void TestOutbox::oversizeMessageIsRefused()
 {
-    QTemporaryDir dir;
     OutboxLimits limits;
     limits.maxBytes = 1000;
-    Outbox outbox(limits);
+    TempOutbox outbox(limits);
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     QVERIFY(!outbox.enqueue("p", message(Priority::Normal, QString(2000, 'x')), &error));
     QVERIFY2(error.contains("more than the outbox holds (1000 bytes)"), qPrintable(error));
     // Byte limit evicts like the count limit does.
@@ -302,10 +296,9 @@ void TestOutbox::oversizeMessageIsRefused()
 
 void TestOutbox::ttlExpiresIntoDeadLetters()
 {
-    QTemporaryDir dir;
-    Outbox outbox;
+    TempOutbox outbox;
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     const QString shortLived = *outbox.enqueue("p", message(), &error, 1000);
     const QString lasting = *outbox.enqueue("p", message(), &error);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -323,10 +316,9 @@ void TestOutbox::ttlExpiresIntoDeadLetters()
 
 void TestOutbox::failuresBackOffThenDeadLetter()
 {
-    QTemporaryDir dir;
-    Outbox outbox;
+    TempOutbox outbox;
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     const QString id = *outbox.enqueue("p", message(), &error);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QList<int> seen;
@@ -351,10 +343,9 @@ void TestOutbox::failuresBackOffThenDeadLetter()
 
 void TestOutbox::deadLettersCanBeRetriedAndPurged()
 {
-    QTemporaryDir dir;
-    Outbox outbox;
+    TempOutbox outbox;
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     QStringList ids;
     for (int i = 0; i < 3; ++i) {
         ids.append(*outbox.enqueue("p", message(), &error));
@@ -373,13 +364,12 @@ void TestOutbox::deadLettersCanBeRetriedAndPurged()
 
 void TestOutbox::fullDiskIsAClearErrorAndNothingIsLost()
 {
-    QTemporaryDir dir;
     OutboxLimits limits;
     limits.maxFileBytes = 64 * 1024; // the file may not grow past this: a "full disk"
     limits.maxCount = 100000;
-    Outbox outbox(limits);
+    TempOutbox outbox(limits);
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
     QString error;
-    QVERIFY(outbox.open(dir.filePath("o.sqlite"), &error));
     QStringList stored;
     for (int i = 0; i < 1000; ++i) {
         const auto id = outbox.enqueue("p", message(Priority::Normal, QString(2000, 'x')), &error);
@@ -638,11 +628,10 @@ void TestOutbox::unreadableRowsMoveToDeadLettersAndDoNotBlock()
 {
     // 60 rows that cannot be read back sit at the head of the queue, more than a drain batch
     // (50). Reading must go past them: they become dead letters with a reason, once.
-    QTemporaryDir dir;
-    const QString path = dir.filePath("o.sqlite");
-    Outbox outbox;
+    TempOutbox outbox;
+    QVERIFY2(outbox.isOpen(), qPrintable(outbox.openError()));
+    const QString path = outbox.path();
     QString error;
-    QVERIFY(outbox.open(path, &error));
     QStringList good;
     for (int i = 0; i < 5; ++i)
         good.append(*outbox.enqueue("p", message(), &error));

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "protocol/envelope.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+namespace vigil {
+
+class RelayStore;
+struct RelayConfig;
+
+/// \brief The relay's channels: each one's seq counter and replay history, within the count
+/// and byte caps, and (with a `--data-dir`) the store that keeps both across restarts.
+///
+/// Stamping goes through here so that no seq is handed out that the store could not cover
+/// after a crash (RelayStore::issueLimit()); replay answers come from here one bounded page at
+/// a time. Fan-out is not its business: it only keeps what was published.
+class ChannelHistory : public QObject
+{
+    Q_OBJECT
+public:
+    /// `config` is the relay's and must outlive this object.
+    explicit ChannelHistory(const RelayConfig &config);
+    ~ChannelHistory() override;
+
+    /// With a data directory: creates it (for this user only), opens the store and restores
+    /// the counters, the history and the epoch from it. Without one the history is memory
+    /// only, and gets an epoch of its own the first time. False with a sentence in `error`.
+    bool open(QString *error);
+    /// Saves what waits and closes the store; the memory is kept (a reopen without a store
+    /// goes on with it, and with its epoch).
+    void close();
+
+    /// Names this history; see Relay::epoch().
+    [[nodiscard]] QString epoch() const { return m_epoch; }
+    [[nodiscard]] qint64 head(const QString &channel) const;
+    /// Stamps `envelope` with its channel's next seq, keeps it in history (and in the store)
+    /// and returns it serialized, as it is to be sent. Nullopt, with an error envelope's code
+    /// and message, when it may not be kept: too many channels, seqs used up, the store cannot
+    /// save, or too large as sent.
+    std::optional<QByteArray> stamp(Envelope &envelope, QString *code, QString *why);
+    /// See Relay::replay().
+    [[nodiscard]] QList<Envelope> replay(const QString &channel, qint64 since, bool *recovered,
+                                         bool *more, qint64 maxBytes) const;
+
+    /// Per channel: head, messages and bytes in history (for /api/metrics).
+    [[nodiscard]] QJsonObject channelsJson() const;
+    /// Adds what the store reports to a health answer: "storage", and the status "degraded"
+    /// with its reason while saving fails. Nothing without a store.
+    void addStorageHealth(QJsonObject *health) const;
+
+private:
+    struct Stored
+    {
+        Envelope envelope;
+        qint64 bytes = 0; ///< as sent
+    };
+    struct Channel
+    {
+        qint64 seq = 0;
+        std::deque<Stored> history;
+        qint64 bytes = 0; ///< of history
+    };
+
+    bool restore(QString *error);
+    void keep(Channel &channel, const Envelope &e, qint64 bytes);
+    void trim();
+    void flush();
+
+    const RelayConfig &m_config;
+    std::unique_ptr<RelayStore> m_store;
+    QString m_epoch;
+    QHash<QString, Channel> m_channels;
+    qint64 m_bytes = 0; ///< all channels
+    QTimer m_flushTimer;
+    QElapsedTimer m_clock;
+    qint64 m_lastForcedFlush = -1;
+};
+
+} // namespace vigil

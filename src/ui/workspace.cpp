@@ -1,0 +1,221 @@
+#include "workspace.h"
+
+#include "connection/connectionoptions.h"
+#include "delivery/outboxdrainer.h"
+#include "delivery/positionkeeper.h"
+#include "models/livelistmodel.h"
+#include "protocol/logging.h"
+#include "storage/preferences.h"
+
+namespace vigil {
+
+namespace {
+const QString kDemo = QStringLiteral("demo");
+// The console's pages, in sidebar order: the one list the sidebar, the shortcuts, the page
+// stack, --page and the remembered page all come from.
+struct PageEntry
+{
+    const char *key;
+    const char *title; // translated in pages()
+    const char *shortcut;
+    bool unreadBadge = false; // the sidebar shows the unread notifications beside it
+};
+constexpr PageEntry kPageEntries[] = {
+    {"dashboard", QT_TRANSLATE_NOOP("Workspace", "Dashboard"), "Ctrl+1"},
+    {"incidents", QT_TRANSLATE_NOOP("Workspace", "Incidents"), "Ctrl+2"},
+    {"agents", QT_TRANSLATE_NOOP("Workspace", "Agents"), "Ctrl+3"},
+    {"chat", QT_TRANSLATE_NOOP("Workspace", "Chat"), "Ctrl+4"},
+    {"activity", QT_TRANSLATE_NOOP("Workspace", "Activity"), "Ctrl+5"},
+    {"logs", QT_TRANSLATE_NOOP("Workspace", "Logs"), "Ctrl+6"},
+    {"health", QT_TRANSLATE_NOOP("Workspace", "Health"), "Ctrl+7"},
+    {"notifications", QT_TRANSLATE_NOOP("Workspace", "Notifications"), "Ctrl+8", true},
+    {"settings", QT_TRANSLATE_NOOP("Workspace", "Settings"), "Ctrl+,"},
+};
+
+const QStringList kPages = [] {
+    QStringList keys;
+    for (const PageEntry &entry : kPageEntries)
+        keys.append(QString::fromLatin1(entry.key));
+    return keys;
+}();
+} // namespace
+
+QStringList Workspace::pageNames()
+{
+    return kPages;
+}
+
+QVariantList Workspace::pages() const
+{
+    QVariantList out;
+    for (const PageEntry &entry : kPageEntries) {
+        const QString key = QString::fromLatin1(entry.key);
+        QString component = key;
+        component[0] = component.at(0).toUpper();
+        out.append(QVariantMap{{QStringLiteral("key"), key},
+                               {QStringLiteral("title"), tr(entry.title)},
+                               {QStringLiteral("shortcut"), QString::fromLatin1(entry.shortcut)},
+                               {QStringLiteral("component"), component + QStringLiteral("Page")},
+                               {QStringLiteral("unreadBadge"), entry.unreadBadge}});
+    }
+    return out;
+}
+
+Workspace::Workspace(QObject *parent, ConnectionConfig base, Parts parts)
+    : QObject(parent)
+    , m_base(std::move(base))
+    , m_parts(std::move(parts))
+    , m_router(m_parts.feeds)
+{
+    const QString saved = m_parts.preferences ? m_parts.preferences->lastPage() : QString();
+    m_page = kPages.contains(saved) ? saved : QStringLiteral("dashboard");
+}
+
+Workspace::~Workspace()
+{
+    endSession();
+}
+
+void Workspace::setPage(const QString &page)
+{
+    if (page == m_page || !kPages.contains(page))
+        return;
+    m_page = page;
+    if (m_parts.preferences)
+        m_parts.preferences->setLastPage(page);
+    Q_EMIT pageChanged();
+}
+
+QRect Workspace::windowGeometry() const
+{
+    return m_parts.preferences ? m_parts.preferences->windowGeometry() : QRect();
+}
+
+void Workspace::saveWindowGeometry(int x, int y, int width, int height)
+{
+    if (m_parts.preferences) {
+        m_parts.preferences->setWindowGeometry(QRect(x, y, width, height));
+        m_parts.preferences->sync();
+    }
+}
+
+void Workspace::reportError(const QString &message)
+{
+    qCWarning(lcUi).noquote() << message;
+    if (message == m_error)
+        return;
+    m_error = message;
+    Q_EMIT errorMessageChanged();
+}
+
+void Workspace::dismissError()
+{
+    if (m_error.isEmpty())
+        return;
+    m_error.clear();
+    Q_EMIT errorMessageChanged();
+}
+
+bool Workspace::startDemo()
+{
+    if (m_demoUrl.isEmpty()) {
+        if (!m_demoStarter) {
+            reportError(tr("The demo is not available in this build."));
+            return false;
+        }
+        QString error;
+        m_demoUrl = m_demoStarter(&error);
+        if (m_demoUrl.isEmpty()) {
+            reportError(tr("The demo server could not start: %1").arg(error));
+            return false;
+        }
+    }
+    dismissError();
+    // The demo relay is new on every start (on a new port): positions are not kept, they
+    // would only cause false gap alarms.
+    startSession(kDemo, {m_demoUrl}, QString(), false);
+    return true;
+}
+
+bool Workspace::connectProfile(const QString &name)
+{
+    if (name == kDemo)
+        return startDemo();
+    const QList<QUrl> urls =
+        m_parts.preferences ? m_parts.preferences->profileUrls(name) : QList<QUrl>{};
+    if (urls.isEmpty()) {
+        reportError(tr("The profile \"%1\" has no server address. Add one in Settings.").arg(name));
+        return false;
+    }
+    dismissError();
+    if (!m_tokenReader) {
+        startSession(name, urls, QString(), true);
+        return true;
+    }
+    const quint64 generation = ++m_generation;
+    m_tokenReader(name, [this, generation, name, urls](const QString &token) {
+        if (generation == m_generation) // a newer switch happened meanwhile
+            startSession(name, urls, token, true);
+    });
+    return true;
+}
+
+void Workspace::connectTo(const QString &profile, const QList<QUrl> &urls, const QString &token)
+{
+    startSession(profile, urls, token, true);
+}
+
+void Workspace::reapplySettings()
+{
+    if (!m_manager)
+        return;
+    startSession(m_profile, m_urls, m_token, m_profile != kDemo);
+}
+
+void Workspace::endSession()
+{
+    m_keeper.reset(); // saves the last positions
+    m_drainer.reset();
+    m_manager.reset();
+}
+
+void Workspace::startSession(const QString &profile, const QList<QUrl> &urls, const QString &token,
+                             bool keepPositions)
+{
+    ++m_generation;
+    endSession();
+    for (LiveListModel *feed : std::as_const(m_parts.feeds))
+        feed->clear();
+
+    ConnectionConfig config = m_base;
+    config.urls = urls;
+    config.token = token;
+    if (m_parts.preferences)
+        m_parts.preferences->applyTo(&config);
+    if (profile == kDemo) // frequent heartbeats, so the demo's Health charts show a live line
+        config.heartbeatMs = std::min(config.heartbeatMs, 2000);
+    m_profile = profile;
+    m_urls = urls;
+    m_token = token;
+    m_queueProfile = profile == kDemo ? kDemo : profileKey(urls);
+    if (m_parts.preferences && !profile.isEmpty()) {
+        m_parts.preferences->setLastProfile(profile);
+        m_parts.preferences->sync();
+    }
+
+    m_manager = std::make_unique<ConnectionManager>(config);
+    m_router.attach(m_manager.get());
+    if (keepPositions && m_parts.positions)
+        m_keeper =
+            std::make_unique<PositionKeeper>(m_manager.get(), m_parts.positions, m_queueProfile);
+    if (m_parts.outbox)
+        m_drainer =
+            std::make_unique<OutboxDrainer>(m_manager.get(), m_parts.outbox, m_queueProfile);
+    qCInfo(lcUi).noquote() << "session"
+                           << (profile.isEmpty() ? QStringLiteral("(command line)") : profile);
+    Q_EMIT managerChanged(m_manager.get());
+    Q_EMIT sessionChanged();
+    m_manager->open();
+}
+
+} // namespace vigil

@@ -1,0 +1,112 @@
+import QtQuick
+import QtTest
+import Vigil
+import Vigil.Models
+
+// The shared list rows: one delegate per model, used by every list of that model (a page and
+// the dashboard), with the dashboard's short form where it has one.
+// (TestCase is an invisible Item: what is tested lives in this visible one.)
+Item {
+    id: root
+    width: 600
+    height: 300
+
+    TestCase {
+        name: "Rows"
+        when: windowShown
+
+        Component { id: incidentComponent; IncidentRow {} }
+        Component { id: activityComponent; ActivityRow {} }
+        Component { id: agentComponent; AgentRow {} }
+        Component { id: chatComponent; ChatRow {} }
+        Component { id: timelineComponent; TimelineRow {} }
+        Component { id: alertComponent; AlertRow {} }
+
+        readonly property var incident: ({ incidentId: "inc-7", title: "Disk full",
+                                           severity: "high", status: "investigating",
+                                           assignedTo: "ana", updatedAt: 0 })
+
+        function test_incidentFullAndCompact() {
+            const full = createTemporaryObject(incidentComponent, root, incident)
+            verify(full)
+            compare(full.text, "Disk full")
+            compare(full.badge, "high")
+            compare(String(full.badgeTint), String(Theme.severe))
+            compare(full.detail, "inc-7 - investigating - ana")
+            compare(full.dimmed, false)
+            const compact = createTemporaryObject(incidentComponent, root,
+                                                  Object.assign({ compact: true }, incident))
+            compare(compact.detail, "investigating")
+            compare(compact.text, full.text)
+        }
+
+        function test_incidentUnassignedAndResolved() {
+            const row = createTemporaryObject(incidentComponent, root,
+                                              Object.assign({}, incident,
+                                                            { assignedTo: "", status: "resolved" }))
+            compare(row.detail, "inc-7 - resolved - unassigned")
+            compare(row.dimmed, true)
+        }
+
+        function test_activityFullAndCompact() {
+            const values = { actor: "ana", action: "acknowledged", target: "inc-7",
+                             summary: "ana acknowledged inc-7", timestamp: 0 }
+            const full = createTemporaryObject(activityComponent, root, values)
+            compare(full.badge, "acknowledged")
+            compare(String(full.badgeTint), String(Theme.accent))
+            compare(full.detail, "ana on inc-7")
+            const compact = createTemporaryObject(activityComponent, root,
+                                                  Object.assign({ compact: true }, values))
+            compare(compact.badge, "")
+            compare(compact.detail, "ana acknowledged")
+        }
+
+        function test_agentStatus_data() {
+            return [
+                { tag: "online", status: "online", token: "ok", dimmed: false },
+                { tag: "away", status: "away", token: "warning", dimmed: false },
+                { tag: "offline", status: "offline", token: "idle", dimmed: true }
+            ]
+        }
+
+        function test_agentStatus(data) {
+            const row = createTemporaryObject(agentComponent, root,
+                                              { agentId: "a-1", name: "worker", status: data.status,
+                                                cpu: 12.345, memory: undefined, lastSeen: 0 })
+            compare(String(row.badgeTint), String(Theme[data.token]))
+            compare(row.dimmed, data.dimmed)
+            compare(row.detail, "a-1 - CPU 12.3% - memory -%")
+        }
+
+        function test_chatDelivery() {
+            const row = createTemporaryObject(chatComponent, root,
+                                              { senderId: "ana", conversationId: "ops",
+                                                content: "on it", delivery: "read", timestamp: 0 })
+            compare(String(row.badgeTint), String(Theme.ok))
+            compare(row.detail, "ana in ops")
+        }
+
+        function test_alertCleared() {
+            const row = createTemporaryObject(alertComponent, root,
+                                              { title: "CPU high", severity: "warning",
+                                                source: "db-1", active: false, raisedAt: 0 })
+            compare(row.detail, "db-1 - cleared")
+            compare(row.dimmed, true)
+        }
+
+        // The timeline's tone comes from C++: alarms in theirs, every other event in the accent.
+        function test_timelineTone_data() {
+            return [
+                { tag: "danger", tone: Tone.Danger, token: "danger" },
+                { tag: "idle", tone: Tone.Idle, token: "accent" }
+            ]
+        }
+
+        function test_timelineTone(data) {
+            const row = createTemporaryObject(timelineComponent, root,
+                                              { timestamp: 0, kind: "error", message: "bad frame",
+                                                tone: data.tone })
+            compare(String(row.badgeTint), String(Theme[data.token]))
+        }
+    }
+}
