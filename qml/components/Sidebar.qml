@@ -5,7 +5,8 @@ import QtQuick.Layouts
 import Vigil
 import Vigil.Models
 
-// The page list. Each entry shows its keyboard shortcut; the current page is highlighted.
+// The page list. Each entry shows its keyboard shortcut; the current page is highlighted. A
+// page marked `debugOnly` (the Debug page) is listed only while SettingsController says so.
 Rectangle {
     id: sidebar
     objectName: "sidebar"
@@ -33,6 +34,8 @@ Rectangle {
             required property int index
             objectName: "nav_" + modelData.key
             width: ListView.view.width - Theme.hairline
+            visible: entry.modelData.debugOnly !== true || SettingsController.debugPage
+            height: visible ? implicitHeight : 0
             highlighted: Workspace.page === modelData.key
             Accessible.name: modelData.title
             onClicked: Workspace.page = modelData.key

@@ -1,15 +1,211 @@
+pragma ComponentBehavior: Bound
 import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
 import Vigil
 import Vigil.Models
 
-// Every incident seen this session, newest first; resolved ones dimmed.
-ListPage {
-    objectName: "incidentsPage"
-    heading: qsTr("Incidents")
-    summary: qsTr("%1 open - %2 critical, %3 high, %4 medium, %5 low")
-        .arg(IncidentsModel.openCount).arg(IncidentsModel.criticalCount)
-        .arg(IncidentsModel.highCount).arg(IncidentsModel.mediumCount).arg(IncidentsModel.lowCount)
-    emptyText: qsTr("No incidents yet.")
-    model: IncidentsModel
-    delegate: IncidentRow {}
+// The incidents: sorted, filtered and searched (IncidentList, in C++), with the operator's
+// actions laid over the rows. Enter, or a click, opens the selected incident beside the list:
+// its fields, the actions (acknowledge, assign, escalate, resolve) and its timeline. New
+// incident (Ctrl+N) creates one. Where messages could not be recovered the list says so.
+Page {
+    id: view
+    objectName: "incidentsView"
+    background: Rectangle { color: Theme.window }
+
+    // The detail beside the list is open (it follows the selection while it is)
+    property bool detailOpen: false
+
+    function open(index) {
+        IncidentList.select(IncidentList.idAt(index))
+        detailOpen = IncidentList.selectedId.length > 0
+    }
+    function closeDetail() {
+        detailOpen = false
+        page.list.forceActiveFocus()
+    }
+    function clearFilters() {
+        severityChoice.value = ""
+        statusChoice.value = ""
+        assigneeChoice.value = ""
+        unassignedBox.checked = false
+        openBox.checked = false
+        IncidentList.clearFilters()
+        page.searchText = ""
+    }
+
+    Keys.onEscapePressed: event => {
+        event.accepted = view.detailOpen
+        if (view.detailOpen)
+            view.closeDetail()
+    }
+
+    Shortcut {
+        sequence: "Ctrl+N"
+        enabled: view.visible
+        onActivated: createDialog.open()
+    }
+    Binding {
+        target: IncidentList
+        property: "searchText"
+        value: page.searchText
+    }
+    // The list re-sorts as incidents change: the selection stays on its incident.
+    Connections {
+        target: IncidentList
+        function onSelectedRowChanged() {
+            const row = IncidentList.selectedRow
+            if (row >= 0 && row < page.count && page.currentIndex !== row)
+                page.currentIndex = row
+        }
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 0
+        ListPage {
+            id: page
+            objectName: "incidentsPage"
+            heading: qsTr("Incidents")
+            summary: {
+                const figures = qsTr("%1 open - %2 critical, %3 high, %4 medium, %5 low")
+                    .arg(IncidentsModel.openCount).arg(IncidentsModel.criticalCount)
+                    .arg(IncidentsModel.highCount).arg(IncidentsModel.mediumCount)
+                    .arg(IncidentsModel.lowCount)
+                return IncidentList.filtered ? qsTr("%1 - %2 shown").arg(figures).arg(IncidentList.count)
+                                             : figures
+            }
+            emptyText: IncidentList.filtered ? qsTr("No incident matches the filters.")
+                                             : qsTr("No incidents yet.")
+            model: IncidentList
+            searchable: true
+            searchHint: qsTr("Title, id or assignee (Ctrl+F)")
+            // Server order: the gaps that could not be recovered are where they happened.
+            gapRole: IncidentList.sortKey === IncidentList.Updated ? "gapsAfter" : ""
+            activateOnClick: true
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            onActivated: index => view.open(index)
+            onCurrentIndexChanged: {
+                if (currentIndex >= 0)
+                    IncidentList.select(IncidentList.idAt(currentIndex))
+            }
+
+            Button {
+                objectName: "newIncidentButton"
+                text: qsTr("New incident")
+                font.pixelSize: Theme.fontSmall
+                Accessible.description: qsTr("Create an incident (Ctrl+N)")
+                onClicked: createDialog.open()
+            }
+
+            filters: [
+                ComboBox {
+                    id: sortChoice
+                    objectName: "incidentSortKey"
+                    model: [
+                        { text: qsTr("Sort by updated"), key: IncidentList.Updated },
+                        { text: qsTr("Sort by severity"), key: IncidentList.Severity },
+                        { text: qsTr("Sort by status"), key: IncidentList.Status },
+                        { text: qsTr("Sort by id"), key: IncidentList.Id }
+                    ]
+                    textRole: "text"
+                    valueRole: "key"
+                    font.pixelSize: Theme.fontSmall
+                    Accessible.name: displayText
+                    Component.onCompleted: currentIndex = indexOfValue(IncidentList.sortKey)
+                    onActivated: IncidentList.sortKey = currentValue
+                },
+                Button {
+                    objectName: "incidentSortOrder"
+                    text: IncidentList.descending ? qsTr("Descending") : qsTr("Ascending")
+                    font.pixelSize: Theme.fontSmall
+                    Accessible.description: qsTr("Reverse the order")
+                    onClicked: IncidentList.descending = !IncidentList.descending
+                },
+                FilterChoice {
+                    id: severityChoice
+                    objectName: "incidentSeverityFilter"
+                    label: qsTr("Severity")
+                    allText: qsTr("All severities")
+                    choices: IncidentList.severities
+                    onValueChanged: IncidentList.severityFilter = value
+                },
+                FilterChoice {
+                    id: statusChoice
+                    objectName: "incidentStatusFilter"
+                    label: qsTr("Status")
+                    allText: qsTr("All statuses")
+                    choices: IncidentList.statuses
+                    onValueChanged: IncidentList.statusFilter = value
+                },
+                FilterChoice {
+                    id: assigneeChoice
+                    objectName: "incidentAssigneeFilter"
+                    label: qsTr("Assignee")
+                    allText: qsTr("Anyone")
+                    choices: IncidentList.assignees
+                    onValueChanged: IncidentList.assigneeFilter = value
+                },
+                CheckBox {
+                    id: unassignedBox
+                    objectName: "incidentUnassignedFilter"
+                    text: qsTr("Unassigned")
+                    checked: IncidentList.unassignedOnly
+                    font.pixelSize: Theme.fontSmall
+                    onToggled: IncidentList.unassignedOnly = checked
+                },
+                CheckBox {
+                    id: openBox
+                    objectName: "incidentOpenFilter"
+                    text: qsTr("Open only")
+                    checked: IncidentList.openOnly
+                    font.pixelSize: Theme.fontSmall
+                    onToggled: IncidentList.openOnly = checked
+                },
+                Button {
+                    objectName: "clearIncidentFilters"
+                    visible: IncidentList.filtered
+                    text: qsTr("Clear filters")
+                    flat: true
+                    font.pixelSize: Theme.fontSmall
+                    onClicked: view.clearFilters()
+                }
+            ]
+
+            // The incidents being created, until the server confirms them
+            noticesShown: IncidentList.creating.count > 0
+            notices: ColumnLayout {
+                objectName: "creatingIncidents"
+                spacing: 0
+                Layout.fillWidth: true
+                Repeater {
+                    model: IncidentList.creating
+                    delegate: PendingIncidentRow {
+                        Layout.fillWidth: true
+                    }
+                }
+            }
+
+            delegate: IncidentListRow {}
+        }
+        IncidentDetail {
+            id: detail
+            objectName: "incidentDetail"
+            visible: view.detailOpen
+            incident: IncidentList.selected
+            onCloseRequested: view.closeDetail()
+            Layout.fillHeight: true
+            Layout.preferredWidth: Math.min(view.width / 2, implicitWidth)
+            Layout.topMargin: Theme.padding
+            Layout.bottomMargin: Theme.padding
+            Layout.rightMargin: Theme.padding
+        }
+    }
+
+    IncidentCreateDialog {
+        id: createDialog
+        parent: Overlay.overlay
+    }
 }

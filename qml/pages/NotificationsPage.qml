@@ -3,14 +3,18 @@ import QtQuick.Controls
 import Vigil
 import Vigil.Models
 
-// The notifications centre: read, mark read, dismiss.
+// The notifications centre: one list, newest first, read and unread together; mark read,
+// dismiss.
 ListPage {
     id: page
     objectName: "notificationsPage"
     heading: qsTr("Notifications")
     summary: qsTr("%1 unread").arg(NotificationsModel.unreadCount)
     emptyText: qsTr("No notifications.")
-    model: NotificationsModel
+    // In time order whatever channel each came on (notifications, critical alerts)
+    model: NewestFirst {
+        sourceModel: NotificationsModel
+    }
 
     Button {
         objectName: "markAllReadButton"

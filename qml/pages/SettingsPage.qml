@@ -162,6 +162,23 @@ Page {
                     }
                 }
             }
+
+            Body {
+                text: qsTr("Troubleshooting")
+                font.bold: true
+            }
+            CheckBox {
+                objectName: "showDebugPageBox"
+                text: qsTr("Show the Debug page")
+                checked: SettingsController.debugPageSetting
+                onToggled: SettingsController.setShowDebugPage(checked)
+                Accessible.description: qsTr("Lists the Debug page: the last raw frames in and out, tokens hidden")
+            }
+            Caption {
+                objectName: "debugForcedNote"
+                visible: SettingsController.debugForced
+                text: qsTr("On for this run: Vigil was started with --debug.")
+            }
             Item { Layout.preferredHeight: Theme.padding }
         }
     }

@@ -120,11 +120,6 @@ QtObject {
         return status === "resolved"
     }
 
-    // Colour of a chat message's delivery receipt (sent, delivered, read).
-    function deliveryColor(delivery) {
-        return delivery === "read" ? ok : idle
-    }
-
     // Colour of a diagnostics step's status (pending, running, passed, failed, skipped).
     function stepColor(status) {
         switch (status) {

@@ -6,8 +6,11 @@
 #include "connection/connectionoptions.h"
 #include "delivery/actiontracker.h"
 #include "delivery/outboxdrainer.h"
+#include "models/agentmetrics.h"
+#include "models/conversationsmodel.h"
 #include "models/diagnosticsmodel.h"
 #include "models/feedmodels.h"
+#include "models/incidentlist.h"
 #include "models/notificationsmodel.h"
 #include "protocol/logging.h"
 #include "relay/relay.h"
@@ -19,10 +22,13 @@
 #include "storage/secretstore.h"
 #include "ui/actions.h"
 #include "ui/appearance.h"
+#include "ui/chatsession.h"
 #include "ui/connectionstatus.h"
 #include "ui/healthmonitor.h"
+#include "ui/incidentform.h"
 #include "ui/queuestatus.h"
 #include "ui/settingscontroller.h"
+#include "ui/trafficlog.h"
 #include "ui/workspace.h"
 
 #include <QApplication>
@@ -61,11 +67,17 @@ struct AppContext::Parts
     ConnectionStatus status{nullptr};
     NotificationsModel notifications{nullptr};
     IncidentsModel incidents{nullptr};
+    IncidentList incidentList{nullptr}; ///< the Incidents page: sorted, filtered, with actions
+    IncidentForm incidentForm{nullptr};
     AgentsModel agents{nullptr};
     AlertsModel alerts{nullptr};
     ActivityModel activity{nullptr};
     ChatModel chat{nullptr};
+    ConversationsModel conversations{nullptr, &chat};
+    ChatSession chatSession{nullptr, &chat, &actions};
     LogModel logs{nullptr};
+    AgentMetrics agentMetrics{nullptr};
+    TrafficLog traffic{nullptr};
     HealthMonitor health{nullptr};
     DiagnosticsModel diagnostics{nullptr};
     std::unique_ptr<Appearance> appearance;
@@ -133,11 +145,17 @@ bool AppContext::start(QString *error)
     ConnectionStatus::setInstance(&p.status);
     NotificationsModel::setInstance(&p.notifications);
     IncidentsModel::setInstance(&p.incidents);
+    IncidentList::setInstance(&p.incidentList);
+    IncidentForm::setInstance(&p.incidentForm);
     AgentsModel::setInstance(&p.agents);
     AlertsModel::setInstance(&p.alerts);
     ActivityModel::setInstance(&p.activity);
     ChatModel::setInstance(&p.chat);
+    ConversationsModel::setInstance(&p.conversations);
+    ChatSession::setInstance(&p.chatSession);
     LogModel::setInstance(&p.logs);
+    AgentMetrics::setInstance(&p.agentMetrics);
+    TrafficLog::setInstance(&p.traffic);
     HealthMonitor::setInstance(&p.health);
     DiagnosticsModel::setInstance(&p.diagnostics);
     p.appearance = std::make_unique<Appearance>(&p.preferences, nullptr);
@@ -156,10 +174,20 @@ bool AppContext::start(QString *error)
     parts.positions = p.positionsOpen ? &p.positions : nullptr;
     parts.feeds = {&p.incidents, &p.agents,        &p.alerts, &p.activity,
                    &p.chat,      &p.notifications, &p.logs};
+    parts.feeds.append(&p.agentMetrics); // the charts' history: emptied with the feeds
     p.workspace = std::make_unique<Workspace>(nullptr, base, parts);
     if (p.outboxOpen) {
         p.tracker = std::make_unique<ActionTracker>(&p.outbox, QString());
         p.actions.setTracker(p.tracker.get());
+        p.chatSession.setTracker(p.tracker.get());
+    }
+    p.incidentList.setSources(&p.incidents, p.tracker.get());
+    if (p.tracker) {
+        // The header's queued count follows each action at once, offline too.
+        connect(p.tracker.get(), &ActionTracker::changed, &p.queue,
+                [&p] { p.queue.refreshSoon(); });
+        connect(p.tracker.get(), &ActionTracker::removed, &p.queue,
+                [&p] { p.queue.refreshSoon(); });
     }
     Workspace::setInstance(p.workspace.get());
     const quint32 seed = m_options.demoSeed;
@@ -178,6 +206,11 @@ bool AppContext::start(QString *error)
 
     p.settings = std::make_unique<SettingsController>(nullptr, &p.preferences, p.workspace.get());
     SettingsController::setInstance(p.settings.get());
+    // The Debug page: `--debug` or the setting; its raw frames are taken only while it is on.
+    p.settings->setDebugForced(m_options.debug);
+    p.traffic.setCapturing(p.settings->debugPage());
+    connect(p.settings.get(), &SettingsController::debugPageChanged, &p.traffic,
+            [&p] { p.traffic.setCapturing(p.settings->debugPage()); });
     connectSecrets();
 
     p.health.setExportDirectory(
@@ -189,6 +222,9 @@ bool AppContext::start(QString *error)
         p.status.attach(manager);
         p.health.attach(manager, [&p] { return p.queue.depth(); });
         p.diagnostics.setManager(manager);
+        p.traffic.attach(manager);
+        p.incidents.attach(manager); // where messages went missing: the list shows it
+        p.incidentForm.attach(manager);
         // Read and dismissed marks belong to a server: the profile and its first address (the
         // demo is one server, whatever port it runs on this time).
         const QString server = p.workspace->demo() ? p.workspace->queueProfile()
@@ -203,6 +239,7 @@ bool AppContext::start(QString *error)
             p.tracker->setProfile(p.workspace->queueProfile());
             p.tracker->attach(manager, p.workspace->drainer());
         }
+        p.chatSession.attach(manager); // after the tracker: it shows what the outbox holds
     });
 
     p.tray = std::make_unique<TrayIcon>(&p.status, &p.notifications);
@@ -323,6 +360,16 @@ DiagnosticsModel *AppContext::diagnostics() const
 IncidentsModel *AppContext::incidents() const
 {
     return &m_parts->incidents;
+}
+
+ChatModel *AppContext::chat() const
+{
+    return &m_parts->chat;
+}
+
+Actions *AppContext::actions() const
+{
+    return &m_parts->actions;
 }
 
 NotificationsModel *AppContext::notifications() const

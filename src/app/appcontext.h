@@ -18,6 +18,8 @@ class ChatModel;
 class ConnectionStatus;
 class DiagnosticsModel;
 class HealthMonitor;
+class Actions;
+class ChatModel;
 class IncidentsModel;
 class LogModel;
 class NotificationsModel;
@@ -49,6 +51,8 @@ public:
     [[nodiscard]] HealthMonitor *health() const;
     [[nodiscard]] DiagnosticsModel *diagnostics() const;
     [[nodiscard]] IncidentsModel *incidents() const;
+    [[nodiscard]] ChatModel *chat() const;
+    [[nodiscard]] Actions *actions() const;
     [[nodiscard]] NotificationsModel *notifications() const;
     [[nodiscard]] TrayIcon *tray() const;
 

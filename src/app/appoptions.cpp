@@ -48,9 +48,12 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
                         "data folder)."),
          QStringLiteral("DIR")},
         {QStringLiteral("page"),
-         QStringLiteral("Open on this page: dashboard, incidents, agents, chat, activity, logs, "
-                        "health, notifications or settings."),
+         QStringLiteral("Open on this page: %1.")
+             .arg(Workspace::pageNames().join(QStringLiteral(", "))),
          QStringLiteral("NAME")},
+        {QStringLiteral("debug"),
+         QStringLiteral("Show the Debug page: the last raw frames in and out, tokens hidden "
+                        "(also a setting).")},
         {QStringLiteral("screenshot-delay-ms"),
          QStringLiteral("With --screenshot: wait this long after the data arrived, so charts "
                         "have a history (default 0)."),
@@ -128,6 +131,7 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
     }
     o.dataDir = parser.value(QStringLiteral("data-dir"));
     o.screenshotPath = parser.value(QStringLiteral("screenshot"));
+    o.debug = parser.isSet(QStringLiteral("debug"));
     if (parser.isSet(QStringLiteral("page"))) {
         o.page = parser.value(QStringLiteral("page"));
         if (!Workspace::pageNames().contains(o.page)) {

@@ -23,6 +23,7 @@ struct AppOptions
     int screenshotTimeoutMs = 60000;
     int screenshotDelayMs = 0; ///< extra wait before the capture (charts need a history)
     QString page;              ///< the page to open on; empty: the one shown last
+    bool debug = false;        ///< list the Debug page (raw frames) for this run
 };
 
 /// Parses argv; on a usage error prints it and returns nullopt with `exitCode` set (2, or 0

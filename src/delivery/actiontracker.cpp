@@ -249,10 +249,10 @@ void ActionTracker::onEnvelope(const Envelope &envelope)
 {
     if (m_actions.isEmpty())
         return;
-    // A chat message is confirmed by its own fan-out; everything else by the update that
-    // names it as its request.
+    // A chat message or read receipt is confirmed by its own fan-out; everything else by the
+    // update that names it as its request.
     QString id = envelope.payload.toObject().value(QStringLiteral("requestId")).toString();
-    if (id.isEmpty() && envelope.type == u"chat.message")
+    if (id.isEmpty() && (envelope.type == u"chat.message" || envelope.type == u"chat.read"))
         id = envelope.id;
     if (!id.isEmpty())
         advance(id, OperatorAction::State::Confirmed);

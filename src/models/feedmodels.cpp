@@ -1,5 +1,8 @@
 #include "feedmodels.h"
 
+#include "connection/connectionmanager.h"
+#include "ui/tone.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -36,7 +39,7 @@ std::optional<double> optionalNumber(const QJsonObject &o, QLatin1StringView key
 // ---------------------------------------------------------------------------------------------
 
 namespace {
-RowRoles<Incident> incidentRoles()
+RowRoles<Incident> incidentRoles(const IncidentsModel *model)
 {
     using M = IncidentsModel;
     return {
@@ -47,13 +50,15 @@ RowRoles<Incident> incidentRoles()
         {M::AssignedToRole, "assignedTo", [](const Incident &r) { return r.assignedTo; }},
         {M::CreatedAtRole, "createdAt", [](const Incident &r) { return r.createdAt; }},
         {M::UpdatedAtRole, "updatedAt", [](const Incident &r) { return r.updatedAt; }},
+        {M::DescriptionRole, "description", [](const Incident &r) { return r.description; }},
+        {M::GapsAfterRole, "gapsAfter", [model](const Incident &r) { return model->gapsAfter(r); }},
     };
 }
 } // namespace
 
 IncidentsModel::IncidentsModel(QObject *parent, int capacity)
     : LiveListModel(parent, capacity)
-    , m_rows(this, incidentRoles())
+    , m_rows(this, incidentRoles(this))
 {}
 
 void IncidentsModel::record(const Envelope &e)
@@ -66,20 +71,140 @@ void IncidentsModel::record(const Envelope &e)
     const bool created = e.type == u"incident.created";
     const std::optional<QString> title = optionalStr(d, QLatin1StringView("title"));
     const std::optional<QString> severity = optionalStr(d, QLatin1StringView("severity"));
-    const std::optional<QString> assignedTo = optionalStr(d, QLatin1StringView("assignedTo"));
+    const std::optional<QString> description = optionalStr(d, QLatin1StringView("description"));
+    // `assignedTo: null` is the server saying "nobody".
+    const std::optional<QString> assignedTo = d.value(QLatin1StringView("assignedTo")).isNull()
+                                                  ? std::optional(QString())
+                                                  : optionalStr(d, QLatin1StringView("assignedTo"));
     // The resolve event carries the last status the server knew; the row says resolved.
     const std::optional<QString> status = e.type == u"incident.resolved"
                                               ? QStringLiteral("resolved")
                                               : optionalStr(d, QLatin1StringView("status"));
+    IncidentUpdate update;
+    update.id = e.id;
+    update.kind = e.type.mid(int(qstrlen("incident.")));
+    update.actor = str(p, QLatin1StringView("actor"));
+    update.requestId = str(p, QLatin1StringView("requestId"));
+    update.at = at;
+    const QString note = str(d, QLatin1StringView("resolutionNote"));
+    const qint64 seq = e.seq;
+    const quint64 epoch = m_epoch;
+    const quint64 link = m_link;
     m_rows.upsert(str(p, QLatin1StringView("incidentId")), [=](Incident &row) {
+        // A replay of what the row has already moved past would undo it; the same update
+        // twice would be listed twice.
+        if (seq >= 0 && row.epoch == epoch && row.seq >= seq && at <= row.updatedAt)
+            return;
+        if (!update.id.isEmpty() &&
+            std::any_of(row.history.cbegin(), row.history.cend(),
+                        [&](const IncidentUpdate &u) { return u.id == update.id; }))
+            return;
+        const Incident before = row;
         assignIf(row.title, title);
         assignIf(row.severity, severity);
         assignIf(row.status, status);
         assignIf(row.assignedTo, assignedTo);
+        assignIf(row.description, description);
         if (created)
             row.createdAt = at;
         row.updatedAt = at;
+        row.seq = row.epoch == epoch ? std::max(row.seq, seq) : seq;
+        row.epoch = epoch;
+        row.link = link;
+        IncidentUpdate entry = update;
+        entry.changes = describeChanges(before, row, note);
+        row.history.prepend(entry);
+        if (row.history.size() > kKeepUpdates)
+            row.history.resize(kKeepUpdates);
     });
+}
+
+QString IncidentsModel::describeChanges(const Incident &before, const Incident &after,
+                                        const QString &note)
+{
+    QStringList parts;
+    const auto change = [&](const QString &was, const QString &now, const QString &first,
+                            const QString &changed) {
+        if (was != now && !now.isEmpty())
+            parts.append(was.isEmpty() ? first.arg(now) : changed.arg(was, now));
+    };
+    change(before.status, after.status, tr("status %1"), tr("status %1 → %2"));
+    change(before.severity, after.severity, tr("severity %1"), tr("severity %1 → %2"));
+    if (before.assignedTo != after.assignedTo) {
+        parts.append(after.assignedTo.isEmpty() ? tr("unassigned")
+                     : before.assignedTo.isEmpty()
+                         ? tr("assigned to %1").arg(after.assignedTo)
+                         : tr("reassigned from %1 to %2").arg(before.assignedTo, after.assignedTo));
+    }
+    if (!before.title.isEmpty() && before.title != after.title)
+        parts.append(tr("title \"%1\"").arg(after.title));
+    if (!note.isEmpty())
+        parts.append(tr("note: %1").arg(note));
+    return parts.isEmpty() ? tr("no change") : parts.join(QStringLiteral(", "));
+}
+
+void IncidentsModel::attach(ConnectionManager *manager)
+{
+    setGaps({});
+    if (!manager)
+        return;
+    connect(manager, &ConnectionManager::stateChanged, this, [this](ConnectionManager::State s) {
+        if (s == ConnectionManager::State::Connected || s == ConnectionManager::State::Fallback)
+            noteLinkStart();
+    });
+    connect(manager, &ConnectionManager::recoveryFailed, this, &IncidentsModel::noteGap);
+    connect(manager, &ConnectionManager::reloadFinished, this, &IncidentsModel::noteReloaded);
+    connect(manager, &ConnectionManager::historyReset, this,
+            [this](const QStringList &channels) { noteHistoryReset(channels); });
+}
+
+void IncidentsModel::noteLinkStart()
+{
+    ++m_link;
+}
+
+void IncidentsModel::noteGap(const QString &channel)
+{
+    if (!channels().contains(channel))
+        return;
+    // What is missing came before this connection's first message: the rows earlier
+    // connections brought are older than the gap, the ones this connection brings newer.
+    QList<quint64> links = m_gapLinks;
+    if (!links.contains(m_link))
+        links.append(m_link);
+    setGaps(std::move(links));
+}
+
+void IncidentsModel::noteReloaded(const QString &channel)
+{
+    if (channels().contains(channel))
+        setGaps({});
+}
+
+void IncidentsModel::noteHistoryReset(const QStringList &channels)
+{
+    for (const QString &channel : channels) {
+        if (this->channels().contains(channel)) {
+            ++m_epoch;
+            return;
+        }
+    }
+}
+
+int IncidentsModel::gapsAfter(const Incident &row) const
+{
+    return int(std::count_if(m_gapLinks.cbegin(), m_gapLinks.cend(),
+                             [&](quint64 link) { return link > row.link; }));
+}
+
+void IncidentsModel::setGaps(QList<quint64> links)
+{
+    if (links == m_gapLinks)
+        return;
+    m_gapLinks = std::move(links);
+    if (count() > 0)
+        Q_EMIT dataChanged(index(0), index(count() - 1), {GapsAfterRole});
+    Q_EMIT gapsChanged();
 }
 
 void IncidentsModel::afterFlush()
@@ -182,17 +307,45 @@ RowRoles<Alert> alertRoles()
         {M::SourceRole, "source", [](const Alert &r) { return r.source; }},
         {M::ActiveRole, "active", [](const Alert &r) { return r.active; }},
         {M::RaisedAtRole, "raisedAt", [](const Alert &r) { return r.raisedAt; }},
+        {M::StatusRole, "status",
+         [](const Alert &r) { return QVariant::fromValue(M::Status(int(r.status))); }},
+        {M::AcknowledgedByRole, "acknowledgedBy", [](const Alert &r) { return r.acknowledgedBy; }},
+        {M::SilencedUntilRole, "silencedUntil", [](const Alert &r) { return r.silencedUntil; }},
+        {M::RequestIdRole, "requestId", [](const Alert &r) { return r.requestId; }},
     };
 }
+
+static_assert(int(AlertsModel::Status::Cleared) == int(Alert::Status::Cleared));
+
+// What an alert that is not cleared shows once no silence holds it.
+Alert::Status unsilenced(const Alert &row)
+{
+    return row.acknowledged ? Alert::Status::Acknowledged : Alert::Status::Active;
+}
+
+// Caps a timer's wait: a silence ends within a day (the relay's limit), a bogus far-away end
+// must not overflow the interval.
+constexpr qint64 kLongestTimerMs = 24 * 60 * 60 * 1000;
 } // namespace
 
 AlertsModel::AlertsModel(QObject *parent, int capacity)
     : LiveListModel(parent, capacity)
     , m_rows(this, alertRoles())
-{}
+    , m_now([] { return QDateTime::currentMSecsSinceEpoch(); })
+{
+    m_silenceTimer.setSingleShot(true);
+    m_silenceTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_silenceTimer, &QTimer::timeout, this, &AlertsModel::endSilences);
+}
+
+void AlertsModel::setClock(std::function<qint64()> nowMs)
+{
+    m_now = std::move(nowMs);
+}
 
 void AlertsModel::record(const Envelope &e)
 {
+    using Status = Alert::Status;
     const QJsonObject p = e.payload.toObject();
     const QString id = str(p, QLatin1StringView("alertId"));
     if (e.type == u"alert.raised") {
@@ -206,12 +359,74 @@ void AlertsModel::record(const Envelope &e)
         m_rows.upsert(alert);
     } else if (e.type == u"alert.cleared") {
         // Only the state changes: the row keeps what was raised (the clear says "info").
-        m_rows.update(id, [](Alert &row) { row.active = false; });
+        m_rows.update(id, [](Alert &row) {
+            row.active = false;
+            row.status = Status::Cleared;
+        });
+    } else if (e.type == u"alert.acknowledged" || e.type == u"alert.silenced") {
+        // The relay's confirmation of an operator's action carries the whole alert: an alert
+        // raised before the history began still gets a row.
+        const bool silence = e.type == u"alert.silenced";
+        const std::optional<QString> severity = optionalStr(p, QLatin1StringView("severity"));
+        const std::optional<QString> title = optionalStr(p, QLatin1StringView("title"));
+        const std::optional<QString> source = optionalStr(p, QLatin1StringView("source"));
+        const std::optional<QString> by = optionalStr(p, QLatin1StringView("acknowledgedBy"));
+        const std::optional<double> until = optionalNumber(p, QLatin1StringView("silencedUntil"));
+        const std::optional<QString> request = optionalStr(p, QLatin1StringView("requestId"));
+        // A silence already over (a replay long after it) shows the alert as it is now.
+        const bool silenced = silence && until && qint64(*until) > m_now();
+        const qint64 at = timeOf(e);
+        m_rows.upsert(id, [=](Alert &row) {
+            assignIf(row.severity, severity);
+            assignIf(row.title, title);
+            assignIf(row.source, source);
+            assignIf(row.acknowledgedBy, by);
+            assignIf(row.requestId, request);
+            if (row.raisedAt == 0)
+                row.raisedAt = at;
+            if (row.status == Status::Cleared)
+                return; // a late confirmation does not bring a cleared alert back
+            row.active = true;
+            if (!silence || by)
+                row.acknowledged = true;
+            if (silence && until)
+                row.silencedUntil = qint64(*until);
+            row.status = silenced ? Status::Silenced : unsilenced(row);
+        });
     }
+}
+
+void AlertsModel::endSilences()
+{
+    const qint64 now = m_now();
+    for (const Alert &row : m_rows.all()) {
+        if (row.status == Alert::Status::Silenced && row.silencedUntil <= now) {
+            m_rows.update(row.id, [now](Alert &alert) {
+                if (alert.status == Alert::Status::Silenced && alert.silencedUntil <= now)
+                    alert.status = unsilenced(alert);
+            });
+        }
+    }
+    flush();
+    scheduleSilenceEnd(); // also when nothing ended yet (a timer may fire a little early)
+}
+
+void AlertsModel::scheduleSilenceEnd()
+{
+    qint64 nextEnd = 0;
+    for (const Alert &row : m_rows.all()) {
+        if (row.status == Alert::Status::Silenced && (nextEnd == 0 || row.silencedUntil < nextEnd))
+            nextEnd = row.silencedUntil;
+    }
+    if (nextEnd > 0)
+        m_silenceTimer.start(int(std::clamp<qint64>(nextEnd - m_now(), 0, kLongestTimerMs)));
+    else
+        m_silenceTimer.stop();
 }
 
 void AlertsModel::afterFlush()
 {
+    scheduleSilenceEnd();
     int active = 0;
     for (const Alert &row : m_rows.all())
         active += row.active;
@@ -258,11 +473,39 @@ void ActivityModel::record(const Envelope &e)
     m_rows.upsert(event);
 }
 
+void ActivityModel::afterFlush()
+{
+    QSet<QString> actors;
+    QSet<QString> actions;
+    for (const ActivityEvent &row : m_rows.all()) {
+        if (!row.actor.isEmpty())
+            actors.insert(row.actor);
+        if (!row.action.isEmpty())
+            actions.insert(row.action);
+    }
+    auto sorted = [](const QSet<QString> &set) {
+        QStringList list(set.cbegin(), set.cend());
+        list.sort(Qt::CaseInsensitive);
+        return list;
+    };
+    QStringList actorList = sorted(actors);
+    QStringList actionList = sorted(actions);
+    if (actorList == m_actors && actionList == m_actions)
+        return;
+    m_actors = std::move(actorList);
+    m_actions = std::move(actionList);
+    Q_EMIT choicesChanged();
+}
+
 // ---------------------------------------------------------------------------------------------
 
 QString ChatMessage::deliveryName(Delivery delivery)
 {
     switch (delivery) {
+    case Delivery::Failed:
+        return QStringLiteral("failed");
+    case Delivery::Pending:
+        return QStringLiteral("pending");
     case Delivery::Sent:
         return QStringLiteral("sent");
     case Delivery::Delivered:
@@ -273,7 +516,48 @@ QString ChatMessage::deliveryName(Delivery delivery)
     return {};
 }
 
+QString ChatModel::deliveryText(ChatMessage::Delivery delivery)
+{
+    using Delivery = ChatMessage::Delivery;
+    switch (delivery) {
+    case Delivery::Failed:
+        return tr("Failed");
+    case Delivery::Pending:
+        return tr("Pending");
+    case Delivery::Sent:
+        return tr("Sent");
+    case Delivery::Delivered:
+        return tr("Delivered");
+    case Delivery::Read:
+        return tr("Read");
+    }
+    return {};
+}
+
 namespace {
+
+// Waiting is amber, refused red, read green; sent and delivered need no attention.
+Tone::Value deliveryTone(ChatMessage::Delivery delivery)
+{
+    using Delivery = ChatMessage::Delivery;
+    switch (delivery) {
+    case Delivery::Failed:
+        return Tone::Danger;
+    case Delivery::Pending:
+        return Tone::Warning;
+    case Delivery::Read:
+        return Tone::Ok;
+    case Delivery::Sent:
+    case Delivery::Delivered:
+        break;
+    }
+    return Tone::Idle;
+}
+
+// Receipts and marks the model remembers for messages it may not list yet; past this many it
+// keeps only those of listed messages.
+constexpr qsizetype kSeenMemory = 5000;
+
 RowRoles<ChatMessage> chatRoles()
 {
     using M = ChatModel;
@@ -285,6 +569,15 @@ RowRoles<ChatMessage> chatRoles()
         {M::ContentRole, "content", [](const R &r) { return r.content; }},
         {M::TimestampRole, "timestamp", [](const R &r) { return r.timestamp; }},
         {M::DeliveryRole, "delivery", [](const R &r) { return R::deliveryName(r.delivery); }},
+        {M::DeliveryTextRole, "deliveryText",
+         [](const R &r) { return M::deliveryText(r.delivery); }},
+        {M::DeliveryToneRole, "deliveryTone",
+         [](const R &r) { return QVariant::fromValue(deliveryTone(r.delivery)); }},
+        {M::PendingRole, "pending", [](const R &r) { return r.pending(); }},
+        {M::FailedRole, "failed", [](const R &r) { return r.delivery == R::Delivery::Failed; }},
+        {M::OwnRole, "own", [](const R &r) { return r.own; }},
+        {M::UnreadRole, "unread", [](const R &r) { return r.unread(); }},
+        {M::ReasonRole, "reason", [](const R &r) { return r.reason; }},
     };
 }
 } // namespace
@@ -308,25 +601,93 @@ void ChatModel::record(const Envelope &e)
         message.senderId = str(p, QLatin1StringView("senderId"));
         message.content = str(p, QLatin1StringView("content"));
         message.timestamp = at.isDouble() ? qint64(at.toDouble()) : timeOf(e);
-        // Everything but the delivery state: the message replayed after its receipts stays
-        // delivered or read.
-        m_rows.upsert(message.id, [message](ChatMessage &row) {
-            const Delivery reached = row.delivery;
-            row = message;
-            row.delivery = reached;
+        // The server has it: at least sent, and replayed after its receipts it stays delivered
+        // or read. An own pending row becomes this message (same id), never a second row.
+        // Who the operator is and what they have seen are read at the flush.
+        m_rows.upsert(message.id, [this, message](ChatMessage &row) {
+            const ChatMessage before = std::exchange(row, message);
+            row.delivery = std::max(before.delivery, Delivery::Sent);
+            row.own = before.own || (!m_operator.isEmpty() && message.senderId == m_operator);
+            row.seen = before.seen || m_seen.contains(message.id);
         });
         return;
     }
     if (e.type != u"chat.delivered" && e.type != u"chat.read")
         return;
-    const Delivery state = e.type == u"chat.read" ? Delivery::Read : Delivery::Delivered;
+    const bool read = e.type == u"chat.read";
     const QJsonArray ids = p.value(QLatin1StringView("messageIds")).toArray();
+    const QString by = str(p, QLatin1StringView("by"));
+    if (!by.isEmpty() && by == m_operator) {
+        // The operator's own receipt (from this console or another of theirs): what they have
+        // seen, which says nothing about whether the others got the message.
+        if (!read)
+            return;
+        QStringList seen;
+        for (const QJsonValue &id : ids)
+            seen.append(id.toString());
+        markSeen(seen);
+        return;
+    }
+    const Delivery state = read ? Delivery::Read : Delivery::Delivered;
     for (const QJsonValue &id : ids) {
         // Applies to the message listed or waiting in this batch; a late "delivered" does not
         // undo "read".
-        m_rows.update(id.toString(),
-                      [state](ChatMessage &row) { row.delivery = std::max(row.delivery, state); });
+        m_rows.update(id.toString(), [state](ChatMessage &row) {
+            row.delivery = std::max(row.delivery, state);
+            row.reason.clear();
+        });
     }
+}
+
+void ChatModel::recordOwn(const ChatMessage &message, ChatMessage::Delivery state,
+                          const QString &reason)
+{
+    m_rows.upsert(message.id, [message, state, reason](ChatMessage &row) {
+        if (row.timestamp == 0) {
+            // A new row (a message from the server always has a time): the outbox's message.
+            row = message;
+            row.delivery = state;
+            row.reason = reason;
+        } else if (row.pending() && state < ChatMessage::Delivery::Sent) {
+            // Only the outbox has it: failed and pending again (a Retry) may alternate.
+            row.delivery = state;
+            row.reason = reason;
+        } else {
+            row.delivery = std::max(row.delivery, state);
+            if (!row.pending())
+                row.reason.clear();
+        }
+        row.own = true;
+    });
+}
+
+void ChatModel::dropOwn(const QString &messageId)
+{
+    const std::optional<ChatMessage> row = m_rows.current(messageId);
+    if (row && row->pending())
+        m_rows.remove(messageId);
+}
+
+void ChatModel::markSeen(const QStringList &messageIds)
+{
+    for (const QString &id : messageIds) {
+        if (id.isEmpty())
+            continue;
+        m_seen.insert(id);
+        m_rows.update(id, [](ChatMessage &row) { row.seen = true; });
+    }
+}
+
+void ChatModel::afterFlush()
+{
+    if (m_seen.size() <= kSeenMemory)
+        return;
+    QSet<QString> listed;
+    for (const ChatMessage &row : m_rows.all()) {
+        if (m_seen.contains(row.id))
+            listed.insert(row.id);
+    }
+    m_seen = std::move(listed);
 }
 
 // ---------------------------------------------------------------------------------------------

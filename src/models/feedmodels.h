@@ -22,11 +22,21 @@ class QJSEngine;
 
 namespace vigil {
 
+class ConnectionManager;
+
 /// \brief Incidents from the `incidents` channel, resolved ones included (status "resolved").
 ///
 /// Rows are Incident; roles `incidentId`, `title`, `severity`, `status`, `assignedTo`,
-/// `createdAt`, `updatedAt`. An update carries only some fields (an acknowledgement, an
-/// escalation) and keeps the others. Figures: open incidents in total and by severity.
+/// `createdAt`, `updatedAt`, `description`, `gapsAfter`. An update carries only some fields (an
+/// acknowledgement, an escalation) and keeps the others. Figures: open incidents in total and by
+/// severity.
+///
+/// Server order is kept: an update no newer than what a row shows (a `seq` of the same server
+/// history no higher, and no later time, as a replay after a reconnect brings) changes nothing,
+/// and an update is applied once (keyed by its id). Each row keeps its timeline: the last
+/// kKeepUpdates updates, with who acted and what changed. `gapsAfter` counts the messages that
+/// could not be recovered (ConnectionManager::recoveryFailed) since the row last changed: a list
+/// shows "messages may be missing here" where that count changes.
 class IncidentsModel : public vigil::LiveListModel, public CppOwnedSingleton<IncidentsModel>
 {
     Q_OBJECT
@@ -45,15 +55,38 @@ public:
         StatusRole,
         AssignedToRole,
         CreatedAtRole,
-        UpdatedAtRole
+        UpdatedAtRole,
+        DescriptionRole,
+        GapsAfterRole
     };
     Q_ENUM(Role)
+
+    /// Updates kept per incident for its timeline.
+    static constexpr int kKeepUpdates = 50;
 
     explicit IncidentsModel(QObject *parent, int capacity = 500);
     void record(const Envelope &envelope) override;
     [[nodiscard]] QStringList channels() const override { return {QStringLiteral("incidents")}; }
     /// The rows, shown and queued (read only).
     [[nodiscard]] const LiveRows<Incident> &rows() const { return m_rows; }
+
+    /// Follows a session's connection for where messages went missing (a new session: no gaps).
+    void attach(ConnectionManager *manager);
+    /// A connection (WebSocket or HTTP) started carrying messages.
+    void noteLinkStart();
+    /// What was missed on `channel` could not be replayed: rows from before are marked.
+    void noteGap(const QString &channel);
+    /// `channel` was replayed from the beginning (the operator's Reload): no gap is left.
+    void noteReloaded(const QString &channel);
+    /// The server's history is new for `channels` (it restarted without it): its `seq` count
+    /// starts again, and its updates are newer than every row's.
+    void noteHistoryReset(const QStringList &channels);
+    /// Unrecoverable gaps since `row` last changed.
+    [[nodiscard]] int gapsAfter(const Incident &row) const;
+    [[nodiscard]] int gapCount() const { return int(m_gapLinks.size()); }
+    /// What an update changed, for the timeline ("status new → acknowledged, assigned to ana").
+    [[nodiscard]] static QString describeChanges(const Incident &before, const Incident &after,
+                                                 const QString &note);
 
     [[nodiscard]] int openCount() const { return m_open; }
     [[nodiscard]] int criticalCount() const { return m_critical; }
@@ -63,11 +96,18 @@ public:
 
 Q_SIGNALS:
     void figuresChanged();
+    /// An unrecoverable gap was noted, or healed by a reload: every row's `gapsAfter` may differ.
+    void gapsChanged();
 
 protected:
     void afterFlush() override;
 
 private:
+    void setGaps(QList<quint64> links);
+
+    QList<quint64> m_gapLinks; ///< per gap, the connection it opened before
+    quint64 m_link = 0;        ///< the current connection's number
+    quint64 m_epoch = 0;       ///< the server history's number (Incident::epoch)
     LiveRows<Incident> m_rows;
     int m_open = 0;
     int m_critical = 0;
@@ -124,13 +164,18 @@ private:
 
 /// \brief Alerts from the `alerts` channel; a cleared alert stays listed as inactive.
 ///
-/// Rows are Alert; roles `alertId`, `severity`, `title`, `source`, `active` (bool),
-/// `raisedAt`. A clear changes only `active` of a listed alert.
+/// Rows are Alert; roles `alertId`, `severity`, `title`, `source`, `active` (bool: not
+/// cleared), `raisedAt`, `status` (Status), `acknowledgedBy`, `silencedUntil` (ms, 0: none),
+/// `requestId` (the operator action confirmed last). A clear changes only the state of a listed
+/// alert. The relay's confirmations of operator actions (`alert.acknowledged`, `alert.silenced`,
+/// which carry the whole alert and the action's `requestId`) set the status; a silence ends on
+/// its own at `silencedUntil` (by this model's clock), and the row says so.
 class AlertsModel : public vigil::LiveListModel, public CppOwnedSingleton<AlertsModel>
 {
     Q_OBJECT
     QML_ELEMENT
     QML_SINGLETON
+    /// Alerts not cleared (acknowledged and silenced ones included).
     Q_PROPERTY(int activeCount READ activeCount NOTIFY figuresChanged)
 public:
     enum Role {
@@ -139,9 +184,16 @@ public:
         TitleRole,
         SourceRole,
         ActiveRole,
-        RaisedAtRole
+        RaisedAtRole,
+        StatusRole,
+        AcknowledgedByRole,
+        SilencedUntilRole,
+        RequestIdRole
     };
     Q_ENUM(Role)
+    /// Alert::Status for QML (same values).
+    enum class Status { Active, Acknowledged, Silenced, Cleared };
+    Q_ENUM(Status)
 
     explicit AlertsModel(QObject *parent, int capacity = 500);
     void record(const Envelope &envelope) override;
@@ -149,6 +201,8 @@ public:
     /// The rows, shown and queued (read only).
     [[nodiscard]] const LiveRows<Alert> &rows() const { return m_rows; }
     [[nodiscard]] int activeCount() const { return m_active; }
+    /// Replaces the wall clock that ends silences (tests).
+    void setClock(std::function<qint64()> nowMs);
 
 Q_SIGNALS:
     void figuresChanged();
@@ -157,8 +211,13 @@ protected:
     void afterFlush() override;
 
 private:
+    void endSilences();
+    void scheduleSilenceEnd();
+
     LiveRows<Alert> m_rows;
     int m_active = 0;
+    std::function<qint64()> m_now;
+    QTimer m_silenceTimer; ///< fires when the next silence ends
 };
 
 /// \brief The activity feed (`activity` channel): who did what to which item.
@@ -170,6 +229,9 @@ class ActivityModel : public vigil::LiveListModel, public CppOwnedSingleton<Acti
     Q_OBJECT
     QML_ELEMENT
     QML_SINGLETON
+    /// The actors and the actions of the rows listed, sorted: the Activity page's filter choices
+    Q_PROPERTY(QStringList actors READ actors NOTIFY choicesChanged)
+    Q_PROPERTY(QStringList actions READ actions NOTIFY choicesChanged)
 public:
     enum Role {
         IdRole = Qt::UserRole + 1,
@@ -186,16 +248,37 @@ public:
     [[nodiscard]] QStringList channels() const override { return {QStringLiteral("activity")}; }
     /// The rows, shown and queued (read only).
     [[nodiscard]] const LiveRows<ActivityEvent> &rows() const { return m_rows; }
+    [[nodiscard]] QStringList actors() const { return m_actors; }
+    [[nodiscard]] QStringList actions() const { return m_actions; }
+
+Q_SIGNALS:
+    void choicesChanged();
+
+protected:
+    void afterFlush() override;
 
 private:
     LiveRows<ActivityEvent> m_rows;
+    QStringList m_actors;
+    QStringList m_actions;
 };
 
-/// \brief Chat messages (`chat` channel) with their delivery state.
+/// \brief Chat messages (`chat` channel) with their delivery state, the operator's own ones from
+/// the moment they are written.
 ///
 /// Rows are ChatMessage; roles `messageId`, `conversationId`, `senderId`, `content`,
-/// `timestamp`, `delivery` ("sent", "delivered" or "read", from the receipts). Delivery only
-/// moves forward: a late "delivered", or the message itself replayed, never undoes "read".
+/// `timestamp`, `delivery` ("failed", "pending", "sent", "delivered" or "read"), `deliveryText`
+/// (the same for people), `deliveryTone` (Tone), `pending` (not on the server yet: pending or
+/// failed), `failed`, `own` (the operator wrote it), `unread` (someone else's, not seen by the
+/// operator yet) and `reason` (why an own message failed). Once the server has a message its
+/// delivery only moves forward: a late "delivered", or the message itself replayed, never
+/// undoes "read".
+///
+/// The operator's own message is a real row as soon as it is in the outbox (recordOwn(), fed by
+/// ChatSession), marked pending; it becomes sent when the server acknowledges it, and its
+/// fan-out (same message id) updates that row instead of adding another. Receipts `by` the
+/// operator (setOperatorName()) mark others' messages seen; so does markSeen(). Rows are kept
+/// in arrival order; ChatMessagesModel shows one conversation in time order.
 class ChatModel : public vigil::LiveListModel, public CppOwnedSingleton<ChatModel>
 {
     Q_OBJECT
@@ -208,7 +291,14 @@ public:
         SenderRole,
         ContentRole,
         TimestampRole,
-        DeliveryRole
+        DeliveryRole,
+        DeliveryTextRole,
+        DeliveryToneRole,
+        PendingRole,
+        FailedRole,
+        OwnRole,
+        UnreadRole,
+        ReasonRole
     };
     Q_ENUM(Role)
 
@@ -218,8 +308,33 @@ public:
     /// The rows, shown and queued (read only).
     [[nodiscard]] const LiveRows<ChatMessage> &rows() const { return m_rows; }
 
+    /// The operator's user name on the server: messages they sent are their own, and their
+    /// `chat.read` receipts mark what they have seen.
+    void setOperatorName(const QString &name) { m_operator = name; }
+    [[nodiscard]] QString operatorName() const { return m_operator; }
+    /// The operator's `message` as the outbox has it: a row at once, with `state` Pending or
+    /// Failed (and `reason`) while only the outbox has it, Sent once the server acknowledged
+    /// it. A row the server already has keeps its fields and never goes below Sent.
+    void recordOwn(const ChatMessage &message, ChatMessage::Delivery state,
+                   const QString &reason = {});
+    /// The operator gave up their message `messageId`: its row goes, unless the server has it.
+    void dropOwn(const QString &messageId);
+    /// The operator has seen these messages: they are no longer unread.
+    void markSeen(const QStringList &messageIds);
+    /// Forgets what was seen (a new session: the server's receipts tell it again).
+    void forgetSeen() { m_seen.clear(); }
+    /// A delivery state as the operator reads it ("Pending", "Read"...).
+    [[nodiscard]] static QString deliveryText(ChatMessage::Delivery delivery);
+
+protected:
+    void afterFlush() override;
+
 private:
     LiveRows<ChatMessage> m_rows;
+    QString m_operator;
+    // Messages the operator has seen, listed or not yet: a receipt restored from the outbox
+    // or replayed may come before its message.
+    QSet<QString> m_seen;
 };
 
 /// \brief The latest log lines (`logs` channel, single entries and batches).

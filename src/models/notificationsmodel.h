@@ -27,6 +27,10 @@ struct Notification
 /// \brief The notifications centre: `notification` envelopes and critical alerts, newest
 /// first, with read state remembered per server.
 ///
+/// "Newest first" here is arrival order: the two channels replay one after the other after a
+/// reconnect, so the centre's page shows the rows through NewestFirst (feedfilters.h), which
+/// orders them by `timestamp`, read and unread together.
+///
 /// Rows are Notification; roles `notificationId`, `title`, `message`, `severity`,
 /// `timestamp` (ms), `read` (bool), one table in notificationsmodel.cpp. A LiveListModel: new
 /// items are inserted in one batch per frame and the list keeps at most `capacity` items,

@@ -197,6 +197,16 @@ void Preferences::setTheme(const QString &theme)
     m_settings->setValue(QStringLiteral("ui/theme"), theme);
 }
 
+bool Preferences::showDebugPage() const
+{
+    return m_settings->value(QStringLiteral("ui/showDebugPage"), false).toBool();
+}
+
+void Preferences::setShowDebugPage(bool show)
+{
+    m_settings->setValue(QStringLiteral("ui/showDebugPage"), show);
+}
+
 void Preferences::sync()
 {
     m_settings->sync();

@@ -55,6 +55,10 @@ public:
     [[nodiscard]] QString theme() const;
     void setTheme(const QString &theme);
 
+    /// Whether the sidebar lists the Debug page (raw frames); off by default.
+    [[nodiscard]] bool showDebugPage() const;
+    void setShowDebugPage(bool show);
+
     void sync();
 
 private:

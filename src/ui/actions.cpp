@@ -1,5 +1,6 @@
 #include "actions.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 
 namespace vigil {
@@ -225,6 +226,9 @@ QString Actions::summaryOf(const OperatorAction &a)
         return tr("Silence alert %1 for %2 min")
             .arg(target)
             .arg(a.payload.value(QStringLiteral("minutes")).toInt());
+    if (a.type == u"chat.read")
+        return tr("Mark %n message(s) read", nullptr,
+                  int(a.payload.value(QStringLiteral("messageIds")).toArray().size()));
     if (a.type == u"chat.message")
         return tr("Message: %1")
             .arg(a.payload.value(QStringLiteral("content")).toString().left(80));

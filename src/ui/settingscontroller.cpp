@@ -38,8 +38,49 @@ SettingsController::SettingsController(QObject *parent, Preferences *preferences
     , m_workspace(workspace)
 {
     // A session started from the command line may have added a profile.
-    if (workspace)
+    if (workspace) {
         connect(workspace, &Workspace::sessionChanged, this, &SettingsController::profilesChanged);
+        // Hidden means unreachable: --page, a second launch or a stale preference cannot open it.
+        connect(workspace, &Workspace::pageChanged, this, &SettingsController::keepDebugPageHidden);
+        if (workspace->page() != u"debug")
+            m_pageBeforeDebug = workspace->page();
+    }
+}
+
+bool SettingsController::debugPageSetting() const
+{
+    return m_preferences && m_preferences->showDebugPage();
+}
+
+void SettingsController::setDebugForced(bool forced)
+{
+    if (forced != m_debugForced) {
+        m_debugForced = forced;
+        Q_EMIT debugPageChanged();
+    }
+    keepDebugPageHidden();
+}
+
+void SettingsController::setShowDebugPage(bool show)
+{
+    if (!m_preferences || show == debugPageSetting())
+        return;
+    const bool before = debugPage();
+    m_preferences->setShowDebugPage(show);
+    Q_EMIT debugPageChanged();
+    if (before && !debugPage() && m_workspace && m_workspace->page() == u"debug")
+        m_workspace->setPage(QStringLiteral("settings"));
+    keepDebugPageHidden();
+}
+
+void SettingsController::keepDebugPageHidden()
+{
+    if (!m_workspace)
+        return;
+    if (m_workspace->page() != u"debug")
+        m_pageBeforeDebug = m_workspace->page();
+    else if (!debugPage()) // back to where the operator was (its shortcut does nothing then)
+        m_workspace->setPage(m_pageBeforeDebug);
 }
 
 void SettingsController::setTokenStorage(const QString &backend, const QString &warning)

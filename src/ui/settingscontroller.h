@@ -49,6 +49,12 @@ class SettingsController : public QObject, public CppOwnedSingleton<SettingsCont
     Q_PROPERTY(QString tokenBackend READ tokenBackend NOTIFY tokenStorageChanged)
     /// Non-empty when tokens cannot go to a keychain: says where they are instead.
     Q_PROPERTY(QString tokenWarning READ tokenWarning NOTIFY tokenStorageChanged)
+    /// The sidebar lists the Debug page: the operator's setting, or `vigil --debug` for this run
+    Q_PROPERTY(bool debugPage READ debugPage NOTIFY debugPageChanged)
+    /// The setting "Show the Debug page", kept in the preferences
+    Q_PROPERTY(bool debugPageSetting READ debugPageSetting NOTIFY debugPageChanged)
+    /// `vigil --debug` shows the Debug page for this run, whatever the setting
+    Q_PROPERTY(bool debugForced READ debugForced NOTIFY debugPageChanged)
 public:
     [[nodiscard]] static int heartbeatMinMs() { return ranges::kHeartbeatMs.min; }
     [[nodiscard]] static int heartbeatMaxMs() { return ranges::kHeartbeatMs.max; }
@@ -82,6 +88,14 @@ public:
     [[nodiscard]] bool messageIsError() const { return m_messageIsError; }
     [[nodiscard]] QString tokenBackend() const { return m_tokenBackend; }
     [[nodiscard]] QString tokenWarning() const { return m_tokenWarning; }
+    [[nodiscard]] bool debugPage() const { return m_debugForced || debugPageSetting(); }
+    [[nodiscard]] bool debugPageSetting() const;
+    [[nodiscard]] bool debugForced() const { return m_debugForced; }
+    /// `vigil --debug`: the Debug page is shown for this run. Also checks, once, that a hidden
+    /// Debug page is not the page shown (the one remembered from a run with --debug).
+    void setDebugForced(bool forced);
+    /// The setting "Show the Debug page". Hiding it while it is shown leaves it for Settings.
+    Q_INVOKABLE void setShowDebugPage(bool show);
 
     /// The profile's URLs, one per line.
     Q_INVOKABLE QString urlsText(const QString &name) const;
@@ -106,9 +120,11 @@ Q_SIGNALS:
     void connectionChanged();
     void messageChanged();
     void tokenStorageChanged();
+    void debugPageChanged();
 
 private:
     void setMessage(const QString &message, bool error);
+    void keepDebugPageHidden();
 
     Preferences *m_preferences;
     Workspace *m_workspace;
@@ -118,6 +134,8 @@ private:
     bool m_messageIsError = false;
     QString m_tokenBackend;
     QString m_tokenWarning;
+    bool m_debugForced = false;
+    QString m_pageBeforeDebug = QStringLiteral("dashboard");
 };
 
 } // namespace vigil

@@ -19,6 +19,7 @@ struct PageEntry
     const char *title; // translated in pages()
     const char *shortcut;
     bool unreadBadge = false; // the sidebar shows the unread notifications beside it
+    bool debugOnly = false;   // listed only when the Debug page is on (SettingsController)
 };
 constexpr PageEntry kPageEntries[] = {
     {"dashboard", QT_TRANSLATE_NOOP("Workspace", "Dashboard"), "Ctrl+1"},
@@ -29,7 +30,10 @@ constexpr PageEntry kPageEntries[] = {
     {"logs", QT_TRANSLATE_NOOP("Workspace", "Logs"), "Ctrl+6"},
     {"health", QT_TRANSLATE_NOOP("Workspace", "Health"), "Ctrl+7"},
     {"notifications", QT_TRANSLATE_NOOP("Workspace", "Notifications"), "Ctrl+8", true},
+    {"alerts", QT_TRANSLATE_NOOP("Workspace", "Alerts"), "Ctrl+9"},
+    {"queue", QT_TRANSLATE_NOOP("Workspace", "Queue"), "Ctrl+0"},
     {"settings", QT_TRANSLATE_NOOP("Workspace", "Settings"), "Ctrl+,"},
+    {"debug", QT_TRANSLATE_NOOP("Workspace", "Debug"), "Ctrl+Shift+D", false, true},
 };
 
 const QStringList kPages = [] {
@@ -56,7 +60,8 @@ QVariantList Workspace::pages() const
                                {QStringLiteral("title"), tr(entry.title)},
                                {QStringLiteral("shortcut"), QString::fromLatin1(entry.shortcut)},
                                {QStringLiteral("component"), component + QStringLiteral("Page")},
-                               {QStringLiteral("unreadBadge"), entry.unreadBadge}});
+                               {QStringLiteral("unreadBadge"), entry.unreadBadge},
+                               {QStringLiteral("debugOnly"), entry.debugOnly}});
     }
     return out;
 }

@@ -2,6 +2,7 @@
 // blank, with its key texts; the banners follow the relay going away and coming back; the
 // welcome screen starts the demo.
 #include "appcontext.h"
+#include "appoptions.h"
 #include "helpers/testsupport.h"
 #include "trayicon.h"
 
@@ -17,6 +18,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -28,6 +31,7 @@
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
 
+#include <functional>
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(Vigil_ModelsPlugin)
@@ -114,7 +118,14 @@ private Q_SLOTS:
     void everyPageIsPopulated();
     void bannersFollowTheRelay();
     void diagnosticsFromTheHealthPage();
+    void chatMessageGoesPendingSentDeliveredRead();
+    void chatMessageWrittenOfflineSurvivesARestart();
     void pageAndGeometrySurviveARestart();
+    void alertsPageAcknowledgesAnAlert();
+    void debugPageWithTheDebugOption();
+    void debugPageHiddenUntilTheSetting();
+    void createAndAcknowledgeAnIncident();
+    void queueViewFromTheHeader();
 
 private:
     void startOn(const QUrl &url, bool resize = true);
@@ -382,6 +393,149 @@ void TestPages::diagnosticsFromTheHealthPage()
     render(window).save(QDir::current().filePath("page-health-diagnostics.png"));
 }
 
+void TestPages::chatMessageGoesPendingSentDeliveredRead()
+{
+    // The relay keeps its history on disk, so its restart resumes the same conversation.
+    QTemporaryDir relayData;
+    vigil::RelayConfig config = demoRelay();
+    config.dataDir = relayData.path();
+    auto relay = std::make_unique<vigil::Relay>(config);
+    QString error;
+    QVERIFY(relay->start(&error));
+    const quint16 port = relay->port();
+    startOn(relay->url());
+    QQuickWindow *window = m_context->window();
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+    m_context->workspace()->setPage("chat");
+    // The conversation with the newest activity opens by itself.
+    QQuickItem *view = item(window, "chatPageList");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(view) && view->property("count").toInt() > 0, kWaitMs);
+    auto *messages = qobject_cast<QAbstractItemModel *>(view->property("model").value<QObject *>());
+    QVERIFY(messages);
+    // What it shows is read: its unread count is gone (others' messages were in it).
+    const QString open = item(window, "chatConversationTitle")->property("text").toString();
+    QQuickItem *unread = item(window, "unreadCount_" + open);
+    QVERIFY2(unread, qPrintable(open));
+    QTRY_VERIFY_WITH_TIMEOUT(!unread->isVisible(), kWaitMs);
+
+    // Offline: the message is kept in the outbox and shown at once, pending, at the bottom.
+    relay.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_context->status()->connected(), kWaitMs);
+    QQuickItem *field = item(window, "composerField");
+    QVERIFY(shown(field));
+    window->requestActivate();
+    QMetaObject::invokeMethod(field, "forceActiveFocus");
+    QTRY_VERIFY_WITH_TIMEOUT(field->hasActiveFocus(), kWaitMs);
+    const auto type = [window](const char *text) {
+        for (const char *c = text; *c; ++c)
+            QTest::keyClick(window, *c);
+    };
+    type("taking the checkout incident");
+    QTest::keyClick(window, Qt::Key_Return, Qt::ShiftModifier); // a new line, not sent
+    type("back in 10 min");
+    QTest::keyClick(window, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(field->property("text").toString(), QString(), kWaitMs);
+
+    using vigil::ChatModel;
+    const auto last = [messages] { return messages->index(messages->rowCount() - 1, 0); };
+    QTRY_COMPARE_WITH_TIMEOUT(last().data(ChatModel::ContentRole).toString(),
+                              QStringLiteral("taking the checkout incident\nback in 10 min"),
+                              kWaitMs);
+    const QString id = last().data(ChatModel::IdRole).toString();
+    QCOMPARE(last().data(ChatModel::DeliveryRole).toString(), QStringLiteral("pending"));
+    QCOMPARE(last().data(ChatModel::OwnRole).toBool(), true);
+    // Every state the view shows for it, in order.
+    QStringList states{"pending"};
+    int rows = 1;
+    const auto note = [&] {
+        rows = 0;
+        for (int row = 0; row < messages->rowCount(); ++row) {
+            const QModelIndex index = messages->index(row, 0);
+            if (index.data(ChatModel::IdRole).toString() != id)
+                continue;
+            ++rows;
+            const QString state = index.data(ChatModel::DeliveryRole).toString();
+            if (states.constLast() != state)
+                states.append(state);
+        }
+    };
+    connect(messages, &QAbstractItemModel::dataChanged, this, note);
+    connect(messages, &QAbstractItemModel::layoutChanged, this, note);
+    connect(messages, &QAbstractItemModel::rowsInserted, this, note);
+    render(window).save(QDir::current().filePath("page-chat-pending.png"));
+
+    // Back online: the demo's colleague receives it, then reads it.
+    config.port = port;
+    relay = std::make_unique<vigil::Relay>(config);
+    QVERIFY(relay->start(&error));
+    QTRY_COMPARE_WITH_TIMEOUT(states.constLast(), QStringLiteral("read"), kWaitMs);
+    QCOMPARE(states, (QStringList{"pending", "sent", "delivered", "read"}));
+    QCOMPARE(rows, 1); // its fan-out updated the row, never added one
+    render(window).save(QDir::current().filePath("page-chat-read.png"));
+}
+
+void TestPages::chatMessageWrittenOfflineSurvivesARestart()
+{
+    QTemporaryDir relayData;
+    vigil::RelayConfig config = demoRelay();
+    config.dataDir = relayData.path();
+    auto relay = std::make_unique<vigil::Relay>(config);
+    QString error;
+    QVERIFY(relay->start(&error));
+    const quint16 port = relay->port();
+    const QUrl url = relay->url();
+    startOn(url);
+    QQuickWindow *window = m_context->window();
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+    m_context->workspace()->setPage("chat");
+    QTRY_VERIFY_WITH_TIMEOUT(item(window, "chatPageList")->property("count").toInt() > 0, kWaitMs);
+
+    // Offline: written, then Vigil quits before the server is back.
+    relay.reset();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_context->status()->connected(), kWaitMs);
+    QQuickItem *field = item(window, "composerField");
+    window->requestActivate();
+    QMetaObject::invokeMethod(field, "forceActiveFocus");
+    QTRY_VERIFY_WITH_TIMEOUT(field->hasActiveFocus(), kWaitMs);
+    for (const char *c = "written offline"; *c; ++c)
+        QTest::keyClick(window, *c);
+    QTest::keyClick(window, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(field->property("text").toString(), QString(), kWaitMs);
+    m_context.reset();
+
+    // Started again, still offline: the message is there, pending, in its conversation.
+    startOn(url);
+    window = m_context->window();
+    QCOMPARE(m_context->workspace()->page(), QStringLiteral("chat"));
+    QQuickItem *view = item(window, "chatPageList");
+    QTRY_VERIFY_WITH_TIMEOUT(view->property("count").toInt() == 1, kWaitMs);
+    auto *messages = qobject_cast<QAbstractItemModel *>(view->property("model").value<QObject *>());
+    QVERIFY(messages);
+    using vigil::ChatModel;
+    const QModelIndex row = messages->index(0, 0);
+    QCOMPARE(row.data(ChatModel::ContentRole).toString(), QStringLiteral("written offline"));
+    QCOMPARE(row.data(ChatModel::DeliveryRole).toString(), QStringLiteral("pending"));
+    const QString id = row.data(ChatModel::IdRole).toString();
+
+    // The server is back: it goes out once, and the colleague reads it.
+    config.port = port;
+    relay = std::make_unique<vigil::Relay>(config);
+    QVERIFY(relay->start(&error));
+    const auto state = [messages, &id] {
+        int rows = 0;
+        QString delivery;
+        for (int r = 0; r < messages->rowCount(); ++r) {
+            const QModelIndex index = messages->index(r, 0);
+            if (index.data(ChatModel::IdRole).toString() == id) {
+                ++rows;
+                delivery = index.data(ChatModel::DeliveryRole).toString();
+            }
+        }
+        return rows == 1 ? delivery : QStringLiteral("%1 rows").arg(rows);
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(state(), QStringLiteral("read"), kWaitMs);
+}
+
 void TestPages::pageAndGeometrySurviveARestart()
 {
     vigil::Relay relay(demoRelay());
@@ -408,6 +562,291 @@ void TestPages::pageAndGeometrySurviveARestart()
     QCOMPARE(window->height(), 707);
     QVERIFY(!m_context->workspace()->welcomeNeeded());
     QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+}
+
+void TestPages::createAndAcknowledgeAnIncident()
+{
+    // The operator creates an incident and acknowledges it, through the window and the
+    // keyboard, against the demo relay. (The demo's own story never touches an incident an
+    // operator created, so nothing else changes it meanwhile.)
+    vigil::Relay relay(demoRelay());
+    QString error;
+    QVERIFY(relay.start(&error));
+    startOn(relay.url());
+    QQuickWindow *window = m_context->window();
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+    m_context->workspace()->setPage("incidents");
+    window->requestActivate();
+    QTRY_VERIFY_WITH_TIMEOUT(window->isActive(), kWaitMs);
+    QQuickItem *list = item(window, "incidentsPageList");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(list), kWaitMs);
+
+    // New incident: the dialog checks the title, Create queues it, the server confirms it.
+    click(window, item(window, "newIncidentButton"));
+    QQuickItem *title = item(window, "incidentTitleField");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(title) && title->hasActiveFocus(), kWaitMs);
+    QVERIFY(!item(window, "createIncidentButton")->property("enabled").toBool());
+    const auto type = [window](const char *text) {
+        for (const char *c = text; *c; ++c)
+            QTest::keyClick(window, *c);
+    };
+    type("Printer on fire in room 4");
+    QTRY_VERIFY_WITH_TIMEOUT(item(window, "createIncidentButton")->property("enabled").toBool(),
+                             kWaitMs);
+    click(window, item(window, "createIncidentButton"));
+    const auto created = [this]() -> QString {
+        for (const vigil::Incident &row : m_context->incidents()->rows().all()) {
+            if (row.title == u"Printer on fire in room 4")
+                return row.id;
+        }
+        return {};
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!created().isEmpty(), kWaitMs);
+    const QString id = created();
+    QTRY_VERIFY_WITH_TIMEOUT(!shown(item(window, "creatingIncidents")), kWaitMs);
+
+    // Ctrl+F, its title, Enter: the list shows it alone; Enter opens it.
+    QTest::keyClick(window, Qt::Key_F, Qt::ControlModifier);
+    QQuickItem *search = item(window, "incidentsPageSearch");
+    QTRY_VERIFY_WITH_TIMEOUT(search->hasActiveFocus(), kWaitMs);
+    type("printer on fire");
+    QTRY_COMPARE_WITH_TIMEOUT(list->property("count").toInt(), 1, kWaitMs);
+    QTest::keyClick(window, Qt::Key_Return); // to the list
+    QTRY_VERIFY_WITH_TIMEOUT(list->hasActiveFocus(), kWaitMs);
+    render(window); // the list lays out the filtered rows (as the next frame does)
+    QTest::keyClick(window, Qt::Key_Down);
+    QTest::keyClick(window, Qt::Key_Return); // opens the detail
+    QQuickItem *detail = item(window, "incidentDetail");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(detail), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(item(window, "detailId")->property("text").toString(), id, kWaitMs);
+    QCOMPARE(item(window, "detailStatus")->property("text").toString(), QStringLiteral("new"));
+
+    // Acknowledge: pending at once, then confirmed by the server's update.
+    QQuickItem *acknowledge = item(window, "acknowledgeButton");
+    QVERIFY(acknowledge->property("enabled").toBool());
+    click(window, acknowledge);
+    QQuickItem *state = findItem(item(window, "detailAction"), "actionState");
+    QVERIFY(state);
+    QTRY_COMPARE_WITH_TIMEOUT(state->property("text").toString(),
+                              QStringLiteral("Acknowledge: Confirmed"), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(item(window, "detailStatus")->property("text").toString(),
+                              QStringLiteral("acknowledged"), kWaitMs);
+    QCOMPARE(m_context->incidents()->rows().find(id)->status, QStringLiteral("acknowledged"));
+    // The timeline has the confirming update on top.
+    QQuickItem *timeline = item(window, "incidentTimeline");
+    QTRY_COMPARE_WITH_TIMEOUT(timeline->property("count").toInt(), 2, kWaitMs);
+    render(window).save(QDir::current().filePath("page-incidents-detail.png"));
+
+    // Escape clears the search and the whole list is back.
+    QMetaObject::invokeMethod(search, "forceActiveFocus");
+    QTest::keyClick(window, Qt::Key_Escape);
+    QTRY_COMPARE_WITH_TIMEOUT(search->property("text").toString(), QString(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(list->property("count").toInt() > 1, kWaitMs);
+    // Back in the list, Escape closes the detail.
+    QTRY_VERIFY_WITH_TIMEOUT(list->hasActiveFocus(), kWaitMs);
+    QTest::keyClick(window, Qt::Key_Escape);
+    QTRY_VERIFY_WITH_TIMEOUT(!shown(detail), kWaitMs);
+}
+
+void TestPages::queueViewFromTheHeader()
+{
+    // Offline, an action waits in the outbox: the header's count opens the Queue view, which
+    // lists it with Discard; discarded, it is gone from the outbox.
+    vigil::Relay relay(demoRelay());
+    QString error;
+    QVERIFY(relay.start(&error));
+    startOn(relay.url());
+    QQuickWindow *window = m_context->window();
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->incidents()->openCount() > 0, kWaitMs);
+    relay.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_context->status()->connected(), kWaitMs);
+
+    // An open incident, opened with a double click: resolve it.
+    m_context->workspace()->setPage("incidents");
+    QQuickItem *list = item(window, "incidentsPageList");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(list) && list->property("count").toInt() > 0, kWaitMs);
+    click(window, item(window, "incidentOpenFilter"));
+    QTRY_COMPARE_WITH_TIMEOUT(list->property("count").toInt(), m_context->incidents()->openCount(),
+                              kWaitMs);
+    render(window); // the list lays out the filtered rows (as the next frame does)
+    QTest::mouseDClick(window, Qt::LeftButton, {},
+                       list->mapToScene(QPointF(list->width() / 2, 10)).toPoint());
+    QQuickItem *resolve = item(window, "resolveButton");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(resolve) && resolve->property("enabled").toBool(), kWaitMs);
+    click(window, resolve);
+    QQuickItem *indicator = item(window, "queueIndicator");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(indicator), kWaitMs);
+    QCOMPARE(indicator->property("text").toString(), QStringLiteral("1 queued"));
+
+    click(window, indicator);
+    QTRY_COMPARE_WITH_TIMEOUT(m_context->workspace()->page(), QStringLiteral("queue"), kWaitMs);
+    QQuickItem *queue = item(window, "queuePageList");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(queue) && queue->property("count").toInt() == 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(item(window, "queueDepthValue")->property("text").toString(),
+                              QStringLiteral("1"), kWaitMs);
+    render(window).save(QDir::current().filePath("page-queue.png"));
+    // The row's Discard button (named after its action).
+    std::function<QQuickItem *(QQuickItem *)> discardIn = [&](QQuickItem *parent) -> QQuickItem * {
+        for (QQuickItem *child : parent->childItems()) {
+            if (child->objectName().startsWith(u"queueDiscard_") && shown(child))
+                return child;
+            if (QQuickItem *found = discardIn(child))
+                return found;
+        }
+        return nullptr;
+    };
+    QQuickItem *discard = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((discard = discardIn(queue)) != nullptr, kWaitMs);
+    click(window, discard);
+    QTRY_COMPARE_WITH_TIMEOUT(queue->property("count").toInt(), 0, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!indicator->isVisible(), kWaitMs);
+}
+
+void TestPages::alertsPageAcknowledgesAnAlert()
+{
+    vigil::Relay relay(demoRelay());
+    QString error;
+    QVERIFY(relay.start(&error));
+    startOn(relay.url());
+    QQuickWindow *window = m_context->window();
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+    // An alert of its own in the demo: the scenario never clears it under the test's feet.
+    const QString id = QStringLiteral("alert-ops-1");
+    relay.publish(vigil::Envelope::create("alert.raised", "alerts",
+                                          QJsonObject{{"alertId", id},
+                                                      {"severity", "critical"},
+                                                      {"title", "Checkout error rate above 5%"},
+                                                      {"source", "checkout-api"}}));
+    QSignalSpy published(&relay, &vigil::Relay::published);
+
+    m_context->workspace()->setPage("alerts");
+    QQuickItem *page = item(window, "alertsPage");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(page), kWaitMs);
+    // On the Alerts page (the dashboard lists the alert too, without actions).
+    QQuickItem *acknowledge = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(shown(acknowledge = findItem(page, "acknowledgeAlert_" + id)),
+                             kWaitMs);
+    QVERIFY(acknowledge->property("enabled").toBool());
+    click(window, acknowledge);
+
+    // The relay decided it and fanned out its update, with the action's id ...
+    const auto confirmation = [&]() -> QJsonObject {
+        for (const QList<QVariant> &args : std::as_const(published)) {
+            const auto e = args.at(0).value<vigil::Envelope>();
+            if (e.type == u"alert.acknowledged" && e.payload.toObject().value("alertId") == id)
+                return e.payload.toObject();
+        }
+        return {};
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!confirmation().isEmpty(), kWaitMs);
+    QVERIFY(!confirmation().value("requestId").toString().isEmpty());
+    // ... and the row says it is confirmed, acknowledged, and offers no second acknowledgement.
+    QQuickItem *progress = findItem(page, "alertAction_" + id);
+    QVERIFY(progress);
+    QQuickItem *state = findItem(progress, "actionState");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(progress) && shown(state), kWaitMs);
+    QCOMPARE(state->property("text").toString(), QStringLiteral("Confirmed"));
+    QTRY_VERIFY_WITH_TIMEOUT(!acknowledge->property("enabled").toBool(), kWaitMs);
+    QQuickItem *row = acknowledge;
+    while (row && row->property("alertId").toString() != id)
+        row = row->parentItem();
+    QVERIFY(row);
+    QVERIFY2(row->property("detail").toString().contains("acknowledged by"),
+             qPrintable(row->property("detail").toString()));
+    QCOMPARE(row->property("status").toInt(), int(vigil::AlertsModel::Status::Acknowledged));
+    render(window).save(QDir::current().filePath("page-alerts.png"));
+}
+
+void TestPages::debugPageWithTheDebugOption()
+{
+    // `vigil --debug`: parsed, and the Debug page listed for this run.
+    int exitCode = -1;
+    const auto parsed =
+        vigil::app::parseAppOptions({"vigil", "--debug", "--page", "debug"}, &exitCode);
+    QVERIFY(parsed);
+    QVERIFY(parsed->debug);
+    QCOMPARE(parsed->page, QStringLiteral("debug"));
+
+    vigil::Relay relay(demoRelay());
+    QString error;
+    QVERIFY(relay.start(&error));
+    vigil::app::AppOptions options = *parsed;
+    options.urls = {relay.url()};
+    options.dataDir = m_data->path();
+    m_context = std::make_unique<AppContext>(options);
+    QVERIFY2(m_context->start(&error), qPrintable(error));
+    QQuickWindow *window = m_context->window();
+    window->resize(1280, 860);
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+    QCOMPARE(m_context->workspace()->page(), QStringLiteral("debug"));
+    QTRY_VERIFY_WITH_TIMEOUT(shown(item(window, "nav_debug")), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(shown(item(window, "debugPage")), kWaitMs);
+
+    // Frames in and out, newest first.
+    QQuickItem *frames = item(window, "debugPageList");
+    QTRY_VERIFY_WITH_TIMEOUT(frames->property("count").toInt() > 5, kWaitMs);
+    auto *model = qobject_cast<QAbstractItemModel *>(frames->property("model").value<QObject *>());
+    QVERIFY(model);
+    bool in = false;
+    bool out = false;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        (index.data(model->roleNames().key("outbound")).toBool() ? out : in) = true;
+    }
+    QVERIFY(in);
+    QVERIFY(out); // the subscription went out
+
+    // Paused: the list stands still while frames are still counted.
+    QQuickItem *pause = item(window, "debugPauseButton");
+    click(window, pause);
+    QTRY_COMPARE_WITH_TIMEOUT(pause->property("text").toString(), QStringLiteral("Resume"),
+                              kWaitMs);
+    const int shownRows = model->rowCount();
+    const QString firstId = model->index(0, 0).data(model->roleNames().key("frameId")).toString();
+    QQuickItem *summary = item(window, "debugPageSummary");
+    QTRY_VERIFY_WITH_TIMEOUT(!summary->property("text").toString().endsWith(" 0 not shown yet"),
+                             kWaitMs);
+    QCOMPARE(model->rowCount(), shownRows);
+    QCOMPARE(model->index(0, 0).data(model->roleNames().key("frameId")).toString(), firstId);
+
+    // The selected frame's JSON.
+    frames->setProperty("currentIndex", 0);
+    QQuickItem *json = item(window, "debugFrameJson");
+    const QString selected =
+        model->index(0, 0).data(model->roleNames().key("json")).toString(); // still paused
+    QVERIFY(QJsonDocument::fromJson(selected.toUtf8()).isObject());
+    QTRY_COMPARE_WITH_TIMEOUT(json->property("text").toString(), selected, kWaitMs);
+    render(window).save(QDir::current().filePath("page-debug.png"));
+    click(window, pause);
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() > shownRows, kWaitMs); // what was held shows
+}
+
+void TestPages::debugPageHiddenUntilTheSetting()
+{
+    vigil::Relay relay(demoRelay());
+    QString error;
+    QVERIFY(relay.start(&error));
+    startOn(relay.url());
+    QQuickWindow *window = m_context->window();
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(shown(item(window, "nav_settings")), kWaitMs);
+    QVERIFY(!shown(item(window, "nav_debug")));
+    m_context->workspace()->setPage("health");
+    m_context->workspace()->setPage("debug"); // its shortcut, say: refused
+    QCOMPARE(m_context->workspace()->page(), QStringLiteral("health"));
+
+    // Settings: "Show the Debug page".
+    m_context->workspace()->setPage("settings");
+    QQuickItem *box = item(window, "showDebugPageBox");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(box), kWaitMs);
+    QMetaObject::invokeMethod(box, "forceActiveFocus");
+    QTest::keyClick(window, Qt::Key_Space);
+    QTRY_VERIFY_WITH_TIMEOUT(shown(item(window, "nav_debug")), kWaitMs);
+    QVERIFY(QSettings().value("ui/showDebugPage").toBool());
+    click(window, item(window, "nav_debug"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_context->workspace()->page(), QStringLiteral("debug"), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(item(window, "debugPageList")->property("count").toInt() > 0, kWaitMs);
 }
 
 QTEST_MAIN(TestPages)

@@ -44,6 +44,8 @@ private slots:
     void clearEmptiesAndResetsFigures();
     void agentsCountOnlineAndTakeMetrics();
     void alertsClearKeepsTheRaisedDetails();
+    void alertSilenceEndsOnItsOwn();
+    void alertConfirmationsOfUnlistedOrClearedAlerts();
     void activityNewestFirst();
     void chatReceiptsNeverGoBackwards();
     void chatReceiptsInTheSameBatchAsTheirMessage();
@@ -238,6 +240,84 @@ void TestFeedModels::alertsClearKeepsTheRaisedDetails()
     QCOMPARE(row->severity, "error");
     QCOMPARE(row->title, "disk full");
     QCOMPARE(row->source, "db");
+}
+
+void TestFeedModels::alertSilenceEndsOnItsOwn()
+{
+    // The relay sends nothing when a silence ends: the model's clock ends it, and the row says
+    // so (acknowledged if it was, else active again).
+    AlertsModel m(nullptr);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    qint64 now = 1000000;
+    m.setClock([&now] { return now; });
+    auto silenced = [](const QString &id, qint64 until, bool acknowledged) {
+        QJsonObject p{{"alertId", id}, {"status", "silenced"}, {"silencedUntil", double(until)}};
+        if (acknowledged)
+            p.insert("acknowledgedBy", "ana");
+        return env("alert.silenced", "alerts", p);
+    };
+    for (const char *id : {"al-1", "al-2", "al-3"})
+        m.record(env("alert.raised", "alerts", {{"alertId", id}, {"severity", "error"}}));
+    m.record(silenced("al-1", now + 40, true));
+    m.record(silenced("al-2", now + 80, false));
+    m.record(silenced("al-3", now - 1, false)); // replayed after it ended: active at once
+    m.flush();
+    auto status = [&](const QString &id) {
+        return AlertsModel::Status(int(m.rows().find(id)->status));
+    };
+    QCOMPARE(status("al-1"), AlertsModel::Status::Silenced);
+    QCOMPARE(status("al-2"), AlertsModel::Status::Silenced);
+    QCOMPARE(status("al-3"), AlertsModel::Status::Active);
+    QCOMPARE(m.activeCount(), 3); // silenced alerts are still active
+
+    QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+    now += 50; // the timer (real, up to 40 ms) fires: al-1's silence is over, al-2's is not
+    QTRY_COMPARE_WITH_TIMEOUT(status("al-1"), AlertsModel::Status::Acknowledged, kWaitMs);
+    QCOMPARE(status("al-2"), AlertsModel::Status::Silenced);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(2).value<QList<int>>(), QList<int>{AlertsModel::StatusRole});
+    now += 50;
+    QTRY_COMPARE_WITH_TIMEOUT(status("al-2"), AlertsModel::Status::Active, kWaitMs);
+    QCOMPARE(m.rows().find("al-2")->silencedUntil, 1000080); // when it ended, still known
+}
+
+void TestFeedModels::alertConfirmationsOfUnlistedOrClearedAlerts()
+{
+    AlertsModel m(nullptr);
+    QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // A confirmation carries the whole alert: one raised before the history began gets a row.
+    m.record(env("alert.acknowledged", "alerts",
+                 {{"alertId", "al-9"},
+                  {"severity", "critical"},
+                  {"title", "disk full"},
+                  {"source", "db"},
+                  {"status", "acknowledged"},
+                  {"acknowledgedBy", "ana"},
+                  {"requestId", "req-9"}},
+                 7000));
+    m.flush();
+    QCOMPARE(m.rowCount(), 1);
+    const Alert *row = m.rows().find("al-9");
+    QCOMPARE(row->title, QStringLiteral("disk full"));
+    QCOMPARE(row->status, Alert::Status::Acknowledged);
+    QCOMPARE(row->raisedAt, 7000);
+    QVERIFY(row->active);
+    QCOMPARE(m.activeCount(), 1);
+
+    // A late confirmation never brings a cleared alert back.
+    m.record(env("alert.cleared", "alerts", {{"alertId", "al-9"}}));
+    m.record(env("alert.silenced", "alerts",
+                 {{"alertId", "al-9"}, {"silencedUntil", 4102444800000.0}, {"requestId", "r"}}));
+    m.flush();
+    QCOMPARE(m.rows().find("al-9")->status, Alert::Status::Cleared);
+    QVERIFY(!m.rows().find("al-9")->active);
+    QCOMPARE(m.activeCount(), 0);
+
+    // Raised again: a new alert, nobody has acknowledged this one.
+    m.record(env("alert.raised", "alerts", {{"alertId", "al-9"}, {"severity", "error"}}));
+    m.flush();
+    QCOMPARE(m.rows().find("al-9")->status, Alert::Status::Active);
+    QVERIFY(m.rows().find("al-9")->acknowledgedBy.isEmpty());
 }
 
 void TestFeedModels::activityNewestFirst()

@@ -2,6 +2,7 @@
 // its row field by field, whether the row is already shown or waits in the same batch.
 #include "models/feedenvelopes.h"
 #include "models/feedmodels.h"
+#include "ui/tone.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -13,6 +14,9 @@ using namespace vigil;
 using namespace vigil::test;
 
 namespace {
+
+// A silence that has not ended while the test runs (1 January 2100).
+constexpr qint64 kFarFuture = 4102444800000;
 
 QVariant cell(const LiveListModel &m, int row, int role)
 {
@@ -63,7 +67,8 @@ RoleCase roleCase(const QString &name)
                        {"data", QJsonObject{{"title", "Disk full"},
                                             {"severity", "high"},
                                             {"status", "new"},
-                                            {"assignedTo", "alice"}}}},
+                                            {"assignedTo", "alice"},
+                                            {"description", "db-1 at 100%"}}}},
                       1000),
                   env("incident.acknowledged", "incidents",
                       {{"incidentId", "inc-1"}, {"data", QJsonObject{{"status", "investigating"}}}},
@@ -75,7 +80,9 @@ RoleCase roleCase(const QString &name)
                    {M::StatusRole, "status", QString("investigating")},
                    {M::AssignedToRole, "assignedTo", QString("alice")},
                    {M::CreatedAtRole, "createdAt", qint64(1000)},
-                   {M::UpdatedAtRole, "updatedAt", qint64(2000)}};
+                   {M::UpdatedAtRole, "updatedAt", qint64(2000)},
+                   {M::DescriptionRole, "description", QString("db-1 at 100%")},
+                   {M::GapsAfterRole, "gapsAfter", 0}};
     } else if (name == u"agents") {
         c.model = std::make_unique<AgentsModel>(nullptr);
         c.feed = {env("agent.status", "agents",
@@ -94,17 +101,31 @@ RoleCase roleCase(const QString &name)
                    {M::LastSeenRole, "lastSeen", qint64(5000)}};
     } else if (name == u"alerts") {
         c.model = std::make_unique<AlertsModel>(nullptr);
-        c.feed = {env(
-            "alert.raised", "alerts",
-            {{"alertId", "al-1"}, {"severity", "error"}, {"title", "disk full"}, {"source", "db"}},
-            3000)};
+        // Raised, acknowledged and silenced by operators: every field has a value of its own.
+        c.feed = {env("alert.raised", "alerts",
+                      {{"alertId", "al-1"},
+                       {"severity", "error"},
+                       {"title", "disk full"},
+                       {"source", "db"}},
+                      3000),
+                  env("alert.silenced", "alerts",
+                      {{"alertId", "al-1"},
+                       {"status", "silenced"},
+                       {"acknowledgedBy", "ana"},
+                       {"silencedUntil", double(kFarFuture)},
+                       {"requestId", "req-1"}},
+                      4000)};
         using M = AlertsModel;
         c.roles = {{M::IdRole, "alertId", QString("al-1")},
                    {M::SeverityRole, "severity", QString("error")},
                    {M::TitleRole, "title", QString("disk full")},
                    {M::SourceRole, "source", QString("db")},
                    {M::ActiveRole, "active", true},
-                   {M::RaisedAtRole, "raisedAt", qint64(3000)}};
+                   {M::RaisedAtRole, "raisedAt", qint64(3000)},
+                   {M::StatusRole, "status", QVariant::fromValue(M::Status::Silenced)},
+                   {M::AcknowledgedByRole, "acknowledgedBy", QString("ana")},
+                   {M::SilencedUntilRole, "silencedUntil", kFarFuture},
+                   {M::RequestIdRole, "requestId", QString("req-1")}};
     } else if (name == u"activity") {
         c.model = std::make_unique<ActivityModel>(nullptr);
         Envelope e = env("activity.event", "activity",
@@ -137,7 +158,14 @@ RoleCase roleCase(const QString &name)
                    {M::SenderRole, "senderId", QString("bob")},
                    {M::ContentRole, "content", QString("hello")},
                    {M::TimestampRole, "timestamp", qint64(1234)},
-                   {M::DeliveryRole, "delivery", QString("delivered")}};
+                   {M::DeliveryRole, "delivery", QString("delivered")},
+                   {M::DeliveryTextRole, "deliveryText", QString("Delivered")},
+                   {M::DeliveryToneRole, "deliveryTone", QVariant::fromValue(Tone::Idle)},
+                   {M::PendingRole, "pending", false},
+                   {M::FailedRole, "failed", false},
+                   {M::OwnRole, "own", false},
+                   {M::UnreadRole, "unread", true},
+                   {M::ReasonRole, "reason", QString()}};
     } else if (name == u"logs") {
         c.model = std::make_unique<LogModel>(nullptr);
         c.feed = {
@@ -174,10 +202,10 @@ MergeCase mergeCase(const QString &name)
         c.model = std::make_unique<IncidentsModel>(nullptr);
         c.key = "inc-1";
         c.row = {incident("created", "inc-1", "critical", "new", 1000)};
-        c.after = {{"incidentId", "inc-1"},    {"title", "Title of inc-1"},
-                   {"severity", "critical"},   {"status", "new"},
-                   {"assignedTo", ""},         {"createdAt", qint64(1000)},
-                   {"updatedAt", qint64(2000)}};
+        c.after = {
+            {"incidentId", "inc-1"},     {"title", "Title of inc-1"}, {"severity", "critical"},
+            {"status", "new"},           {"assignedTo", ""},          {"createdAt", qint64(1000)},
+            {"updatedAt", qint64(2000)}, {"description", ""},         {"gapsAfter", 0}};
         c.changed = {"updatedAt"};
         if (name == u"incident acknowledged") { // carries the status only
             c.update = {
@@ -221,20 +249,70 @@ MergeCase mergeCase(const QString &name)
             c.after["cpu"] = 55.5;
             c.changed.append("cpu");
         }
-    } else if (name == u"alert cleared") {
+    } else if (name.startsWith(u"alert")) {
+        using Status = AlertsModel::Status;
         c.model = std::make_unique<AlertsModel>(nullptr);
         c.key = "al-1";
         c.row = {env(
             "alert.raised", "alerts",
             {{"alertId", "al-1"}, {"severity", "error"}, {"title", "disk full"}, {"source", "db"}},
             3000)};
-        // The clear says "info" and "Condition cleared": only the state is taken.
-        c.update = {env("alert.cleared", "alerts",
-                        {{"alertId", "al-1"}, {"severity", "info"}, {"title", "Condition cleared"}},
-                        4000)};
-        c.after = {{"alertId", "al-1"}, {"severity", "error"}, {"title", "disk full"},
-                   {"source", "db"},    {"active", false},     {"raisedAt", qint64(3000)}};
-        c.changed = {"active"};
+        c.after = {{"alertId", "al-1"},
+                   {"severity", "error"},
+                   {"title", "disk full"},
+                   {"source", "db"},
+                   {"active", true},
+                   {"raisedAt", qint64(3000)},
+                   {"status", QVariant::fromValue(Status::Active)},
+                   {"acknowledgedBy", ""},
+                   {"silencedUntil", qint64(0)},
+                   {"requestId", ""}};
+        // The relay's confirmations carry the whole alert, its new state and the action's id.
+        const QJsonObject whole{{"alertId", "al-1"},
+                                {"severity", "error"},
+                                {"title", "disk full"},
+                                {"source", "db"},
+                                {"actor", "ana"}};
+        QJsonObject acknowledged = whole;
+        acknowledged.insert("status", "acknowledged");
+        acknowledged.insert("acknowledgedBy", "ana");
+        acknowledged.insert("requestId", "req-1");
+        QJsonObject silenced = whole;
+        silenced.insert("status", "silenced");
+        silenced.insert("silencedBy", "ana");
+        silenced.insert("minutes", 15);
+        silenced.insert("silencedUntil", double(kFarFuture));
+        silenced.insert("requestId", "req-2");
+        if (name == u"alert cleared") {
+            // The clear says "info" and "Condition cleared": only the state is taken.
+            c.update = {env(
+                "alert.cleared", "alerts",
+                {{"alertId", "al-1"}, {"severity", "info"}, {"title", "Condition cleared"}}, 4000)};
+            c.after["active"] = false;
+            c.after["status"] = QVariant::fromValue(Status::Cleared);
+            c.changed = {"active", "status"};
+        } else if (name == u"alert acknowledged") {
+            c.update = {env("alert.acknowledged", "alerts", acknowledged, 4000)};
+            c.after["status"] = QVariant::fromValue(Status::Acknowledged);
+            c.after["acknowledgedBy"] = "ana";
+            c.after["requestId"] = "req-1";
+            c.changed = {"status", "acknowledgedBy", "requestId"};
+        } else if (name == u"alert silenced") {
+            c.update = {env("alert.silenced", "alerts", silenced, 4000)};
+            c.after["status"] = QVariant::fromValue(Status::Silenced);
+            c.after["silencedUntil"] = kFarFuture;
+            c.after["requestId"] = "req-2";
+            c.changed = {"status", "silencedUntil", "requestId"};
+        } else if (name == u"alert acknowledged, then silenced") {
+            silenced.insert("acknowledgedBy", "ana"); // the relay's state keeps it
+            c.update = {env("alert.acknowledged", "alerts", acknowledged, 4000),
+                        env("alert.silenced", "alerts", silenced, 5000)};
+            c.after["status"] = QVariant::fromValue(Status::Silenced);
+            c.after["acknowledgedBy"] = "ana";
+            c.after["silencedUntil"] = kFarFuture;
+            c.after["requestId"] = "req-2";
+            c.changed = {"status", "acknowledgedBy", "silencedUntil", "requestId"};
+        }
     } else if (name.startsWith(u"chat")) {
         c.model = std::make_unique<ChatModel>(nullptr);
         c.key = "m1";
@@ -248,20 +326,29 @@ MergeCase mergeCase(const QString &name)
                    {"conversationId", "c1"},
                    {"senderId", "bob"},
                    {"content", "hi"},
-                   {"timestamp", qint64(1234)}};
-        c.changed = {"delivery"};
+                   {"timestamp", qint64(1234)},
+                   {"pending", false},
+                   {"failed", false},
+                   {"own", false},
+                   {"unread", true},
+                   {"reason", ""}};
+        // Read turns the tone green; delivered keeps it as sent.
+        c.changed = {"delivery", "deliveryText", "deliveryTone"};
+        c.after["delivery"] = "read";
+        c.after["deliveryText"] = "Read";
+        c.after["deliveryTone"] = QVariant::fromValue(Tone::Ok);
         if (name == u"chat delivered") {
             c.update = {receipt("chat.delivered", {"m1"})};
             c.after["delivery"] = "delivered";
+            c.after["deliveryText"] = "Delivered";
+            c.after["deliveryTone"] = QVariant::fromValue(Tone::Idle);
+            c.changed = {"delivery", "deliveryText"};
         } else if (name == u"chat read") {
             c.update = {receipt("chat.read", {"m2", "m1"})};
-            c.after["delivery"] = "read";
         } else if (name == u"chat read, then a late delivered") {
             c.update = {receipt("chat.read", {"m1"}), receipt("chat.delivered", {"m1"})};
-            c.after["delivery"] = "read";
         } else if (name == u"chat read, then the message replayed") {
             c.update = {receipt("chat.read", {"m1"}), c.row.constFirst()};
-            c.after["delivery"] = "read";
         }
     }
     return c;
@@ -319,7 +406,8 @@ void TestFeedRows::updatesMergeInTheSameBatchOrTheNext_data()
     QTest::addColumn<bool>("flushBetween");
     for (const char *name :
          {"incident acknowledged", "incident assigned", "incident resolved", "agent status",
-          "agent metrics", "alert cleared", "chat delivered", "chat read",
+          "agent metrics", "alert cleared", "alert acknowledged", "alert silenced",
+          "alert acknowledged, then silenced", "chat delivered", "chat read",
           "chat read, then a late delivered", "chat read, then the message replayed"}) {
         QTest::addRow("%s, same batch", name) << QString::fromLatin1(name) << false;
         QTest::addRow("%s, next batch", name) << QString::fromLatin1(name) << true;

@@ -2,16 +2,24 @@
 // this one). The C++-owned singletons the components read are real instances, built and
 // registered the way AppContext does it, but never attached to a connection.
 #include "connection/connectionmanager.h"
+#include "delivery/actiontracker.h"
+#include "models/agentmetrics.h"
 #include "models/feedmodels.h"
+#include "models/incidentlist.h"
 #include "models/notificationsmodel.h"
+#include "storage/outbox.h"
 #include "storage/preferences.h"
+#include "ui/actions.h"
 #include "ui/appearance.h"
 #include "ui/connectionstatus.h"
 #include "ui/healthmonitor.h"
+#include "ui/incidentform.h"
 #include "ui/queuestatus.h"
 #include "ui/settingscontroller.h"
+#include "ui/trafficlog.h"
 #include "ui/workspace.h"
 
+#include <QJsonObject>
 #include <QQmlEngine>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -31,15 +39,36 @@ class TestHelper : public QObject
 {
     Q_OBJECT
 public:
-    explicit TestHelper(vigil::Workspace *workspace)
+    TestHelper(vigil::Workspace *workspace, QList<vigil::LiveListModel *> feeds)
         : m_workspace(workspace)
+        , m_feeds(std::move(feeds))
     {}
 
     /// What a service does when, say, the outbox cannot open.
     Q_INVOKABLE void reportError(const QString &message) { m_workspace->reportError(message); }
 
+    /// An envelope from the server: the models of its channel take it, and show it at once.
+    Q_INVOKABLE void feed(const QString &type, const QString &channel, const QVariantMap &payload)
+    {
+        vigil::Envelope envelope =
+            vigil::Envelope::create(type, channel, QJsonObject::fromVariantMap(payload));
+        for (vigil::LiveListModel *model : std::as_const(m_feeds)) {
+            if (model->channels().contains(channel)) {
+                model->record(envelope);
+                model->flush();
+            }
+        }
+    }
+    /// Empties every model (a new session).
+    Q_INVOKABLE void clearFeeds()
+    {
+        for (vigil::LiveListModel *model : std::as_const(m_feeds))
+            model->clear();
+    }
+
 private:
     vigil::Workspace *m_workspace;
+    QList<vigil::LiveListModel *> m_feeds;
 };
 
 // Declaration order is construction order, as in AppContext: settings first, the services
@@ -58,6 +87,14 @@ struct Services
     vigil::ActivityModel activity{nullptr};
     vigil::ChatModel chat{nullptr};
     vigil::LogModel logs{nullptr};
+    vigil::AgentMetrics agentMetrics{nullptr};
+    vigil::TrafficLog traffic{nullptr};
+    // Actions go into a real outbox, which is never drained: they stay queued.
+    vigil::Outbox outbox;
+    std::unique_ptr<vigil::ActionTracker> tracker;
+    vigil::Actions actions{nullptr};
+    vigil::IncidentList incidentList{nullptr};
+    vigil::IncidentForm incidentForm{nullptr};
     vigil::HealthMonitor health{nullptr};
     vigil::Appearance appearance{&preferences, nullptr};
     std::unique_ptr<vigil::Workspace> workspace;
@@ -84,7 +121,16 @@ public Q_SLOTS:
         s.workspace = std::make_unique<vigil::Workspace>(nullptr, vigil::ConnectionConfig{}, parts);
         s.settingsController =
             std::make_unique<vigil::SettingsController>(nullptr, &s.preferences, s.workspace.get());
-        s.helper = std::make_unique<TestHelper>(s.workspace.get());
+        s.helper = std::make_unique<TestHelper>(
+            s.workspace.get(), QList<vigil::LiveListModel *>{parts.feeds} << &s.agentMetrics);
+        QString why;
+        if (s.outbox.open(s.dir.filePath(QStringLiteral("outbox.sqlite")), &why)) {
+            s.tracker = std::make_unique<vigil::ActionTracker>(&s.outbox, QStringLiteral("test"));
+            s.actions.setTracker(s.tracker.get());
+            s.incidentList.setSources(&s.incidents, s.tracker.get());
+        } else {
+            qWarning("the outbox cannot open: %s", qPrintable(why));
+        }
 
         vigil::QueueStatus::setInstance(&s.queue);
         vigil::ConnectionStatus::setInstance(&s.status);
@@ -95,6 +141,11 @@ public Q_SLOTS:
         vigil::ActivityModel::setInstance(&s.activity);
         vigil::ChatModel::setInstance(&s.chat);
         vigil::LogModel::setInstance(&s.logs);
+        vigil::AgentMetrics::setInstance(&s.agentMetrics);
+        vigil::TrafficLog::setInstance(&s.traffic);
+        vigil::Actions::setInstance(&s.actions);
+        vigil::IncidentList::setInstance(&s.incidentList);
+        vigil::IncidentForm::setInstance(&s.incidentForm);
         vigil::HealthMonitor::setInstance(&s.health);
         vigil::Appearance::setInstance(&s.appearance);
         vigil::Workspace::setInstance(s.workspace.get());

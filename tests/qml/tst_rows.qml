@@ -78,20 +78,68 @@ Item {
             compare(row.detail, "a-1 - CPU 12.3% - memory -%")
         }
 
+        // The receipt's tone comes from C++ (more in tst_chat.qml).
         function test_chatDelivery() {
             const row = createTemporaryObject(chatComponent, root,
-                                              { senderId: "ana", conversationId: "ops",
-                                                content: "on it", delivery: "read", timestamp: 0 })
-            compare(String(row.badgeTint), String(Theme.ok))
-            compare(row.detail, "ana in ops")
+                                              { messageId: "m1", senderId: "ana", content: "on it",
+                                                timestamp: 0, own: true, unread: false,
+                                                pending: false, failed: false,
+                                                deliveryText: "Read", deliveryTone: Tone.Ok,
+                                                reason: "" })
+            compare(String(findChild(row, "chatReceipt").tint), String(Theme.ok))
+            compare(row.receipt, "Read")
         }
+
+        readonly property var alert: ({ alertId: "al-1", title: "CPU high", severity: "warning",
+                                        source: "db-1", active: true, raisedAt: 0,
+                                        status: AlertsModel.Active, acknowledgedBy: "",
+                                        silencedUntil: 0, requestId: "" })
 
         function test_alertCleared() {
             const row = createTemporaryObject(alertComponent, root,
-                                              { title: "CPU high", severity: "warning",
-                                                source: "db-1", active: false, raisedAt: 0 })
+                                              Object.assign({}, alert,
+                                                            { active: false,
+                                                              status: AlertsModel.Cleared }))
             compare(row.detail, "db-1 - cleared")
             compare(row.dimmed, true)
+        }
+
+        // Where the alert stands comes from C++ as a Status; the row says it in words.
+        function test_alertStatus_data() {
+            return [
+                { tag: "active", status: AlertsModel.Active, by: "", detail: "db-1" },
+                { tag: "acknowledged", status: AlertsModel.Acknowledged, by: "ana",
+                  detail: "db-1 - acknowledged by ana" },
+                { tag: "acknowledged, nobody named", status: AlertsModel.Acknowledged, by: "",
+                  detail: "db-1 - acknowledged" }
+            ]
+        }
+
+        function test_alertStatus(data) {
+            const row = createTemporaryObject(alertComponent, root,
+                                              Object.assign({}, alert,
+                                                            { status: data.status,
+                                                              acknowledgedBy: data.by }))
+            compare(row.detail, data.detail)
+            compare(row.dimmed, false)
+        }
+
+        function test_alertSilencedUntil() {
+            const until = new Date(2030, 0, 1, 14, 5, 0).getTime()
+            const row = createTemporaryObject(alertComponent, root,
+                                              Object.assign({}, alert,
+                                                            { status: AlertsModel.Silenced,
+                                                              silencedUntil: until }))
+            compare(row.detail, "db-1 - silenced until 14:05:00")
+        }
+
+        // The dashboard's list has no actions: no buttons, and Actions is not even asked.
+        function test_alertOnTheDashboardHasNoActions() {
+            const row = createTemporaryObject(alertComponent, root, alert)
+            compare(row.actionable, false)
+            compare(findChild(row, "acknowledgeAlert_al-1").visible, false)
+            compare(findChild(row, "silenceAlert_al-1").visible, false)
+            compare(row.action.actionId, undefined)
         }
 
         // The timeline's tone comes from C++: alarms in theirs, every other event in the accent.

@@ -89,6 +89,27 @@ Item {
             compare(entry(sidebar, "dashboard").highlighted, false)
         }
 
+        // The Debug page is listed only while the setting (or --debug) says so.
+        function test_debugOnlyPageFollowsTheSetting() {
+            const sidebar = createTemporaryObject(sidebarComponent, root, {
+                pages: [{ key: "dashboard", title: "Overview", shortcut: "Ctrl+1" },
+                        { key: "debug", title: "Debug", shortcut: "Ctrl+Shift+D", debugOnly: true }]
+            })
+            const debug = entry(sidebar, "debug")
+            compare(SettingsController.debugPage, false)
+            compare(debug.visible, false)
+            compare(debug.height, 0)
+            SettingsController.setShowDebugPage(true)
+            tryCompare(debug, "visible", true)
+            verify(debug.height > 0)
+            mouseClick(debug)
+            tryCompare(Workspace, "page", "debug", 5000)
+            SettingsController.setShowDebugPage(false) // hidden while shown: back to Settings
+            tryCompare(debug, "visible", false)
+            compare(Workspace.page, "settings")
+            verify(entry(sidebar, "dashboard").visible)
+        }
+
         function test_noUnreadBadgeWithoutNotifications() {
             const sidebar = createTemporaryObject(sidebarComponent, root)
             entry(sidebar, "notifications")

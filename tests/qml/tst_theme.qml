@@ -70,18 +70,6 @@ TestCase {
         compare(Theme.agentOffline(data.status), data.offline)
     }
 
-    function test_deliveryColor_data() {
-        return [
-            { tag: "read", delivery: "read", token: "ok" },
-            { tag: "delivered", delivery: "delivered", token: "idle" },
-            { tag: "sent", delivery: "sent", token: "idle" }
-        ]
-    }
-
-    function test_deliveryColor(data) {
-        compare(String(Theme.deliveryColor(data.delivery)), String(Theme[data.token]))
-    }
-
     function test_stepColor_data() {
         return [
             { tag: "passed", status: "passed", token: "ok" },

@@ -29,6 +29,8 @@ private Q_SLOTS:
     void validateConnection();
     void saveConnectionReconnectsWithNewSettings();
     void tokenStorageWarningIsPublished();
+    void debugPageFollowsTheSettingAndTheOption();
+    void hiddenDebugPageCannotBeShown();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -232,6 +234,62 @@ void TestSettingsController::tokenStorageWarningIsPublished()
     QCOMPARE(spy.count(), 1);
     QCOMPARE(c.tokenBackend(), QStringLiteral("file"));
     QVERIFY(!c.tokenWarning().isEmpty());
+}
+
+void TestSettingsController::debugPageFollowsTheSettingAndTheOption()
+{
+    SettingsController c(nullptr, m_prefs.get(), nullptr);
+    QSignalSpy changed(&c, &SettingsController::debugPageChanged);
+    QVERIFY(!c.debugPage()); // off by default
+    c.setShowDebugPage(true);
+    QVERIFY(c.debugPage());
+    QVERIFY(c.debugPageSetting());
+    QCOMPARE(changed.count(), 1);
+    c.setShowDebugPage(true);
+    QCOMPARE(changed.count(), 1);
+    // Kept in the preferences: the next start shows it too.
+    QVERIFY(vigil::Preferences(m_settings.get()).showDebugPage());
+    SettingsController next(nullptr, m_prefs.get(), nullptr);
+    QVERIFY(next.debugPage());
+
+    // `vigil --debug`: on for this run, whatever the setting, which it does not change.
+    c.setShowDebugPage(false);
+    QVERIFY(!c.debugPage());
+    c.setDebugForced(true);
+    QVERIFY(c.debugPage());
+    QVERIFY(c.debugForced());
+    QVERIFY(!c.debugPageSetting());
+    QVERIFY(!m_prefs->showDebugPage());
+    QCOMPARE(changed.count(), 3);
+}
+
+void TestSettingsController::hiddenDebugPageCannotBeShown()
+{
+    vigil::Workspace::Parts parts;
+    parts.preferences = m_prefs.get();
+    m_prefs->setLastPage("debug"); // remembered from a run with --debug
+    vigil::Workspace ws(nullptr, {}, parts);
+    QCOMPARE(ws.page(), QStringLiteral("debug"));
+    SettingsController c(nullptr, m_prefs.get(), &ws);
+    c.setDebugForced(false); // the app says how it was started: not with --debug
+    QCOMPARE(ws.page(), QStringLiteral("dashboard"));
+
+    // Its shortcut, --page or a second launch: refused, the operator stays where they were.
+    ws.setPage("alerts");
+    ws.setPage("debug");
+    QCOMPARE(ws.page(), QStringLiteral("alerts"));
+
+    // Shown: reachable. Hidden while it is on screen: back to Settings, where it was hidden.
+    c.setShowDebugPage(true);
+    ws.setPage("debug");
+    QCOMPARE(ws.page(), QStringLiteral("debug"));
+    c.setShowDebugPage(false);
+    QCOMPARE(ws.page(), QStringLiteral("settings"));
+
+    // With --debug it stays reachable whatever the setting.
+    c.setDebugForced(true);
+    ws.setPage("debug");
+    QCOMPARE(ws.page(), QStringLiteral("debug"));
 }
 
 QTEST_GUILESS_MAIN(TestSettingsController)
