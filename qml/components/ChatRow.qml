@@ -6,7 +6,8 @@ import Vigil
 // A message of the chat view (ChatModel's roles): others' on the left, the operator's own on
 // the right, marked "You", with how far it got (pending, sent, delivered, read) in the tone C++
 // gives it. A failed one shows the server's reason with Retry and Discard; the view decides
-// what those do (retryRequested, discardRequested).
+// what those do (retryRequested, discardRequested). A message the chat's search found is framed
+// (searchHit), the one the search is at more strongly (currentSearchHit).
 Item {
     id: row
     required property string messageId
@@ -20,6 +21,9 @@ Item {
     required property string deliveryText
     required property int deliveryTone
     required property string reason
+    // The chat's search found it / is at it (the view sets these from its model)
+    property bool searchHit: false
+    property bool currentSearchHit: false
 
     signal retryRequested(string messageId)
     signal discardRequested(string messageId)
@@ -33,6 +37,7 @@ Item {
     implicitHeight: bubble.implicitHeight + Theme.spacing
     Accessible.role: Accessible.ListItem
     Accessible.name: accessibleName()
+    Accessible.description: currentSearchHit ? qsTr("Search match") : ""
 
     function accessibleName() {
         const parts = []
@@ -55,7 +60,10 @@ Item {
         implicitHeight: layout.implicitHeight + Theme.spacing
         radius: Theme.radius
         color: row.own ? Theme.selection : Theme.window
-        border.color: row.failed ? Theme.danger : row.unread ? Theme.accent : Theme.border
+        border.color: row.failed ? Theme.danger
+                    : row.searchHit ? Theme.warning
+                    : row.unread ? Theme.accent : Theme.border
+        border.width: row.currentSearchHit ? Theme.hairline * 3 : Theme.hairline
         opacity: row.pending && !row.failed ? Theme.dimmedOpacity : 1.0
 
         ColumnLayout {

@@ -9,21 +9,29 @@ import Vigil.Models
 // open one's messages in time order (the newest at the bottom, followed unless the operator
 // scrolled up) and the composer. The operator's own message is a row at once, pending until the
 // server has it. What the page shows is reported read: ChatSession.openConversation.
+//
+// Search (Ctrl+F; Escape clears it): the list keeps the conversations that mention the text (in
+// their name, people or messages); in the open conversation every message stays, the ones
+// found are framed and the view goes to the current one: the newest first, Enter or F3 the next
+// one up, Shift+Enter or Shift+F3 back down.
 Page {
     id: page
     objectName: "chatPage"
     // The conversation open ("" until there is one)
     property string selected
-    // Only what is on screen is seen: not while another page shows, nor with the window
-    // minimized or hidden in the tray
-    readonly property bool onScreen: visible && Window.visibility !== Window.Minimized
+    readonly property alias searchText: searchField.text
+    readonly property bool searching: searchText.trim().length > 0
+    // Only what the operator sees is read: not while another page shows, nor with the window
+    // minimized, hidden in the tray or in the background (the operator is in another window)
+    readonly property bool onScreen: visible && Window.active
+                                     && Window.visibility !== Window.Minimized
                                      && Window.visibility !== Window.Hidden
 
     function open(conversationId) {
         if (conversationId.length === 0)
             return
         selected = conversationId
-        conversations.currentIndex = ConversationsModel.indexOf(conversationId)
+        conversations.currentIndex = found.indexOf(conversationId)
     }
     // Until the operator picks one, the conversation with the newest activity opens
     function openDefault() {
@@ -31,13 +39,78 @@ Page {
             open(ConversationsModel.conversationAt(0))
     }
 
+    function focusSearch() {
+        searchField.forceActiveFocus()
+        searchField.selectAll()
+    }
+    function clearSearch() {
+        searchField.clear()
+        if (selected.length > 0)
+            composer.focusField()
+        else
+            conversations.forceActiveFocus()
+    }
+    // Enter in the search: the next match here; with none here, the first conversation found
+    function findNext() {
+        if (messageModel.matchCount === 0 && found.count > 0
+                && found.conversationAt(0) !== selected) {
+            open(found.conversationAt(0))
+            return
+        }
+        messageModel.findNext()
+        showMatch()
+    }
+    function findPrevious() {
+        messageModel.findPrevious()
+        showMatch()
+    }
+    // The view goes to the current match, and stays there while messages arrive
+    function showMatch() {
+        // (The model's own search: the page's `searching` may not have followed the field yet)
+        if (messageModel.search.length === 0) {
+            messages.follow()
+            return
+        }
+        const row = messageModel.currentMatchRow
+        if (row < 0)
+            return
+        messages.following = false
+        messages.positionViewAtIndex(row, ListView.Center)
+    }
+
     background: Rectangle { color: Theme.window }
     Component.onCompleted: openDefault()
-    onSelectedChanged: messages.follow()
+
+    Shortcut {
+        sequence: "Ctrl+F"
+        enabled: page.visible
+        onActivated: page.focusSearch()
+    }
+    Shortcut {
+        sequence: "F3"
+        enabled: page.visible && page.searching
+        onActivated: page.findNext()
+    }
+    Shortcut {
+        sequence: "Shift+F3"
+        enabled: page.visible && page.searching
+        onActivated: page.findPrevious()
+    }
 
     Connections {
         target: ConversationsModel
         function onCountChanged() { page.openDefault() }
+    }
+    // The list found other conversations: its cursor stays on the one open
+    Connections {
+        target: found
+        function onCountChanged() { conversations.currentIndex = found.indexOf(page.selected) }
+    }
+    // A new search, or another conversation open: its newest match, or its newest message
+    Connections {
+        target: messageModel
+        function onSearchChanged() { page.showMatch() }
+        function onConversationIdChanged() { page.showMatch() }
     }
     // What is on screen is seen
     Binding {
@@ -69,6 +142,27 @@ Page {
                     Layout.fillWidth: true
                 }
             }
+            TextField {
+                id: searchField
+                objectName: "chatSearch"
+                Layout.fillWidth: true
+                placeholderText: qsTr("Search the chat (Ctrl+F)")
+                font.pixelSize: Theme.fontSmall
+                selectByMouse: true
+                Accessible.name: qsTr("Search conversations and messages")
+                Accessible.description: qsTr("Enter or F3: next match, Shift+Enter or Shift+F3: previous, Escape: clear")
+                Keys.onEscapePressed: page.clearSearch()
+                Keys.onDownPressed: conversations.forceActiveFocus()
+                Keys.onPressed: event => {
+                    if (event.key !== Qt.Key_Return && event.key !== Qt.Key_Enter)
+                        return
+                    event.accepted = true
+                    if (event.modifiers & Qt.ShiftModifier)
+                        page.findPrevious()
+                    else
+                        page.findNext()
+                }
+            }
             Rectangle {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
@@ -82,19 +176,28 @@ Page {
                     anchors.margins: Theme.spacing / 2
                     clip: true
                     spacing: Theme.tightSpacing
-                    model: ConversationsModel
+                    model: ConversationsFilter {
+                        id: found
+                        sourceModel: ConversationsModel
+                        search: page.searchText
+                    }
                     keyNavigationEnabled: true
                     activeFocusOnTab: true
                     Accessible.name: qsTr("Conversations")
                     ScrollBar.vertical: ScrollBar {}
                     // Enter opens the conversation under the cursor and goes to the composer
                     Keys.onReturnPressed: {
-                        page.open(ConversationsModel.conversationAt(currentIndex))
+                        page.open(found.conversationAt(currentIndex))
                         composer.focusField()
                     }
                     Keys.onEnterPressed: {
-                        page.open(ConversationsModel.conversationAt(currentIndex))
+                        page.open(found.conversationAt(currentIndex))
                         composer.focusField()
+                    }
+                    Keys.onEscapePressed: event => {
+                        event.accepted = page.searching
+                        if (event.accepted)
+                            page.clearSearch()
                     }
                     delegate: ConversationRow {
                         selected: conversationId === page.selected
@@ -102,8 +205,10 @@ Page {
                         onActivated: id => page.open(id)
                     }
                     EmptyHint {
+                        objectName: "chatConversationsEmpty"
                         shown: conversations.count === 0
-                        text: qsTr("No conversations yet.")
+                        text: page.searching ? qsTr("No conversation mentions \"%1\".").arg(page.searchText.trim())
+                                             : qsTr("No conversations yet.")
                     }
                 }
             }
@@ -124,6 +229,37 @@ Page {
                     text: qsTr("%1 messages").arg(messages.count)
                     color: Theme.textMuted
                     Layout.fillWidth: true
+                }
+                Caption {
+                    objectName: "chatMatches"
+                    visible: page.searching && page.selected.length > 0
+                    text: messageModel.matchCount > 0
+                          ? qsTr("%1 of %2").arg(messageModel.currentMatchNumber).arg(messageModel.matchCount)
+                          : qsTr("No match here")
+                    color: messageModel.matchCount > 0 ? Theme.text : Theme.textMuted
+                }
+                Button {
+                    objectName: "chatPreviousMatch"
+                    visible: page.searching && page.selected.length > 0
+                    enabled: messageModel.matchCount > 1
+                    text: qsTr("Newer")
+                    flat: true
+                    // A click leaves the keyboard in the search field (F3 and Enter go on)
+                    focusPolicy: Qt.TabFocus
+                    font.pixelSize: Theme.fontSmall
+                    Accessible.description: qsTr("The previous match, further down (Shift+F3)")
+                    onClicked: page.findPrevious()
+                }
+                Button {
+                    objectName: "chatNextMatch"
+                    visible: page.searching && page.selected.length > 0
+                    enabled: messageModel.matchCount > 1
+                    text: qsTr("Older")
+                    flat: true
+                    focusPolicy: Qt.TabFocus
+                    font.pixelSize: Theme.fontSmall
+                    Accessible.description: qsTr("The next match, further up (F3)")
+                    onClicked: page.findNext()
                 }
             }
             Rectangle {
@@ -160,10 +296,17 @@ Page {
                     spacing: Theme.tightSpacing
                     Accessible.name: qsTr("Messages")
                     model: ChatMessagesModel {
+                        id: messageModel
                         sourceModel: ChatModel
                         conversationId: page.selected
+                        search: page.searchText
                     }
                     delegate: ChatRow {
+                        // ChatMessagesModel's search roles
+                        required property bool matched
+                        required property bool currentMatch
+                        searchHit: matched
+                        currentSearchHit: currentMatch
                         onRetryRequested: id => ChatSession.retry(id)
                         onDiscardRequested: id => ChatSession.discard(id)
                     }

@@ -4,7 +4,7 @@ import QtQuick.Layouts
 import Vigil
 import Vigil.Models
 
-// Server profiles, reconnect and heartbeat settings, theme.
+// Server profiles, the operator's name, reconnect and heartbeat settings, theme.
 Page {
     id: page
     objectName: "settingsPage"
@@ -69,6 +69,73 @@ Page {
                 id: editor
                 profileName: Workspace.demo ? "" : Workspace.profile
                 Layout.fillWidth: true
+            }
+
+            Body {
+                text: qsTr("You")
+                font.bold: true
+            }
+            ColumnLayout {
+                id: operatorSection
+                // What the field holds is what would be stored: "" lets the server or the
+                // account name the operator
+                readonly property string problem: SettingsController.validateOperatorName(operatorField.text)
+                readonly property bool changed: operatorField.text.trim() !== OperatorIdentity.configuredName
+                spacing: Theme.spacing
+                Layout.fillWidth: true
+                Caption {
+                    text: qsTr("Operator name")
+                }
+                RowLayout {
+                    spacing: Theme.spacing
+                    Layout.fillWidth: true
+                    TextField {
+                        id: operatorField
+                        objectName: "operatorNameField"
+                        Layout.fillWidth: true
+                        text: OperatorIdentity.configuredName
+                        maximumLength: SettingsController.operatorNameMaxLength
+                        placeholderText: qsTr("Not set: %1").arg(OperatorIdentity.fallbackName)
+                        selectByMouse: true
+                        Accessible.name: qsTr("Operator name")
+                        Accessible.description: operatorHint.text
+                        onAccepted: saveOperatorButton.save()
+                    }
+                    Button {
+                        id: saveOperatorButton
+                        objectName: "saveOperatorNameButton"
+                        text: qsTr("Save")
+                        enabled: operatorSection.changed && operatorSection.problem.length === 0
+                        onClicked: save()
+                        function save() {
+                            if (enabled)
+                                SettingsController.saveOperatorName(operatorField.text)
+                        }
+                    }
+                }
+                Caption {
+                    id: operatorHint
+                    objectName: "operatorNameHint"
+                    text: qsTr("Shown to colleagues in chat and used for Assign to me")
+                    color: Theme.textMuted
+                    wrapMode: Text.Wrap
+                    Layout.fillWidth: true
+                }
+                Body {
+                    objectName: "operatorNameProblem"
+                    visible: text.length > 0
+                    text: operatorSection.problem
+                    color: Theme.danger
+                    wrapMode: Text.Wrap
+                    Layout.fillWidth: true
+                }
+                Body {
+                    objectName: "operatorNameInUse"
+                    text: qsTr("You are %1 (from %2).").arg(OperatorIdentity.name).arg(OperatorIdentity.sourceText)
+                    color: Theme.textMuted
+                    wrapMode: Text.Wrap
+                    Layout.fillWidth: true
+                }
             }
 
             Body {
@@ -161,6 +228,32 @@ Page {
                         onClicked: Appearance.choose(modelData.choice)
                     }
                 }
+            }
+
+            Body {
+                text: qsTr("Logs")
+                font.bold: true
+            }
+            RowLayout {
+                spacing: Theme.spacing
+                Body { text: qsTr("Lines kept") }
+                SpinBox {
+                    objectName: "logCapacityBox"
+                    from: SettingsController.logCapacityMin
+                    to: SettingsController.logCapacityMax
+                    stepSize: 100000
+                    editable: true
+                    value: SettingsController.logCapacity
+                    onValueModified: SettingsController.setLogCapacity(value)
+                    Accessible.name: qsTr("Log lines kept")
+                }
+            }
+            Caption {
+                text: qsTr("The Logs page keeps this many lines (%1 to %2); the oldest go first. About 130 bytes per line.")
+                      .arg(SettingsController.logCapacityMin.toLocaleString(Qt.locale(), "f", 0))
+                      .arg(SettingsController.logCapacityMax.toLocaleString(Qt.locale(), "f", 0))
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
             }
 
             Body {

@@ -11,6 +11,7 @@
 #include "models/diagnosticsmodel.h"
 #include "models/feedmodels.h"
 #include "models/incidentlist.h"
+#include "models/loglinesmodel.h"
 #include "models/notificationsmodel.h"
 #include "protocol/logging.h"
 #include "relay/relay.h"
@@ -26,9 +27,12 @@
 #include "ui/connectionstatus.h"
 #include "ui/healthmonitor.h"
 #include "ui/incidentform.h"
+#include "ui/logfiltersync.h"
+#include "ui/operatoridentity.h"
 #include "ui/queuestatus.h"
 #include "ui/settingscontroller.h"
 #include "ui/trafficlog.h"
+#include "ui/workerthread.h"
 #include "ui/workspace.h"
 
 #include <QApplication>
@@ -50,6 +54,9 @@ constexpr auto kDemoProfile = "demo";
 struct AppContext::Parts
 {
     Preferences preferences;
+    /// The embedded demo relay runs on its own thread, as a real server would run elsewhere:
+    /// its work never delays the window, and the window's never delays its answers.
+    std::unique_ptr<WorkerThread> relayThread;
     std::unique_ptr<Relay> relay;
     Outbox outbox;
     bool outboxOpen = false;
@@ -68,6 +75,7 @@ struct AppContext::Parts
     NotificationsModel notifications{nullptr};
     IncidentsModel incidents{nullptr};
     IncidentList incidentList{nullptr}; ///< the Incidents page: sorted, filtered, with actions
+    OperatorIdentity identity{nullptr, &preferences}; ///< who "me" is: the chat, Assign to me
     IncidentForm incidentForm{nullptr};
     AgentsModel agents{nullptr};
     AlertsModel alerts{nullptr};
@@ -75,7 +83,9 @@ struct AppContext::Parts
     ChatModel chat{nullptr};
     ConversationsModel conversations{nullptr, &chat};
     ChatSession chatSession{nullptr, &chat, &actions};
-    LogModel logs{nullptr};
+    /// The log viewer's ring buffer; its capacity is a setting.
+    LogLinesModel logLines{nullptr, preferences.logCapacity()};
+    LogFilterSync logFilterSync{nullptr, &logLines, &preferences};
     AgentMetrics agentMetrics{nullptr};
     TrafficLog traffic{nullptr};
     HealthMonitor health{nullptr};
@@ -100,6 +110,8 @@ AppContext::~AppContext()
     m_parts->tray.reset();
     m_parts->settings.reset();
     m_parts->workspace.reset();
+    if (m_parts->relay)
+        m_parts->relayThread->run([this] { m_parts->relay.reset(); });
 }
 
 bool AppContext::start(QString *error)
@@ -146,14 +158,18 @@ bool AppContext::start(QString *error)
     NotificationsModel::setInstance(&p.notifications);
     IncidentsModel::setInstance(&p.incidents);
     IncidentList::setInstance(&p.incidentList);
+    OperatorIdentity::setInstance(&p.identity);
     IncidentForm::setInstance(&p.incidentForm);
+    p.incidentForm.setIdentity(&p.identity);
+    p.chatSession.setIdentity(&p.identity);
     AgentsModel::setInstance(&p.agents);
     AlertsModel::setInstance(&p.alerts);
     ActivityModel::setInstance(&p.activity);
     ChatModel::setInstance(&p.chat);
     ConversationsModel::setInstance(&p.conversations);
     ChatSession::setInstance(&p.chatSession);
-    LogModel::setInstance(&p.logs);
+    LogLinesModel::setInstance(&p.logLines);
+    LogFilterSync::setInstance(&p.logFilterSync);
     AgentMetrics::setInstance(&p.agentMetrics);
     TrafficLog::setInstance(&p.traffic);
     HealthMonitor::setInstance(&p.health);
@@ -172,9 +188,9 @@ bool AppContext::start(QString *error)
     parts.preferences = &p.preferences;
     parts.outbox = p.outboxOpen ? &p.outbox : nullptr;
     parts.positions = p.positionsOpen ? &p.positions : nullptr;
-    parts.feeds = {&p.incidents, &p.agents,        &p.alerts, &p.activity,
-                   &p.chat,      &p.notifications, &p.logs};
+    parts.feeds = {&p.incidents, &p.agents, &p.alerts, &p.activity, &p.chat, &p.notifications};
     parts.feeds.append(&p.agentMetrics); // the charts' history: emptied with the feeds
+    parts.logLines = &p.logLines;
     p.workspace = std::make_unique<Workspace>(nullptr, base, parts);
     if (p.outboxOpen) {
         p.tracker = std::make_unique<ActionTracker>(&p.outbox, QString());
@@ -196,21 +212,31 @@ bool AppContext::start(QString *error)
         config.port = 0;
         config.demo = true;
         config.demoSeed = seed;
-        auto relay = std::make_unique<Relay>(config);
-        if (!relay->start(why))
+        if (!p.relayThread)
+            p.relayThread = std::make_unique<WorkerThread>(QStringLiteral("vigil-demo-relay"));
+        bool started = false;
+        p.relayThread->run([&] {
+            auto relay = std::make_unique<Relay>(config);
+            started = relay->start(why);
+            if (started)
+                p.relay = std::move(relay);
+        });
+        if (!started)
             return {};
-        p.relay = std::move(relay);
         qCInfo(lcUi).noquote() << "demo relay running at" << p.relay->url().toString();
         return p.relay->url();
     });
 
     p.settings = std::make_unique<SettingsController>(nullptr, &p.preferences, p.workspace.get());
     SettingsController::setInstance(p.settings.get());
+    p.settings->setOperatorIdentity(&p.identity);
     // The Debug page: `--debug` or the setting; its raw frames are taken only while it is on.
     p.settings->setDebugForced(m_options.debug);
     p.traffic.setCapturing(p.settings->debugPage());
     connect(p.settings.get(), &SettingsController::debugPageChanged, &p.traffic,
             [&p] { p.traffic.setCapturing(p.settings->debugPage()); });
+    connect(p.settings.get(), &SettingsController::logCapacityChanged, &p.logLines,
+            [&p] { p.logLines.setCapacity(p.settings->logCapacity()); });
     connectSecrets();
 
     p.health.setExportDirectory(
@@ -218,13 +244,14 @@ bool AppContext::start(QString *error)
     p.status.setQueuedCount([&p] { return p.queue.depth(); });
     connect(&p.queue, &QueueStatus::changed, &p.status, &ConnectionStatus::refreshBanner);
     // Every new session: the views follow its manager, the queue its profile.
-    connect(p.workspace.get(), &Workspace::managerChanged, this, [&p](ConnectionManager *manager) {
+    connect(p.workspace.get(), &Workspace::managerChanged, this, [&p](ConnectionView *manager) {
         p.status.attach(manager);
         p.health.attach(manager, [&p] { return p.queue.depth(); });
         p.diagnostics.setManager(manager);
         p.traffic.attach(manager);
         p.incidents.attach(manager); // where messages went missing: the list shows it
-        p.incidentForm.attach(manager);
+        p.identity.attach(manager);  // the server's name for the operator
+        p.logFilterSync.attach(manager);
         // Read and dismissed marks belong to a server: the profile and its first address (the
         // demo is one server, whatever port it runs on this time).
         const QString server = p.workspace->demo() ? p.workspace->queueProfile()

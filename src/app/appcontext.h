@@ -21,7 +21,6 @@ class HealthMonitor;
 class Actions;
 class ChatModel;
 class IncidentsModel;
-class LogModel;
 class NotificationsModel;
 class QueueStatus;
 class Workspace;

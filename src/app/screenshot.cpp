@@ -1,6 +1,6 @@
 #include "screenshot.h"
 
-#include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 #include "protocol/logging.h"
 #include "ui/connectionstatus.h"
 #include "ui/workspace.h"
@@ -30,7 +30,7 @@ ScreenshotOnConnect::ScreenshotOnConnect(QQuickWindow *window, ConnectionStatus 
     if (workspace->manager())
         follow(workspace->manager());
     connect(workspace, &Workspace::managerChanged, this,
-            [this](ConnectionManager *manager) { follow(manager); });
+            [this](ConnectionView *manager) { follow(manager); });
     QTimer::singleShot(timeoutMs, this, [this, timeoutMs] {
         qCCritical(lcUi).noquote() << "no connected window with data within" << timeoutMs
                                    << "ms; state:" << m_status->state() << m_status->detail();
@@ -38,12 +38,13 @@ ScreenshotOnConnect::ScreenshotOnConnect(QQuickWindow *window, ConnectionStatus 
     });
 }
 
-void ScreenshotOnConnect::follow(ConnectionManager *manager)
+void ScreenshotOnConnect::follow(ConnectionView *manager)
 {
-    connect(manager, &ConnectionManager::envelopeReceived, this, [this] {
-        ++m_messages;
-        check();
-    });
+    connect(manager, &ConnectionView::envelopesReceived, this,
+            [this](const QList<Envelope> &batch) {
+                m_messages += int(batch.size());
+                check();
+            });
 }
 
 void ScreenshotOnConnect::check()

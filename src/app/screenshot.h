@@ -6,7 +6,7 @@
 class QQuickWindow;
 
 namespace vigil {
-class ConnectionManager;
+class ConnectionView;
 class ConnectionStatus;
 class Workspace;
 } // namespace vigil
@@ -24,7 +24,7 @@ public:
                         QString path, int timeoutMs, int delayMs = 0, QObject *parent = nullptr);
 
 private:
-    void follow(ConnectionManager *manager);
+    void follow(ConnectionView *manager);
     void check();
     void capture();
 

@@ -2,6 +2,7 @@
 
 #include "connection/connectionoptions.h"
 #include "connection/settingsranges.h"
+#include "protocol/logfilter.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -27,7 +28,8 @@ const QHash<QString, QSet<QString>> &commandOptions()
 {
     static const QHash<QString, QSet<QString>> map = {
         {QStringLiteral("tail"),
-         {QStringLiteral("channel"), QStringLiteral("count"), QStringLiteral("timeout-ms")}},
+         {QStringLiteral("channel"), QStringLiteral("count"), QStringLiteral("timeout-ms"),
+          QStringLiteral("min-level"), QStringLiteral("source"), QStringLiteral("task")}},
         {QStringLiteral("send"),
          {QStringLiteral("channel"), QStringLiteral("type"), QStringLiteral("priority"),
           QStringLiteral("payload"), QStringLiteral("timeout-ms"), QStringLiteral("ttl-ms")}},
@@ -40,11 +42,12 @@ const QHash<QString, QSet<QString>> &commandOptions()
     return map;
 }
 
-const QStringList kCommandSpecific = {QStringLiteral("channel"),     QStringLiteral("count"),
-                                      QStringLiteral("timeout-ms"),  QStringLiteral("type"),
-                                      QStringLiteral("priority"),    QStringLiteral("payload"),
-                                      QStringLiteral("duration-ms"), QStringLiteral("ttl-ms"),
-                                      QStringLiteral("retry-dead"),  QStringLiteral("purge-dead")};
+const QStringList kCommandSpecific = {
+    QStringLiteral("channel"),     QStringLiteral("count"),     QStringLiteral("timeout-ms"),
+    QStringLiteral("type"),        QStringLiteral("priority"),  QStringLiteral("payload"),
+    QStringLiteral("duration-ms"), QStringLiteral("ttl-ms"),    QStringLiteral("retry-dead"),
+    QStringLiteral("purge-dead"),  QStringLiteral("min-level"), QStringLiteral("source"),
+    QStringLiteral("task")};
 
 bool usageError(const QString &message, int *exitCode)
 {
@@ -72,6 +75,41 @@ bool readInt(const QCommandLineParser &parser, const QString &name, int min, int
     return true;
 }
 
+/// tail's --min-level, --source and --task as the filter of the `logs` channel.
+bool readLogFilter(const QCommandLineParser &parser, const QStringList &channels, LogFilter *out,
+                   int *exitCode)
+{
+    LogFilter filter;
+    if (parser.isSet(QStringLiteral("min-level"))) {
+        const QString level = parser.value(QStringLiteral("min-level"));
+        filter.minLevel = logLevelRank(level);
+        if (filter.minLevel < 0) {
+            const QStringList &names = logLevels();
+            return usageError(QStringLiteral("--min-level must be %1 or %2 (got '%3')")
+                                  .arg(names.mid(0, names.size() - 1).join(QStringLiteral(", ")),
+                                       names.last(), level.left(40)),
+                              exitCode);
+        }
+    }
+    filter.sources = parser.values(QStringLiteral("source"));
+    filter.sources.removeDuplicates();
+    filter.taskId = parser.value(QStringLiteral("task"));
+    if (filter.sources.contains(QString()) ||
+        (parser.isSet(QStringLiteral("task")) && filter.taskId.isEmpty()))
+        return usageError(QStringLiteral("--source and --task need a value"), exitCode);
+    QString error;
+    if (!LogFilter::fromJson(filter.toJson(), &error))
+        return usageError(QStringLiteral("log filter: %1").arg(error), exitCode);
+    if (!filter.isEmpty() && !channels.contains(QStringLiteral("logs"))) {
+        return usageError(
+            QStringLiteral("--min-level, --source and --task filter the logs channel: add "
+                           "--channel logs"),
+            exitCode);
+    }
+    *out = filter;
+    return true;
+}
+
 } // namespace
 
 QString profileFor(const ConnectionConfig &config)
@@ -87,7 +125,10 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         "go to stderr.\n\n"
         "Commands:\n"
         "  tail   [--channel C]... [--count N] [--timeout-ms N]\n"
-        "         subscribe and print each envelope; exit 0 after N, 3 on timeout\n"
+        "         [--min-level L] [--source S]... [--task ID]\n"
+        "         subscribe and print each envelope; exit 0 after N, 3 on timeout; the log\n"
+        "         options keep only matching `logs` entries (filtered by the server when it\n"
+        "         can, and here in any case)\n"
         "  send   --channel C --type T [--priority P] [--payload JSON] [--timeout-ms N]\n"
         "         [--ttl-ms N]\n"
         "         store one message in the durable outbox, print its id, try to deliver it\n"
@@ -149,6 +190,15 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
         {QStringLiteral("ttl-ms"),
          QStringLiteral("send: give up on the message (dead letter) if not delivered in N ms."),
          QStringLiteral("N")},
+        {QStringLiteral("min-level"),
+         QStringLiteral("tail: only log entries of this level or above: %1.")
+             .arg(logLevels().join(QStringLiteral(", "))),
+         QStringLiteral("L")},
+        {QStringLiteral("source"),
+         QStringLiteral("tail: only log entries from this source (repeatable: any of them)."),
+         QStringLiteral("S")},
+        {QStringLiteral("task"), QStringLiteral("tail: only log entries of this task id."),
+         QStringLiteral("ID")},
         {QStringLiteral("retry-dead"),
          QStringLiteral("queue: put a dead letter (or all) back in the queue."),
          QStringLiteral("ID|all")},
@@ -267,6 +317,8 @@ std::optional<Options> parseOptions(const QStringList &arguments, int *exitCode)
     if (o.command == u"tail") {
         o.channels = channels.isEmpty() ? knownChannels() : channels;
         o.channels.removeDuplicates();
+        if (!readLogFilter(parser, o.channels, &o.connection.logFilter, exitCode))
+            return std::nullopt;
     } else if (o.command == u"send") {
         if (channels.size() != 1) {
             usageError(QStringLiteral("send needs exactly one --channel"), exitCode);

@@ -84,6 +84,32 @@ void fail(const QString &message)
         {{QStringLiteral("event"), QStringLiteral("error")}, {QStringLiteral("message"), message}});
 }
 
+/// Applies tail's log filter to one envelope printed as `line`: a `log.entry` that does not
+/// match is left out, a publisher's `log.batch` keeps the entries that match (none: left out);
+/// anything else passes. The server may have filtered already; this keeps the output right
+/// against servers that cannot.
+bool keepLogLine(const LogFilter &filter, const Envelope &envelope, QJsonObject *line)
+{
+    if (filter.isEmpty() || envelope.channel != u"logs")
+        return true;
+    const QJsonObject payload = envelope.payload.toObject();
+    if (envelope.type == u"log.entry")
+        return filter.matches(payload);
+    if (envelope.type != u"log.batch")
+        return true;
+    QJsonArray kept;
+    for (const QJsonValue &entry : payload.value(QStringLiteral("entries")).toArray()) {
+        if (filter.matches(entry.toObject()))
+            kept.append(entry);
+    }
+    if (kept.isEmpty())
+        return false;
+    QJsonObject filtered = payload;
+    filtered.insert(QStringLiteral("entries"), kept);
+    line->insert(QStringLiteral("payload"), filtered);
+    return true;
+}
+
 bool openOutbox(const Options &options, Outbox *outbox)
 {
     const QString dir = resolveDataDir(options.dataDir);
@@ -113,12 +139,16 @@ int runTail(const Options &options)
     reportStates(&manager, &limiter);
 
     int received = 0;
+    const LogFilter &logFilter = config.logFilter;
     QObject::connect(&manager, &ConnectionManager::envelopeReceived, &manager,
                      [&](const Envelope &envelope) {
                          // Several frames may be handled before the loop ends: stop at N.
                          if (options.count > 0 && received >= options.count)
                              return;
-                         printResult(envelope.toJson());
+                         QJsonObject line = envelope.toJson();
+                         if (!keepLogLine(logFilter, envelope, &line))
+                             return;
+                         printResult(line);
                          ++received;
                          if (options.count > 0 && received >= options.count)
                              QCoreApplication::exit(Ok);
@@ -132,6 +162,16 @@ int runTail(const Options &options)
                                      {QStringLiteral("head"), head},
                                      {QStringLiteral("recovered"), recovered}});
                      });
+    if (!logFilter.isEmpty()) {
+        QObject::connect(&manager, &ConnectionManager::logFilterApplied, &manager,
+                         [&limiter](const LogFilter &applied, bool onServer) {
+                             if (!limiter.allow(QStringLiteral("log-filter")))
+                                 return;
+                             printEvent({{QStringLiteral("event"), QStringLiteral("log-filter")},
+                                         {QStringLiteral("filter"), applied.toJson()},
+                                         {QStringLiteral("onServer"), onServer}});
+                         });
+    }
     if (options.timeoutMs > 0) {
         QTimer::singleShot(options.timeoutMs, &manager, [&] {
             fail(QStringLiteral("timed out after %1 ms with %2 of %3 envelopes")

@@ -6,6 +6,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace vigil {
 
 namespace {
@@ -13,7 +15,63 @@ namespace {
 bool isControlType(const QString &type)
 {
     return type == u"welcome" || type == u"pong" || type == u"ping" || type == u"subscribed" ||
-           type == u"unsubscribed" || type == u"ack" || type == u"error";
+           type == u"unsubscribed" || type == u"ack" || type == u"error" ||
+           type == u"filter_updated";
+}
+
+const QString kLogs = QStringLiteral("logs");
+
+/// A filter the server would refuse (too many sources, over-long names) is never sent: the
+/// caller filters locally instead.
+bool sendable(const LogFilter &filter)
+{
+    return LogFilter::fromJson(filter.toJson()).has_value();
+}
+
+/// A relay's batch: a `log.batch` that is no channel message itself (no seq) and whose entries
+/// carry their own seq. A publisher's `log.batch` has a seq and entries without one.
+bool isRelayBatch(const Envelope &frame)
+{
+    if (frame.type != u"log.batch" || frame.hasSeq())
+        return false;
+    const QJsonArray entries = frame.payload.toObject().value(QStringLiteral("entries")).toArray();
+    return std::any_of(entries.begin(), entries.end(), [](const QJsonValue &entry) {
+        return entry.toObject().contains(QStringLiteral("seq"));
+    });
+}
+
+/// One entry of a relay batch as the `log.entry` it stands for: id, seq and timestamp from the
+/// entry (the frame's time when it has none), the rest of the entry as the payload.
+std::optional<Envelope> unpackEntry(const Envelope &frame, const QJsonValue &value,
+                                    QString *problem)
+{
+    if (!value.isObject()) {
+        *problem = QStringLiteral("an entry is not an object");
+        return std::nullopt;
+    }
+    QJsonObject entry = value.toObject();
+    QJsonObject head{{QStringLiteral("type"), QStringLiteral("log.entry")},
+                     {QStringLiteral("channel"), frame.channel}};
+    for (const QString &field :
+         {QStringLiteral("id"), QStringLiteral("seq"), QStringLiteral("timestamp")}) {
+        if (entry.contains(field))
+            head.insert(field, entry.take(field));
+    }
+    ParseResult parsed = envelopeFromJson(head); // the same rules as for any envelope
+    if (!parsed.ok()) {
+        *problem = parsed.error.message;
+        return std::nullopt;
+    }
+    Envelope &e = parsed.envelope;
+    if (!e.hasSeq() || e.id.isEmpty()) {
+        *problem = QStringLiteral("an entry has no %1").arg(e.id.isEmpty() ? u"id" : u"seq");
+        return std::nullopt;
+    }
+    if (!head.contains(QStringLiteral("timestamp")))
+        e.timestamp = frame.timestamp;
+    e.priority = frame.priority;
+    e.payload = entry;
+    return e;
 }
 
 // How many channels' positions a client keeps at most: the configured channels always, others
@@ -35,8 +93,10 @@ ChannelStream::ChannelStream(const ConnectionConfig &config, LinkStats &stats, L
     connect(&m_welcomeTimer, &QTimer::timeout, this, [this] {
         if (!m_webSocketOpen || m_subscribedThisLink)
             return;
-        if (!m_welcomedThisLink)
+        if (!m_welcomedThisLink) {
             m_basicServer = true; // no welcome: subscribe without waiting from now on
+            m_knownCapabilities = {};
+        }
         subscribe(m_config.channels);
     });
 }
@@ -64,20 +124,25 @@ void ChannelStream::handleControl(const Envelope &e)
         onSubscribed(payload);
     } else if (e.type == u"ack") {
         Q_EMIT acked(payload.value(QStringLiteral("id")).toString());
+    } else if (e.type == u"filter_updated") {
+        onFilterUpdated(payload);
     } else if (e.type == u"error") {
         const QString code = payload.value(QStringLiteral("code")).toString();
         const QString text = payload.value(QStringLiteral("message")).toString();
+        const QString ref = payload.value(QStringLiteral("ref")).toString();
         if (m_log.allow(QStringLiteral("server error")))
             qCWarning(lcNet).noquote() << "server error" << code.left(64) << "-" << text.left(200);
         m_stats.countError(code == u"rate_limited" ? ErrorCategory::RateLimited
                                                    : ErrorCategory::Server);
-        Q_EMIT serverError(code, text, payload.value(QStringLiteral("ref")).toString());
+        Q_EMIT serverError(code, text, ref);
+        filterRefused(code, ref); // after the error itself: the caller hears why first
     }
 }
 
 void ChannelStream::welcomed(const QJsonObject &payload)
 {
     m_welcome = payload;
+    m_knownCapabilities = payload.value(QStringLiteral("capabilities")).toArray();
     adoptEpoch(payload.value(QStringLiteral("epoch")).toString());
     Q_EMIT welcomeReceived(payload);
     m_welcomedThisLink = true;
@@ -100,8 +165,10 @@ bool ChannelStream::take(const Envelope &e, qint64 nowMs)
     }
     if (e.hasSeq() && !e.channel.isEmpty() && tracksChannel(e.channel)) {
         const qint64 last = m_cursor.lastSeq(e.channel);
+        // Entries a server filter left out are holes too, but nothing was missed.
+        const bool filtered = m_serverFilterActive && e.channel == kLogs;
         if (m_webSocketOpen && last >= 0 && e.seq > last + 1 &&
-            !m_subscribePending.contains(e.channel)) {
+            !m_subscribePending.contains(e.channel) && !filtered) {
             // A hole in the live stream: the server is asked to replay from what we have.
             if (m_log.allow(QStringLiteral("gap"))) {
                 qCWarning(lcNet).noquote() << "gap on" << e.channel << "after seq" << last << "got"
@@ -112,6 +179,32 @@ bool ChannelStream::take(const Envelope &e, qint64 nowMs)
         advance(e.channel, e.seq);
     }
     return true;
+}
+
+void ChannelStream::takeFrame(const Envelope &frame, qint64 nowMs,
+                              const std::function<bool(const Envelope &)> &pass)
+{
+    if (!isRelayBatch(frame)) {
+        if (take(frame, nowMs))
+            pass(frame);
+        return;
+    }
+    const QJsonArray entries = frame.payload.toObject().value(QStringLiteral("entries")).toArray();
+    int bad = 0;
+    QString problem;
+    for (const QJsonValue &value : entries) {
+        const std::optional<Envelope> entry = unpackEntry(frame, value, &problem);
+        if (!entry)
+            ++bad;
+        else if (take(*entry, nowMs) && !pass(*entry))
+            return; // the link ended: what is left comes again with the next replay
+    }
+    if (bad > 0) {
+        Q_EMIT badBatch(tr("%1 of %2 entries of a log batch could not be read (%3)")
+                            .arg(bad)
+                            .arg(entries.size())
+                            .arg(problem));
+    }
 }
 
 void ChannelStream::subscribe(const QStringList &names)
@@ -126,6 +219,8 @@ void ChannelStream::subscribe(const QStringList &names)
         const qint64 since = m_cursor.since(name, m_config.replayHistory);
         if (since >= 0)
             entry.insert(QStringLiteral("since"), since);
+        if (name == kLogs)
+            addLogOptions(&entry);
         channels.append(entry);
         m_subscribePending.insert(name);
         if (!m_subscribeOrder.contains(name))
@@ -176,6 +271,9 @@ void ChannelStream::linkEnded()
     m_welcome = {};
     m_subscribePending.clear();
     m_subscribeOrder.clear();
+    m_filterRequests.clear();
+    m_serverFilter = {};
+    m_serverFilterActive = false;
 }
 
 QStringList ChannelStream::adoptEpoch(const QString &epoch)
@@ -268,6 +366,107 @@ bool ChannelStream::tracksChannel(const QString &channel) const
 {
     return m_config.channels.contains(channel) || m_cursor.contains(channel) ||
            m_cursor.size() < kMaxTrackedChannels;
+}
+
+bool ChannelStream::welcomeOffers(const QString &capability) const
+{
+    return m_welcome.value(QStringLiteral("capabilities")).toArray().contains(capability);
+}
+
+bool ChannelStream::serverFiltersLogs(bool overHttp) const
+{
+    if (!m_config.channels.contains(kLogs))
+        return false;
+    if (overHttp)
+        return m_knownCapabilities.contains(QStringLiteral("logFilter"));
+    return m_webSocketOpen && welcomeOffers(QStringLiteral("logFilter"));
+}
+
+void ChannelStream::addLogOptions(QJsonObject *entry)
+{
+    const LogFilter &filter = m_config.logFilter;
+    const bool onServer = serverFiltersLogs(false) && sendable(filter);
+    if (onServer) {
+        if (!filter.isEmpty())
+            entry->insert(QStringLiteral("filter"), filter.toJson());
+        m_serverFilter = filter;
+        m_serverFilterActive = m_serverFilterActive || !filter.isEmpty();
+    }
+    if (m_config.logBatch && welcomeOffers(QStringLiteral("logBatch")))
+        entry->insert(QStringLiteral("batch"), true);
+    noteLogFilter(filter, onServer, false);
+}
+
+void ChannelStream::logFilterChanged(bool overHttp)
+{
+    const LogFilter &filter = m_config.logFilter;
+    if (!overHttp && m_subscribedThisLink && serverFiltersLogs(false) && sendable(filter)) {
+        const Envelope request =
+            Envelope::create(QStringLiteral("update_filter"), QStringLiteral("system"),
+                             QJsonObject{{QStringLiteral("channel"), kLogs},
+                                         {QStringLiteral("filter"), filter.toJson()}});
+        m_filterRequests.append({request.id, filter});
+        m_serverFilterActive = m_serverFilterActive || !filter.isEmpty();
+        if (m_send && m_send(request))
+            return; // filter_updated (or an error) answers
+        m_filterRequests.removeLast();
+    }
+    // Not on the server (yet): a WebSocket still waiting for its welcome subscribes with it.
+    noteLogFilter(filter, overHttp && serverFiltersLogs(true) && sendable(filter), true);
+}
+
+void ChannelStream::httpOpened()
+{
+    if (m_config.channels.contains(kLogs)) {
+        noteLogFilter(m_config.logFilter, serverFiltersLogs(true) && sendable(m_config.logFilter),
+                      false);
+    }
+}
+
+void ChannelStream::onFilterUpdated(const QJsonObject &payload)
+{
+    if (payload.value(QStringLiteral("channel")).toString() != kLogs)
+        return;
+    const LogFilter asked =
+        m_filterRequests.isEmpty() ? m_config.logFilter : m_filterRequests.takeFirst().filter;
+    // What the server says it applies; a confused answer is taken as what was asked.
+    m_serverFilter = LogFilter::fromJson(payload.value(QStringLiteral("filter"))).value_or(asked);
+    m_serverFilterActive = filterMayBeActive();
+    noteLogFilter(m_serverFilter, true, true);
+}
+
+bool ChannelStream::filterRefused(const QString &code, const QString &ref)
+{
+    const auto it = std::find_if(m_filterRequests.begin(), m_filterRequests.end(),
+                                 [&ref](const FilterRequest &r) { return r.id == ref; });
+    if (ref.isEmpty() || it == m_filterRequests.end())
+        return false;
+    m_filterRequests.erase(it);
+    m_serverFilterActive = filterMayBeActive();
+    if (code == u"bad_filter") {
+        // The server keeps the filter it had: the caller filters the rest locally.
+        qCWarning(lcNet) << "the server refused the log filter; it keeps the previous one";
+        noteLogFilter(m_serverFilter, true, true);
+    } else {
+        noteLogFilter(m_config.logFilter, false, true);
+    }
+    return true;
+}
+
+bool ChannelStream::filterMayBeActive() const
+{
+    return !m_serverFilter.isEmpty() ||
+           std::any_of(m_filterRequests.begin(), m_filterRequests.end(),
+                       [](const FilterRequest &r) { return !r.filter.isEmpty(); });
+}
+
+void ChannelStream::noteLogFilter(const LogFilter &applied, bool onServer, bool always)
+{
+    if (!always && m_lastApplied && m_lastApplied->first == applied &&
+        m_lastApplied->second == onServer)
+        return;
+    m_lastApplied = std::make_pair(applied, onServer);
+    Q_EMIT logFilterApplied(applied, onServer);
 }
 
 QString ChannelStream::positionsKey() const

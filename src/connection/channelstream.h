@@ -5,8 +5,10 @@
 #include "dedupwindow.h"
 #include "peerguard.h"
 #include "protocol/envelope.h"
+#include "protocol/logfilter.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 #include <QSet>
@@ -14,6 +16,8 @@
 #include <QTimer>
 
 #include <functional>
+#include <optional>
+#include <utility>
 
 namespace vigil {
 
@@ -34,6 +38,11 @@ class LogLimiter;
 /// wait for a server that sends none, again for a gap, the next page of a replay, a reload or
 /// a new server history. The HTTP fallback carries positions on its requests instead; the
 /// ConnectionManager restarts those.
+///
+/// The `logs` channel may be filtered by the server (capability `logFilter`: the filter rides on
+/// the subscribe, `update_filter` changes it) and batched (capability `logBatch`). A relay batch
+/// is unpacked into single entries before anything else looks at it, so de-duplication,
+/// positions and everything downstream see what they would see without batching.
 class ChannelStream : public QObject
 {
     Q_OBJECT
@@ -49,6 +58,13 @@ public:
     /// and goes on, false for a duplicate; on a WebSocket a jump in seq outside a replay asks
     /// the server for the missing part.
     bool take(const Envelope &envelope, qint64 nowMs);
+    /// Takes one frame as it came from the link. A relay's `log.batch` (a frame without a seq
+    /// whose entries carry theirs) is unpacked into one `log.entry` per entry, in order, and
+    /// each is take()n; anything else is take()n as it is. `pass` gets every envelope that goes
+    /// on, all those of one frame within this call (so a consumer that coalesces per event-loop
+    /// turn applies them together); it returns false to drop the rest (the link ended).
+    void takeFrame(const Envelope &frame, qint64 nowMs,
+                   const std::function<bool(const Envelope &)> &pass);
     /// What the server said of itself on this link (`welcome`); empty before or without one.
     [[nodiscard]] const QJsonObject &welcome() const { return m_welcome; }
 
@@ -80,6 +96,17 @@ public:
     /// `since` per configured channel, for transports that carry positions on each request.
     [[nodiscard]] QHash<QString, qint64> resumePositions() const;
 
+    /// config.logFilter changed. On a WebSocket whose server filters logs it is sent
+    /// (`update_filter`) and logFilterApplied() follows the answer; otherwise logFilterApplied()
+    /// says at once where it applies (`overHttp`: the caller has restarted the HTTP requests
+    /// with it).
+    void logFilterChanged(bool overHttp);
+    /// The HTTP fallback answered: logFilterApplied() if where the filter applies changed.
+    void httpOpened();
+    /// Whether the server of the current link filters the logs channel: on a WebSocket its
+    /// `welcome` offers `logFilter`; over HTTP (no welcome) the last welcome of the server did.
+    [[nodiscard]] bool serverFiltersLogs(bool overHttp) const;
+
     // The ConnectionManager passes these on as its own signals of the same names; their
     // meaning is documented there.
 Q_SIGNALS:
@@ -94,6 +121,10 @@ Q_SIGNALS:
     void historyReset(const QStringList &channels, const QString &epoch);
     void reloadFinished(const QString &channel);
     void messageSkipped(const QString &channel, qint64 seq, const QString &reason);
+    void logFilterApplied(const vigil::LogFilter &applied, bool onServer);
+    /// Entries of a relay batch that cannot be taken (no seq, no id, wrong types): the frame's
+    /// other entries go on; the manager counts this like a bad frame.
+    void badBatch(const QString &why);
 
 private:
     void handleControl(const Envelope &envelope);
@@ -106,6 +137,16 @@ private:
     [[nodiscard]] bool tracksChannel(const QString &channel) const;
     [[nodiscard]] QString positionsKey() const;
     void advance(const QString &channel, qint64 seq);
+    [[nodiscard]] bool welcomeOffers(const QString &capability) const;
+    /// Adds the log filter and batching to the subscribe entry of `logs`, as the server offers.
+    void addLogOptions(QJsonObject *entry);
+    void onFilterUpdated(const QJsonObject &payload);
+    /// An `error` whose ref is an `update_filter` of ours; false for any other error.
+    bool filterRefused(const QString &code, const QString &ref);
+    /// Whether a non-empty filter may be in force on the server (its holes are no gaps).
+    [[nodiscard]] bool filterMayBeActive() const;
+    /// Emits logFilterApplied() (only when it changed, unless `always`).
+    void noteLogFilter(const LogFilter &applied, bool onServer, bool always);
 
     const ConnectionConfig &m_config;
     LinkStats &m_stats;
@@ -125,6 +166,18 @@ private:
     bool m_basicServer = false; ///< this server sent no welcome last time: subscribe at once
     QJsonObject m_welcome;
     quint64 m_linkGeneration = 0; ///< advanced by linkEnded()
+
+    struct FilterRequest
+    {
+        QString id;
+        LogFilter filter;
+    };
+    QJsonArray m_knownCapabilities;        ///< of this server's last welcome, kept across links
+    QList<FilterRequest> m_filterRequests; ///< update_filter sent, unanswered (answered in order)
+    LogFilter m_serverFilter;              ///< what the server applies to logs on this link
+    /// A non-empty filter was in force on this link: seq holes on logs are entries it left out.
+    bool m_serverFilterActive = false;
+    std::optional<std::pair<LogFilter, bool>> m_lastApplied; ///< last logFilterApplied()
 };
 
 } // namespace vigil

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/envelope.h"
+#include "protocol/logfilter.h"
 #include "reconnectpolicy.h"
 
 #include <QList>
@@ -53,6 +54,13 @@ struct ConnectionConfig
     /// How long a new link waits for the server's `welcome` (and its epoch) before subscribing
     /// anyway; a server known to send none is subscribed to at once.
     int welcomeWaitMs = 1000;
+    /// What the `logs` channel should carry: sent to servers that filter (capability
+    /// `logFilter`), so entries that do not match never cross the link. Empty: everything.
+    /// Against other servers the caller filters locally (ConnectionManager::logFilterApplied).
+    LogFilter logFilter;
+    /// Take the `logs` channel in relay batches (`log.batch` frames) from servers that offer
+    /// them (capability `logBatch`, WebSocket only); they are unpacked into single entries.
+    bool logBatch = true;
 
     // Limits against a bad or hostile server (docs/architecture.md, "Client limits").
     /// Largest poll answer; also how long an oversized SSE event may run before the stream is

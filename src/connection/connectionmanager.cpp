@@ -11,8 +11,6 @@
 
 namespace vigil {
 
-namespace {} // namespace
-
 ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
@@ -78,6 +76,9 @@ ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
     connect(&m_stream, &ChannelStream::welcomeReceived, this, &ConnectionManager::welcomeReceived);
     connect(&m_stream, &ChannelStream::acked, this, &ConnectionManager::acked);
     connect(&m_stream, &ChannelStream::serverError, this, &ConnectionManager::serverError);
+    connect(&m_stream, &ChannelStream::logFilterApplied, this,
+            &ConnectionManager::logFilterApplied);
+    connect(&m_stream, &ChannelStream::badBatch, this, &ConnectionManager::noteBadFrame);
     connect(&m_stream, &ChannelStream::pongReceived, &m_heartbeat,
             [this] { m_heartbeat.answered(); });
 }
@@ -144,6 +145,17 @@ void ConnectionManager::reload(const QStringList &channels)
     if (HttpLink *http = httpLink(); http && m_state == State::Fallback)
         http->restart(http->mode(), m_stream.resumePositions());
     // Otherwise the next link subscribes from the start, and finishes the reload then.
+}
+
+void ConnectionManager::setLogFilter(const LogFilter &filter)
+{
+    m_config.logFilter = filter;
+    HttpLink *http = httpLink();
+    if (http) {
+        http->setLogFilter(filter);
+        http->restart(http->mode(), m_stream.resumePositions());
+    }
+    m_stream.logFilterChanged(http && m_state == State::Fallback);
 }
 
 void ConnectionManager::open()
@@ -284,12 +296,14 @@ void ConnectionManager::attachLink(TransportLink *link)
     connect(link, &TransportLink::opened, this, &ConnectionManager::onLinkOpened);
     connect(link, &TransportLink::failed, this, &ConnectionManager::onLinkFailed);
     connect(link, &TransportLink::envelopeReceived, this,
-            [this](const Envelope &envelope, qint64 bytes) {
+            [this, link](const Envelope &envelope, qint64 bytes) {
                 const qint64 now = m_clock.monotonicMs();
                 m_stats.frameIn(bytes, now);
                 Q_EMIT traffic(false, envelope, bytes);
-                if (m_stream.take(envelope, now))
-                    Q_EMIT envelopeReceived(envelope);
+                m_stream.takeFrame(envelope, now, [this, link](const Envelope &taken) {
+                    Q_EMIT envelopeReceived(taken);
+                    return m_link == link; // a slot may have ended the link
+                });
             });
     connect(link, &TransportLink::badFrame, this, [this](const QString &why, qint64 bytes) {
         if (bytes >= 0)
@@ -547,6 +561,7 @@ void ConnectionManager::onHttpOpened()
     if (already)
         Q_EMIT transportChanged(transportName(), m_fallbackReason);
     m_heartbeat.start(); // a first round trip at once, as on WebSocket
+    m_stream.httpOpened();
     if (m_config.transport == TransportPreference::Auto)
         m_upgrade.start(currentUrl(), m_endpoint, linkLimits());
 }

@@ -96,6 +96,20 @@ public:
     /// the beginning of what the server holds; reloadFinished() follows for each once its replay
     /// is done.
     void reload(const QStringList &channels);
+    /// What the `logs` channel should carry from now on. A WebSocket server that filters
+    /// (capability `logFilter`) is asked to change its filter (`update_filter`); the HTTP
+    /// fallback restarts its requests with it (the `logFilter` parameter); every later link
+    /// subscribes with it. logFilterApplied() says when and where it applies.
+    void setLogFilter(const LogFilter &filter);
+    [[nodiscard]] const LogFilter &logFilter() const { return m_config.logFilter; }
+    /// Whether the server of the current link filters the `logs` channel (it offers
+    /// `logFilter`, and `logs` is subscribed). When not, the caller filters locally.
+    [[nodiscard]] bool serverFiltersLogs() const
+    {
+        return (m_state == State::Connected && m_link && !m_link->isHttp() &&
+                m_stream.serverFiltersLogs(false)) ||
+               (m_state == State::Fallback && m_stream.serverFiltersLogs(true));
+    }
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] static QString stateName(State state);
@@ -168,6 +182,13 @@ Q_SIGNALS:
     void historyReset(const QStringList &channels, const QString &epoch);
     /// A reload() of `channel` is done: what the server holds has been replayed.
     void reloadFinished(const QString &channel);
+    /// Where the log filter stands: `applied` is what the server now applies to `logs` when
+    /// `onServer` (every entry that arrives matches it), else the filter that was asked for and
+    /// that the caller must apply itself (a server without `logFilter`, no link, a filter the
+    /// server would refuse). Follows every setLogFilter() (once the server answered, when it
+    /// was asked) and every link where this changes. A server that refuses a new filter
+    /// (`bad_filter`, also a serverError()) keeps the previous one: it is reported again.
+    void logFilterApplied(const vigil::LogFilter &applied, bool onServer);
     /// A message larger than maxMessageBytes was skipped: the position moved past `seq` on
     /// `channel` (empty and -1 when the server did not say which message it was), so it is not
     /// replayed again. The user should be told that one message could not be shown.

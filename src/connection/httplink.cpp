@@ -70,6 +70,7 @@ HttpTransport::Settings HttpLink::settingsFor(const ConnectionConfig &config,
     settings.requestTimeoutMs = config.connectTimeoutMs;
     settings.maxMessageBytes = config.maxMessageBytes;
     settings.maxBodyBytes = config.maxHttpBodyBytes;
+    settings.logFilter = config.logFilter;
     return settings;
 }
 

@@ -30,6 +30,8 @@ public:
     void restart(HttpTransport::Mode mode, const QHash<QString, qint64> &since);
     /// New credentials for the next requests of this link.
     void setToken(const QString &token) { m_transport.setToken(token); }
+    /// The log filter of the next requests (restart() to apply it to the current stream).
+    void setLogFilter(const LogFilter &filter) { m_transport.setLogFilter(filter); }
     [[nodiscard]] HttpTransport::Mode mode() const { return m_transport.mode(); }
     [[nodiscard]] QUrl baseUrl() const { return m_transport.baseUrl(); }
     [[nodiscard]] bool isOpen() const { return m_opened && !m_done; }

@@ -125,6 +125,21 @@ QString HttpTransport::sinceParameter() const
     return parts.join(QLatin1Char(','));
 }
 
+void HttpTransport::addLogFilter(QUrlQuery *query) const
+{
+    const LogFilter &filter = m_settings.logFilter;
+    if (filter.isEmpty() || !m_channels.contains(QStringLiteral("logs")))
+        return;
+    if (!LogFilter::fromJson(filter.toJson()))
+        return; // the server would refuse the request (400): the caller filters locally
+    // Encoded here, not by QUrlQuery, which would take '%', '+', '&', '=' and '#' in a name
+    // for URL syntax; JSON's own punctuation stays readable. Servers decode it fully.
+    const QString json =
+        QString::fromUtf8(QJsonDocument(filter.toJson()).toJson(QJsonDocument::Compact));
+    query->addQueryItem(QStringLiteral("logFilter"),
+                        QString::fromLatin1(QUrl::toPercentEncoding(json, "{}[]\":,")));
+}
+
 void HttpTransport::start(Mode mode, const QStringList &channels,
                           const QHash<QString, qint64> &since)
 {
@@ -166,6 +181,7 @@ void HttpTransport::openStream()
     const QString since = sinceParameter();
     if (!since.isEmpty())
         query.addQueryItem(QStringLiteral("since"), since);
+    addLogFilter(&query);
     QNetworkRequest r = request(QStringLiteral("/api/stream"), query);
     r.setRawHeader("Accept", "text/event-stream");
     m_streamHeardFrom = false;
@@ -293,6 +309,7 @@ void HttpTransport::poll()
     }
     if (!fresh.isEmpty())
         query.addQueryItem(QStringLiteral("channels"), fresh.join(QLatin1Char(',')));
+    addLogFilter(&query);
     // The first poll is answered at once: it proves that the server answers over HTTP before
     // any long wait, and brings what is pending.
     const int waitMs = m_firstPoll ? 0 : m_settings.pollWaitMs;

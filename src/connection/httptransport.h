@@ -2,6 +2,7 @@
 
 #include "loglimiter.h"
 #include "protocol/envelope.h"
+#include "protocol/logfilter.h"
 #include "serverendpoint.h"
 #include "sseparser.h"
 
@@ -52,6 +53,8 @@ public:
         /// Largest poll answer, and the most an oversized SSE event may run to before the
         /// stream is dropped. Other answers (acks, health) get maxMessageBytes plus a little.
         qint64 maxBodyBytes = 16 * 1024 * 1024;
+        /// Sent as `logFilter` (URL-encoded JSON) while `logs` is received; empty: none.
+        LogFilter logFilter;
     };
 
     /// Room for framing around one envelope (SSE field names, `id:` lines, an ack array).
@@ -69,6 +72,8 @@ public:
         m_settings.token = token;
         m_endpoint.setToken(token);
     }
+    /// The log filter of the next stream or poll (start() again to apply it to a stream).
+    void setLogFilter(const LogFilter &filter) { m_settings.logFilter = filter; }
     /// Where the requests go (a failover to another server URL).
     void setBaseUrl(const QUrl &baseUrl) { m_settings.baseUrl = baseUrl; }
     [[nodiscard]] QUrl baseUrl() const { return m_settings.baseUrl; }
@@ -128,6 +133,8 @@ Q_SIGNALS:
 private:
     QNetworkRequest request(const QString &path, const QUrlQuery &query = {}) const;
     QString sinceParameter() const;
+    /// Adds `logFilter` to a stream or poll request that receives `logs`.
+    void addLogFilter(QUrlQuery *query) const;
     void openStream();
     void onStreamData();
     void switchToPolling(const QString &why);

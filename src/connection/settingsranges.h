@@ -22,6 +22,9 @@ inline constexpr SettingRange kMissedHeartbeats{1, 100};
 inline constexpr SettingRange kReconnectBaseMs{10, 600000};
 inline constexpr SettingRange kReconnectCapMs{10, 3600000}; ///< and never below the base
 inline constexpr SettingRange kMaxAttempts{0, 1000000};     ///< 0: never give up
+/// Lines the log viewer holds (its ring buffer); the oldest go first.
+inline constexpr SettingRange kLogCapacity{10000, 5000000};
+inline constexpr int kDefaultLogCapacity = 1000000;
 } // namespace ranges
 
 } // namespace vigil

@@ -1,6 +1,6 @@
 #include "actiontracker.h"
 
-#include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 #include "outboxdrainer.h"
 #include "protocol/logging.h"
 #include "storage/outbox.h"
@@ -78,7 +78,7 @@ QString ActionTracker::targetOf(const QString &type, const QJsonObject &payload)
     return {};
 }
 
-void ActionTracker::attach(ConnectionManager *manager, OutboxDrainer *drainer)
+void ActionTracker::attach(ConnectionView *manager, OutboxDrainer *drainer)
 {
     if (m_manager)
         m_manager->disconnect(this);
@@ -87,7 +87,11 @@ void ActionTracker::attach(ConnectionManager *manager, OutboxDrainer *drainer)
     m_manager = manager;
     m_drainer = drainer;
     if (manager)
-        connect(manager, &ConnectionManager::envelopeReceived, this, &ActionTracker::onEnvelope);
+        connect(manager, &ConnectionView::envelopesReceived, this,
+                [this](const QList<Envelope> &batch) {
+                    for (const Envelope &envelope : batch)
+                        onEnvelope(envelope);
+                });
     if (drainer) {
         connect(drainer, &OutboxDrainer::written, this, [this](const QStringList &ids) {
             for (const QString &id : ids)
@@ -155,8 +159,8 @@ std::optional<OperatorAction> ActionTracker::submit(const QString &type, const Q
         return std::nullopt;
     OperatorAction action = fromEnvelope(envelope);
     track(action);
-    if (m_drainer)
-        m_drainer->kick();
+    if (m_drainer) // it may run on the ingest thread: asked, not called
+        QMetaObject::invokeMethod(m_drainer.data(), &OutboxDrainer::kick, Qt::AutoConnection);
     return action;
 }
 

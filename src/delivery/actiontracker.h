@@ -13,7 +13,7 @@
 
 namespace vigil {
 
-class ConnectionManager;
+class ConnectionView;
 class Outbox;
 class OutboxDrainer;
 
@@ -60,7 +60,7 @@ public:
     ActionTracker(Outbox *outbox, QString profile, QObject *parent = nullptr);
 
     /// Follows a session's connection and drainer (either may be null while offline).
-    void attach(ConnectionManager *manager, OutboxDrainer *drainer);
+    void attach(ConnectionView *manager, OutboxDrainer *drainer);
     /// Another server profile: the actions of that profile's outbox.
     void setProfile(const QString &profile);
     /// Reads back what waits in the outbox (queued) and its dead letters (failed).
@@ -102,7 +102,7 @@ private:
 
     Outbox *m_outbox;
     QString m_profile;
-    QPointer<ConnectionManager> m_manager;
+    QPointer<ConnectionView> m_manager;
     QPointer<OutboxDrainer> m_drainer;
     QHash<QString, OperatorAction> m_actions;
     QList<QString> m_order; ///< ids, oldest first

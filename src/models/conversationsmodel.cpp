@@ -113,6 +113,23 @@ int ConversationsModel::indexOf(const QString &conversationId) const
     return -1;
 }
 
+bool ConversationsModel::mentions(const QString &conversationId, const QString &text) const
+{
+    const int row = indexOf(conversationId);
+    if (row < 0 || text.isEmpty())
+        return false;
+    const Conversation &c = m_rows.at(row);
+    const auto has = [&text](const QString &in) { return in.contains(text, Qt::CaseInsensitive); };
+    if (has(c.id) || std::any_of(c.participants.cbegin(), c.participants.cend(), has))
+        return true;
+    if (!m_chat)
+        return has(c.lastMessage);
+    const QList<ChatMessage> &messages = m_chat->rows().all();
+    return std::any_of(messages.cbegin(), messages.cend(), [&](const ChatMessage &m) {
+        return m.conversationId == conversationId && has(m.content);
+    });
+}
+
 void ConversationsModel::refresh()
 {
     const QList<Conversation> next =
@@ -166,6 +183,63 @@ void ConversationsModel::refresh()
         m_unreadTotal = unread;
         Q_EMIT unreadTotalChanged();
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+ConversationsFilter::ConversationsFilter(QObject *parent)
+    : QSortFilterProxyModel(parent)
+{
+    // A conversation's row changes when a message comes: a new mention is found then.
+    setDynamicSortFilter(true);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(this, signal, this, &ConversationsFilter::countChanged);
+    connect(this, &QAbstractItemModel::modelReset, this, &ConversationsFilter::countChanged);
+    connect(this, &QAbstractItemModel::layoutChanged, this, &ConversationsFilter::countChanged);
+}
+
+void ConversationsFilter::setSearch(const QString &search)
+{
+    const QString trimmed = search.trimmed();
+    if (trimmed == m_search)
+        return;
+    m_search = trimmed;
+    invalidateFilter();
+    Q_EMIT searchChanged();
+    Q_EMIT countChanged();
+}
+
+bool ConversationsFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    if (m_search.isEmpty())
+        return true;
+    const QModelIndex source = sourceModel()->index(sourceRow, 0, sourceParent);
+    const QString id = source.data(ConversationsModel::IdRole).toString();
+    if (const auto *conversations = qobject_cast<const ConversationsModel *>(sourceModel()))
+        return conversations->mentions(id, m_search);
+    // Another source: what its rows show.
+    for (const int role :
+         {int(ConversationsModel::IdRole), int(ConversationsModel::ParticipantsRole),
+          int(ConversationsModel::LastMessageRole)}) {
+        if (source.data(role).toString().contains(m_search, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+QString ConversationsFilter::conversationAt(int row) const
+{
+    return row >= 0 && row < rowCount() ? index(row, 0).data(ConversationsModel::IdRole).toString()
+                                        : QString();
+}
+
+int ConversationsFilter::indexOf(const QString &conversationId) const
+{
+    for (int row = 0; row < rowCount(); ++row) {
+        if (index(row, 0).data(ConversationsModel::IdRole).toString() == conversationId)
+            return row;
+    }
+    return -1;
 }
 
 } // namespace vigil

@@ -5,6 +5,7 @@
 
 #include <QAbstractListModel>
 #include <QPointer>
+#include <QSortFilterProxyModel>
 #include <QStringList>
 #include <QtQml/qqmlregistration.h>
 
@@ -69,6 +70,10 @@ public:
     /// The row of `conversationId`, or -1.
     Q_INVOKABLE int indexOf(const QString &conversationId) const;
 
+    /// Whether `text` (not empty; case ignored) is in the conversation `conversationId`: in its
+    /// id, the names of the people in it, or one of its messages.
+    [[nodiscard]] bool mentions(const QString &conversationId, const QString &text) const;
+
     /// Reads the ChatModel again (it does so after each flush of the ChatModel).
     void refresh();
 
@@ -81,6 +86,42 @@ private:
     RowRoles<Conversation> m_roles;
     QList<Conversation> m_rows; ///< newest activity first
     int m_unreadTotal = 0;
+};
+
+/// \brief The Chat page's list of conversations, searched: the conversations that mention the
+/// search text (ConversationsModel::mentions(): their name, people or messages; case ignored),
+/// in the source's order; every conversation while the search is empty. Created in QML:
+/// `ConversationsFilter { sourceModel: ConversationsModel; search: field.text }`.
+class ConversationsFilter : public QSortFilterProxyModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    /// The conversations listed, now.
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+    /// Text a conversation must mention; empty: every conversation.
+    Q_PROPERTY(QString search READ search WRITE setSearch NOTIFY searchChanged)
+public:
+    explicit ConversationsFilter(QObject *parent = nullptr);
+
+    [[nodiscard]] int count() const { return rowCount(); }
+    [[nodiscard]] QString search() const { return m_search; }
+    void setSearch(const QString &search);
+
+    /// The id of the conversation listed in `row` ("" when there is none).
+    Q_INVOKABLE QString conversationAt(int row) const;
+    /// The row where `conversationId` is listed, or -1 (none, or not found by the search).
+    Q_INVOKABLE int indexOf(const QString &conversationId) const;
+
+Q_SIGNALS:
+    void countChanged();
+    void searchChanged();
+
+protected:
+    [[nodiscard]] bool filterAcceptsRow(int sourceRow,
+                                        const QModelIndex &sourceParent) const override;
+
+private:
+    QString m_search; ///< trimmed
 };
 
 } // namespace vigil

@@ -1,6 +1,6 @@
 #include "diagnosticsmodel.h"
 
-#include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 #include "rowroles.h"
 
 namespace vigil {
@@ -49,7 +49,7 @@ void DiagnosticsModel::resetDiagnostics()
     });
 }
 
-void DiagnosticsModel::setManager(ConnectionManager *manager)
+void DiagnosticsModel::setManager(ConnectionView *manager)
 {
     const QList<QUrl> urls = manager ? manager->config().urls : QList<QUrl>{};
     // A manager that was destroyed reads as null here, so a new one at the same address is

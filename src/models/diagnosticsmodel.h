@@ -16,7 +16,7 @@ class QJSEngine;
 
 namespace vigil {
 
-class ConnectionManager;
+class ConnectionView;
 
 /// \brief The Health page's "Run diagnostics": the steps of a Diagnostics check of the
 /// current server, as a list the page shows while it runs.
@@ -44,7 +44,7 @@ public:
 
     /// The session whose server is checked (not owned; may change with every session). Another
     /// manager or other server addresses clear the last results and the summary.
-    void setManager(ConnectionManager *manager);
+    void setManager(ConnectionView *manager);
     /// Overrides the per-step timeouts (tests keep them short).
     void setStepTimeoutMs(int ms) { m_stepTimeoutMs = ms; }
 
@@ -71,7 +71,7 @@ private:
     void stepChanged(int index);
     void updateSummary(bool done);
 
-    QPointer<ConnectionManager> m_manager;
+    QPointer<ConnectionView> m_manager;
     QList<QUrl> m_serverUrls; ///< the addresses of m_manager, to tell another server
     std::unique_ptr<Diagnostics> m_diagnostics;
     int m_stepTimeoutMs = 10000;

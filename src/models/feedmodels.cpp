@@ -1,6 +1,6 @@
 #include "feedmodels.h"
 
-#include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 #include "ui/tone.h"
 
 #include <QDateTime>
@@ -143,18 +143,18 @@ QString IncidentsModel::describeChanges(const Incident &before, const Incident &
     return parts.isEmpty() ? tr("no change") : parts.join(QStringLiteral(", "));
 }
 
-void IncidentsModel::attach(ConnectionManager *manager)
+void IncidentsModel::attach(ConnectionView *view)
 {
     setGaps({});
-    if (!manager)
+    if (!view)
         return;
-    connect(manager, &ConnectionManager::stateChanged, this, [this](ConnectionManager::State s) {
+    connect(view, &ConnectionView::stateChanged, this, [this](ConnectionManager::State s) {
         if (s == ConnectionManager::State::Connected || s == ConnectionManager::State::Fallback)
             noteLinkStart();
     });
-    connect(manager, &ConnectionManager::recoveryFailed, this, &IncidentsModel::noteGap);
-    connect(manager, &ConnectionManager::reloadFinished, this, &IncidentsModel::noteReloaded);
-    connect(manager, &ConnectionManager::historyReset, this,
+    connect(view, &ConnectionView::recoveryFailed, this, &IncidentsModel::noteGap);
+    connect(view, &ConnectionView::reloadFinished, this, &IncidentsModel::noteReloaded);
+    connect(view, &ConnectionView::historyReset, this,
             [this](const QStringList &channels) { noteHistoryReset(channels); });
 }
 

@@ -22,7 +22,7 @@ class QJSEngine;
 
 namespace vigil {
 
-class ConnectionManager;
+class ConnectionView;
 
 /// \brief Incidents from the `incidents` channel, resolved ones included (status "resolved").
 ///
@@ -71,7 +71,7 @@ public:
     [[nodiscard]] const LiveRows<Incident> &rows() const { return m_rows; }
 
     /// Follows a session's connection for where messages went missing (a new session: no gaps).
-    void attach(ConnectionManager *manager);
+    void attach(ConnectionView *view);
     /// A connection (WebSocket or HTTP) started carrying messages.
     void noteLinkStart();
     /// What was missed on `channel` could not be replayed: rows from before are marked.

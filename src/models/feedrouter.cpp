@@ -1,6 +1,6 @@
 #include "feedrouter.h"
 
-#include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 #include "livelistmodel.h"
 
 namespace vigil {
@@ -14,12 +14,31 @@ FeedRouter::FeedRouter(const QList<LiveListModel *> &feeds, QObject *parent)
     }
 }
 
-void FeedRouter::attach(ConnectionManager *manager)
+void FeedRouter::attach(ConnectionView *view)
 {
     disconnect(m_connection);
-    if (manager)
+    if (view)
         m_connection =
-            connect(manager, &ConnectionManager::envelopeReceived, this, &FeedRouter::route);
+            connect(view, &ConnectionView::envelopesReceived, this, &FeedRouter::routeBatch);
+}
+
+void FeedRouter::addBatchSink(const QString &channel, BatchSink sink)
+{
+    m_sinks[channel].append(std::move(sink));
+}
+
+void FeedRouter::routeBatch(const QList<Envelope> &batch) const
+{
+    QHash<QString, QList<Envelope>> forSinks;
+    for (const Envelope &envelope : batch) {
+        route(envelope);
+        if (m_sinks.contains(envelope.channel))
+            forSinks[envelope.channel].append(envelope);
+    }
+    for (auto it = forSinks.cbegin(); it != forSinks.cend(); ++it) {
+        for (const BatchSink &sink : m_sinks.value(it.key()))
+            sink(it.value());
+    }
 }
 
 void FeedRouter::route(const Envelope &envelope) const

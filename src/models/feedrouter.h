@@ -6,9 +6,11 @@
 #include <QList>
 #include <QObject>
 
+#include <functional>
+
 namespace vigil {
 
-class ConnectionManager;
+class ConnectionView;
 class LiveListModel;
 
 /// \brief Hands each envelope to the models of its channel, and to no other.
@@ -22,9 +24,16 @@ class FeedRouter : public QObject
 public:
     explicit FeedRouter(const QList<LiveListModel *> &feeds, QObject *parent = nullptr);
 
-    /// Routes what `manager` receives from now on (and stops following the previous one).
-    void attach(ConnectionManager *manager);
+    /// Takes all the envelopes of one read at once (a frame, or the frames read together).
+    using BatchSink = std::function<void(const QList<Envelope> &)>;
+
+    /// Routes what `view` receives from now on (and stops following the previous one).
+    void attach(ConnectionView *view);
     void route(const Envelope &envelope) const;
+    /// Routes one batch: each envelope to its channel's models, in order, then each batch sink
+    /// once with its channel's envelopes of the batch (a log store appends them in one go).
+    void routeBatch(const QList<Envelope> &batch) const;
+    void addBatchSink(const QString &channel, BatchSink sink);
     [[nodiscard]] QList<LiveListModel *> modelsFor(const QString &channel) const
     {
         return m_table.value(channel);
@@ -32,6 +41,7 @@ public:
 
 private:
     QHash<QString, QList<LiveListModel *>> m_table;
+    QHash<QString, QList<BatchSink>> m_sinks;
     QMetaObject::Connection m_connection;
 };
 

@@ -1,5 +1,6 @@
 #include "channelhistory.h"
 
+#include "logdelivery.h"
 #include "protocol/logging.h"
 #include "relay.h"
 #include "relaystore.h"
@@ -165,7 +166,7 @@ std::optional<QByteArray> ChannelHistory::stamp(Envelope &envelope, QString *cod
     channel.seq = next;
     keep(channel, envelope, frame.size());
     if (m_store)
-        m_store->append(envelope);
+        m_store->append(envelope, frame);
     return frame;
 }
 
@@ -206,7 +207,7 @@ void ChannelHistory::trim()
 }
 
 QList<Envelope> ChannelHistory::replay(const QString &channel, qint64 since, bool *recovered,
-                                       bool *more, qint64 maxBytes) const
+                                       bool *more, qint64 maxBytes, const LogFilter *filter) const
 {
     QList<Envelope> out;
     *recovered = true;
@@ -232,6 +233,9 @@ QList<Envelope> ChannelHistory::replay(const QString &channel, qint64 since, boo
     const qint64 budget = maxBytes < 0 ? m_config.replayPageBytes : maxBytes;
     qint64 used = 0;
     for (auto i = from; i != it->history.end(); ++i) {
+        // What the filter drops costs nothing: a page holds what the subscriber gets.
+        if (filter && !passesLogFilter(*filter, i->envelope))
+            continue;
         if (used + i->bytes > budget && (!out.isEmpty() || budget <= 0)) {
             if (more)
                 *more = true;

@@ -16,6 +16,7 @@
 namespace vigil {
 
 class RelayStore;
+struct LogFilter;
 struct RelayConfig;
 
 /// \brief The relay's channels: each one's seq counter and replay history, within the count
@@ -50,7 +51,8 @@ public:
     std::optional<QByteArray> stamp(Envelope &envelope, QString *code, QString *why);
     /// See Relay::replay().
     [[nodiscard]] QList<Envelope> replay(const QString &channel, qint64 since, bool *recovered,
-                                         bool *more, qint64 maxBytes) const;
+                                         bool *more, qint64 maxBytes,
+                                         const LogFilter *filter = nullptr) const;
 
     /// Per channel: head, messages and bytes in history (for /api/metrics).
     [[nodiscard]] QJsonObject channelsJson() const;

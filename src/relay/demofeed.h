@@ -35,6 +35,9 @@ public:
     void followIncident(const QJsonObject &payload);
 
     static constexpr int kTickMs = 100;
+    /// Log lines go out on a finer clock: a flood arrives as a steady stream, not as bursts of
+    /// hundreds of lines that would hold the relay's thread (and every ping) for milliseconds.
+    static constexpr int kLogTickMs = 10;
     /// The colleague's delivery receipt for an operator's chat message follows after this...
     static constexpr int kColleagueDeliveredTicks = 5;
     /// ...and the read receipt after this.
@@ -84,6 +87,7 @@ private:
     bool chance(double p) { return m_random.generateDouble() < p; }
 
     QRandomGenerator m_random;
+    QRandomGenerator m_logRandom; ///< its own: the log clock never shifts the other content
     double m_logsPerTick;
     double m_logCarry = 0;
     qint64 m_tick = 0;
@@ -95,6 +99,7 @@ private:
     QList<QString> m_activeAlerts;
     QList<Pending> m_pending;
     QTimer m_timer;
+    QTimer m_logTimer;
 };
 
 } // namespace vigil

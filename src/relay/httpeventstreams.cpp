@@ -2,6 +2,7 @@
 
 #include "httpconnection.h"
 #include "httpserver.h"
+#include "logdelivery.h"
 #include "relay.h"
 
 namespace vigil {
@@ -39,14 +40,14 @@ Envelope HttpEventStreams::lostNotice(const Relay *relay, const QString &channel
 }
 
 void HttpEventStreams::open(HttpConnection *connection, const QSet<QString> &channels,
-                            const QHash<QString, qint64> &since)
+                            const QHash<QString, qint64> &since, const LogFilter &filter)
 {
     connection->beginStream(200, {{"Content-Type", "text/event-stream"},
                                   {"Cache-Control", "no-cache"},
                                   {"X-Accel-Buffering", "no"},
                                   {"Vigil-Epoch", m_relay->epoch().toUtf8()}});
     connection->writeStream(QByteArrayLiteral(": vigil-relay stream\n\n"));
-    m_streams.insert(connection, Stream{channels, since, -1});
+    m_streams.insert(connection, Stream{channels, since, -1, filter});
     connect(connection, &HttpConnection::drained, this, &HttpEventStreams::pump,
             Qt::UniqueConnection);
     if (!m_keepAlive.isActive())
@@ -76,10 +77,16 @@ void HttpEventStreams::pump(HttpConnection *connection)
         const QString channel = next.key();
         bool recovered = true;
         bool more = false;
-        const QList<Envelope> page = m_relay->replay(channel, next.value(), &recovered, &more);
+        const LogFilter *filter = it->filter.isEmpty() ? nullptr : &it->filter;
+        const QList<Envelope> page =
+            m_relay->replay(channel, next.value(), &recovered, &more, -1, filter);
         QByteArray out;
-        for (const Envelope &e : page)
-            out += sseEvent(e);
+        for (const Envelope &e : page) {
+            Envelope reduced;
+            const bool cut =
+                filter && filterLogMessage(*filter, e, &reduced) == LogFilterOutcome::Reduced;
+            out += sseEvent(cut ? reduced : e);
+        }
         if (!recovered)
             out += "event: system\ndata: " + lostNotice(m_relay, channel).serialize() + "\n\n";
         if (more && !page.isEmpty())
@@ -129,8 +136,16 @@ void HttpEventStreams::onPublished(const Envelope &envelope)
         if (it == m_streams.end() || !it->channels.contains(envelope.channel) ||
             it->catchingUp.contains(envelope.channel))
             continue;
+        Envelope reduced;
+        const LogFilterOutcome outcome = filterLogMessage(it->filter, envelope, &reduced);
+        if (outcome == LogFilterOutcome::Drop)
+            continue; // the reader sees a hole in the seqs
         if (!keepsUp(c, *it)) {
             drop(c);
+            continue;
+        }
+        if (outcome == LogFilterOutcome::Reduced) {
+            c->writeStream(sseEvent(reduced));
             continue;
         }
         if (event.isEmpty())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/envelope.h"
+#include "protocol/logfilter.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -15,8 +16,8 @@ class HttpServer;
 class Relay;
 
 /// \brief The open Server-Sent Events answers of `/api/stream`: history replayed a page at a
-/// time as the reader takes it, then every new message of the stream's channels, a comment
-/// line every 15 s, and the slow-reader rule.
+/// time as the reader takes it, then every new message of the stream's channels (through the
+/// stream's log filter), a comment line every 15 s, and the slow-reader rule.
 ///
 /// The server owns the connections and deletes them only from the event loop; this table just
 /// points at them, drops an entry when its connection closes, and is never changed while it is
@@ -29,9 +30,10 @@ public:
 
     void setServer(HttpServer *server) { m_server = server; }
     /// Turns `connection` into a stream of `channels` (the answer's head is written here),
-    /// replaying each channel of `since` from its position first.
+    /// replaying each channel of `since` from its position first; `filter` applies to the
+    /// log messages of every one of them, in the replay and live.
     void open(HttpConnection *connection, const QSet<QString> &channels,
-              const QHash<QString, qint64> &since);
+              const QHash<QString, qint64> &since, const LogFilter &filter = {});
     void forget(HttpConnection *connection);
     void clear();
     [[nodiscard]] int count() const { return int(m_streams.size()); }
@@ -47,6 +49,7 @@ private:
         /// messages wait in the history meanwhile.
         QHash<QString, qint64> catchingUp;
         qint64 lagSinceMs = -1; ///< since when more than maxBufferedBytes wait unsent
+        LogFilter filter;
     };
 
     void onPublished(const Envelope &envelope);

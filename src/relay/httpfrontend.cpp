@@ -1,6 +1,7 @@
 #include "httpfrontend.h"
 
 #include "httpconnection.h"
+#include "logdelivery.h"
 #include "relay.h"
 
 #include <QFile>
@@ -400,7 +401,10 @@ void HttpFrontend::serveStream(const Principal &who, const HttpRequest &request,
         connection->respond(*refused);
         return;
     }
-    m_streams.open(connection, QSet<QString>(channels.begin(), channels.end()), since);
+    const std::optional<LogFilter> filter = logFilterOf(request, connection);
+    if (!filter)
+        return;
+    m_streams.open(connection, QSet<QString>(channels.begin(), channels.end()), since, *filter);
 }
 
 void HttpFrontend::servePoll(const Principal &who, const HttpRequest &request,
@@ -424,16 +428,24 @@ void HttpFrontend::servePoll(const Principal &who, const HttpRequest &request,
         connection->respond(*refused);
         return;
     }
+    const std::optional<LogFilter> filter = logFilterOf(request, connection);
+    if (!filter)
+        return;
+    const LogFilter *applied = filter->isEmpty() ? nullptr : &*filter;
     // One page in all: the client asks again at once from where this answer ends.
     QList<Envelope> ready;
     qint64 budget = m_relay->config().replayPageBytes;
     for (auto it = since.begin(); it != since.end() && budget > 0; ++it) {
         bool recovered = true;
         const QList<Envelope> page =
-            m_relay->replay(it.key(), it.value(), &recovered, nullptr, budget);
-        for (const Envelope &e : page)
+            m_relay->replay(it.key(), it.value(), &recovered, nullptr, budget, applied);
+        for (const Envelope &e : page) {
             budget -= e.serialize().size();
-        ready += page;
+            Envelope reduced;
+            const bool cut =
+                applied && filterLogMessage(*applied, e, &reduced) == LogFilterOutcome::Reduced;
+            ready.append(cut ? reduced : e);
+        }
         if (!recovered)
             ready.append(HttpEventStreams::lostNotice(m_relay, it.key()));
     }
@@ -452,11 +464,34 @@ void HttpFrontend::servePoll(const Principal &who, const HttpRequest &request,
     Poll poll;
     for (auto it = since.begin(); it != since.end(); ++it)
         poll.channels.insert(it.key());
+    poll.filter = *filter;
     poll.timer = new QTimer(this);
     poll.timer->setSingleShot(true);
     connect(poll.timer, &QTimer::timeout, this, [this, connection] { answerPoll(connection, {}); });
     poll.timer->start(waitMs);
     m_polls.insert(connection, poll);
+}
+
+std::optional<LogFilter> HttpFrontend::logFilterOf(const HttpRequest &request,
+                                                   HttpConnection *connection)
+{
+    const QString text =
+        request.query.queryItemValue(QStringLiteral("logFilter"), QUrl::FullyDecoded);
+    if (text.isEmpty())
+        return LogFilter{};
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    QString why;
+    std::optional<LogFilter> filter;
+    if (parseError.error != QJsonParseError::NoError)
+        why = QStringLiteral("logFilter is not valid JSON: %1").arg(parseError.errorString());
+    else if (!document.isObject())
+        why = QStringLiteral("logFilter must be a JSON object");
+    else if (!(filter = LogFilter::fromJson(document.object(), &why)))
+        why = QStringLiteral("logFilter is not valid: %1").arg(why);
+    if (!filter)
+        connection->respond(httpError(400, QStringLiteral("bad_filter"), why));
+    return filter;
 }
 
 std::optional<HttpResponse> HttpFrontend::mayRead(const Principal &who,
@@ -486,13 +521,24 @@ void HttpFrontend::forget(HttpConnection *connection)
 
 void HttpFrontend::onPublished(const Envelope &envelope)
 {
-    QList<HttpConnection *> ready;
+    QList<QPair<HttpConnection *, Envelope>> ready;
     for (auto it = m_polls.cbegin(); it != m_polls.cend(); ++it) {
-        if (it->channels.contains(envelope.channel))
-            ready.append(it.key());
+        if (!it->channels.contains(envelope.channel))
+            continue;
+        Envelope reduced;
+        switch (filterLogMessage(it->filter, envelope, &reduced)) {
+        case LogFilterOutcome::Drop:
+            break; // not for this poll: it waits on
+        case LogFilterOutcome::Reduced:
+            ready.append({it.key(), reduced});
+            break;
+        case LogFilterOutcome::Pass:
+            ready.append({it.key(), envelope});
+            break;
+        }
     }
-    for (HttpConnection *c : std::as_const(ready))
-        answerPoll(c, {envelope});
+    for (const auto &[c, e] : std::as_const(ready))
+        answerPoll(c, {e});
 }
 
 void HttpFrontend::answerPoll(HttpConnection *connection, const QList<Envelope> &envelopes)

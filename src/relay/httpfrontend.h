@@ -5,6 +5,7 @@
 #include "httpserver.h"
 #include "principal.h"
 #include "protocol/envelope.h"
+#include "protocol/logfilter.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -53,6 +54,7 @@ private:
     {
         QSet<QString> channels;
         QTimer *timer = nullptr;
+        LogFilter filter;
     };
 
     [[nodiscard]] static Route routeFor(const QString &path);
@@ -68,6 +70,9 @@ private:
     void onPublished(const Envelope &envelope);
     void answerPoll(HttpConnection *connection, const QList<Envelope> &envelopes);
     void forget(HttpConnection *connection);
+    /// The `logFilter` query parameter (URL-encoded LogFilter JSON; absent or empty: none), or
+    /// nullopt with the 400 answer written to `connection`.
+    std::optional<LogFilter> logFilterOf(const HttpRequest &request, HttpConnection *connection);
     /// A 403 answer unless `who` may read every one of `channels`.
     std::optional<HttpResponse> mayRead(const Principal &who, const QStringList &channels) const;
 

@@ -269,9 +269,9 @@ bool Relay::rememberId(const QString &id)
 }
 
 QList<Envelope> Relay::replay(const QString &channel, qint64 since, bool *recovered, bool *more,
-                              qint64 maxBytes) const
+                              qint64 maxBytes, const LogFilter *filter) const
 {
-    return m_history->replay(channel, since, recovered, more, maxBytes);
+    return m_history->replay(channel, since, recovered, more, maxBytes, filter);
 }
 
 Envelope Relay::publish(Envelope envelope)
@@ -293,7 +293,7 @@ std::optional<Envelope> Relay::stampAndPublish(Envelope envelope, QString *code,
     if (!frame)
         return std::nullopt;
     m_actions->observe(envelope); // before anyone hears of it, so a reaction sees it applied
-    m_webSockets->fanOut(envelope.channel, QString::fromUtf8(*frame));
+    m_webSockets->fanOut(envelope, QString::fromUtf8(*frame));
     Q_EMIT published(envelope);
     return envelope;
 }

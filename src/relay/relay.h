@@ -27,6 +27,7 @@ class DemoFeed;
 class HttpFrontend;
 class LogThrottle;
 class OperatorActions;
+struct LogFilter;
 class WebSocketSessions;
 
 /// The channel of the protocol's own messages (welcome, subscribe, error...): no client
@@ -127,8 +128,12 @@ public:
     /// the history already. One page: at most `maxBytes` as sent (-1: replayPageBytes), and at
     /// least one message; `more` (optional) tells whether the history holds more after the
     /// last one returned: the caller continues with that message's seq as the next `since`.
+    /// With a `filter`, only the messages it lets through (see filterLogMessage()) are in the
+    /// page and count against `maxBytes`; a publisher's `log.batch` comes whole, for the
+    /// caller to reduce.
     [[nodiscard]] QList<Envelope> replay(const QString &channel, qint64 since, bool *recovered,
-                                         bool *more = nullptr, qint64 maxBytes = -1) const;
+                                         bool *more = nullptr, qint64 maxBytes = -1,
+                                         const LogFilter *filter = nullptr) const;
     /// A client message from `who`: checked, de-duplicated, published. Returns the `ack`, or an
     /// `error` envelope saying why not (`too_large` when the envelope as it would be sent, with
     /// its seq and timestamp, is over maxMessageBytes; `unavailable` when the history cannot be

@@ -338,9 +338,10 @@ bool RelayStore::load(int historySize, QHash<QString, qint64> *heads,
     return true;
 }
 
-void RelayStore::append(const Envelope &envelope)
+void RelayStore::append(const Envelope &envelope, const QByteArray &serialized)
 {
-    m_pending.append(envelope);
+    m_pending.append(
+        {envelope.channel, envelope.seq, serialized.isEmpty() ? envelope.serialize() : serialized});
 }
 
 void RelayStore::trimBefore(const QString &channel, qint64 seq)
@@ -399,13 +400,13 @@ bool RelayStore::flush(int historySize)
     QSqlQuery insert(db);
     insert.prepare(
         QStringLiteral("INSERT OR REPLACE INTO history(channel, seq, envelope) VALUES(?, ?, ?)"));
-    for (const Envelope &e : std::as_const(m_pending)) {
+    for (const Pending &e : std::as_const(m_pending)) {
         heads[e.channel] = std::max(heads.value(e.channel), e.seq);
         if (e.seq < m_trims.value(e.channel, 0))
             continue; // already out of the history the relay keeps
         insert.addBindValue(e.channel);
         insert.addBindValue(e.seq);
-        insert.addBindValue(e.serialize());
+        insert.addBindValue(e.serialized);
         if (!(ok = run(insert)))
             break;
     }

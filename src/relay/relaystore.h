@@ -59,7 +59,9 @@ public:
     /// and reported. Marks the store as in use (unclean) until close().
     bool load(int historySize, QHash<QString, qint64> *heads,
               QHash<QString, std::deque<Envelope>> *history);
-    void append(const Envelope &envelope);
+    /// Buffers `envelope` for the next flush; `serialized` is it as sent, when the caller has
+    /// it already (a flood of log lines is then not serialized twice).
+    void append(const Envelope &envelope, const QByteArray &serialized = {});
     /// History of `channel` before `seq` may go from disk at the next flush (the relay keeps
     /// no more in memory: its byte cap).
     void trimBefore(const QString &channel, qint64 seq);
@@ -97,7 +99,13 @@ private:
 
     SqliteFile m_file;
     QString m_path;
-    QList<Envelope> m_pending;
+    struct Pending
+    {
+        QString channel;
+        qint64 seq = 0;
+        QByteArray serialized;
+    };
+    QList<Pending> m_pending;
     QHash<QString, qint64> m_trims; ///< channel -> oldest seq kept
     QString m_epoch;
     QHash<QString, qint64> m_saved;      ///< heads as stored

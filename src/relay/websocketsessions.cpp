@@ -63,6 +63,8 @@ WebSocketSessions::WebSocketSessions(Relay *relay)
     m_clock.start();
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &WebSocketSessions::heartbeat);
     connect(&m_lagTimer, &QTimer::timeout, this, &WebSocketSessions::checkLag);
+    m_batchTimer.setSingleShot(true);
+    connect(&m_batchTimer, &QTimer::timeout, this, &WebSocketSessions::flushAllBatches);
 }
 
 WebSocketSessions::~WebSocketSessions()
@@ -81,6 +83,7 @@ void WebSocketSessions::stop()
 {
     m_heartbeatTimer.stop();
     m_lagTimer.stop();
+    m_batchTimer.stop();
     const auto sockets = m_sessions.keys();
     for (QWebSocket *socket : sockets) {
         socket->disconnect(this);
@@ -163,7 +166,8 @@ void WebSocketSessions::accept(QWebSocket *socket)
          {QStringLiteral("server"), QStringLiteral("vigil-relay/" VIGIL_VERSION)},
          {QStringLiteral("user"), session.principal.user},
          {QStringLiteral("capabilities"),
-          QJsonArray{QStringLiteral("ack"), QStringLiteral("resume"), QStringLiteral("history")}},
+          QJsonArray{QStringLiteral("ack"), QStringLiteral("resume"), QStringLiteral("history"),
+                     QStringLiteral("logFilter"), QStringLiteral("logBatch")}},
          {QStringLiteral("heartbeatMs"), config.heartbeatMs},
          {QStringLiteral("maxMessageBytes"), qint64(config.maxMessageBytes)},
          {QStringLiteral("epoch"), m_relay->epoch()}});
@@ -254,6 +258,8 @@ void WebSocketSessions::onTextMessage(QWebSocket *socket, const QString &text)
             onSubscribe(socket, e);
         } else if (e.type == u"unsubscribe") {
             onUnsubscribe(socket, e);
+        } else if (e.type == u"update_filter") {
+            onUpdateFilter(socket, e);
         } else {
             sendTo(socket,
                    Relay::errorEnvelope(
@@ -326,7 +332,31 @@ bool WebSocketSessions::subscribeOne(QWebSocket *socket, const Envelope &request
                                    "from some first")
                         .arg(maxSubscriptions));
     }
+    // A subscribe says all of how the channel is delivered: no filter means everything, no
+    // `batch` means single messages. A bad filter leaves the subscription as it was.
+    QString why;
+    const std::optional<LogFilter> filter =
+        LogFilter::fromJson(o.value(QStringLiteral("filter")), &why);
+    if (!filter) {
+        return deny(
+            QStringLiteral("bad_filter"),
+            QStringLiteral("the filter for channel \"%1\" is not valid: %2").arg(name, why));
+    }
+    const bool batch = o.value(QStringLiteral("batch")).toBool(false);
+    if (session->channels.contains(name)) {
+        // What was gathered under the old terms goes out first.
+        if (!flushBatch(socket, name))
+            return false;
+        session = m_sessions.find(socket);
+    }
     session->channels.insert(name);
+    if (filter->isEmpty() && !batch) {
+        session->logs.remove(name);
+    } else {
+        LogDelivery &delivery = session->logs[name];
+        delivery.filter = *filter;
+        delivery.batch = batch;
+    }
     bool recovered = true;
     bool more = false;
     int replayed = 0;
@@ -338,18 +368,19 @@ bool WebSocketSessions::subscribeOne(QWebSocket *socket, const Envelope &request
             std::isfinite(asked) ? qint64(std::clamp(asked, 0.0, double(RelayStore::kMaxSeq))) : 0;
         next = since;
         const QList<Envelope> page =
-            m_relay->replay(name, since, &recovered, &more, std::max<qint64>(*budget, 0));
+            m_relay->replay(name, since, &recovered, &more, std::max<qint64>(*budget, 0),
+                            filter->isEmpty() ? nullptr : &*filter);
         for (const Envelope &old : page) {
             const QByteArray frame = old.serialize();
             *budget -= frame.size();
-            auto s = m_sessions.find(socket);
-            if (s == m_sessions.end())
+            SharedEntry entry;
+            if (!deliver(socket, old, QString::fromUtf8(frame), &entry))
                 return false; // dropped meanwhile (it does not read)
-            sendFrame(socket, *s, QString::fromUtf8(frame));
             ++replayed;
             next = old.seq;
         }
-        if (!m_sessions.contains(socket))
+        // The replay's last batch goes before `subscribed`, which says the replay is over.
+        if (!flushBatch(socket, name))
             return false;
     }
     QJsonObject subscribed{{QStringLiteral("channel"), name},
@@ -357,6 +388,10 @@ bool WebSocketSessions::subscribeOne(QWebSocket *socket, const Envelope &request
                            {QStringLiteral("replayed"), replayed},
                            {QStringLiteral("recovered"), recovered},
                            {QStringLiteral("epoch"), m_relay->epoch()}};
+    if (!filter->isEmpty())
+        subscribed.insert(QStringLiteral("filter"), filter->toJson());
+    if (batch)
+        subscribed.insert(QStringLiteral("batch"), true);
     if (more) {
         // Not all of it in this answer: subscribe again with this `since` for the next page.
         subscribed.insert(QStringLiteral("more"), true);
@@ -370,21 +405,149 @@ void WebSocketSessions::onUnsubscribe(QWebSocket *socket, const Envelope &envelo
 {
     const QJsonArray names =
         envelope.payload.toObject().value(QStringLiteral("channels")).toArray();
+    for (const QJsonValue &name : names) {
+        // Entries gathered while it was subscribed still go out, before `unsubscribed`.
+        if (!flushBatch(socket, name.toString()))
+            return;
+        auto session = m_sessions.find(socket);
+        session->channels.remove(name.toString());
+        session->logs.remove(name.toString());
+    }
+    if (m_sessions.contains(socket))
+        sendControl(socket, QStringLiteral("unsubscribed"), {{QStringLiteral("channels"), names}});
+}
+
+void WebSocketSessions::onUpdateFilter(QWebSocket *socket, const Envelope &envelope)
+{
+    const QJsonObject payload = envelope.payload.toObject();
+    const QString channel = payload.value(QStringLiteral("channel")).toString();
     auto session = m_sessions.find(socket);
     if (session == m_sessions.end())
         return;
-    for (const QJsonValue &name : names)
-        session->channels.remove(name.toString());
-    sendControl(socket, QStringLiteral("unsubscribed"), {{QStringLiteral("channels"), names}});
+    if (!session->channels.contains(channel)) {
+        sendTo(socket,
+               Relay::errorEnvelope(QStringLiteral("not_subscribed"),
+                                    QStringLiteral("not subscribed to channel \"%1\": subscribe "
+                                                   "with the filter instead")
+                                        .arg(channel.left(64)),
+                                    envelope.id));
+        return;
+    }
+    QString why;
+    const std::optional<LogFilter> filter =
+        LogFilter::fromJson(payload.value(QStringLiteral("filter")), &why);
+    if (!filter) {
+        // The filter in force stays.
+        sendTo(socket, Relay::errorEnvelope(QStringLiteral("bad_filter"),
+                                            QStringLiteral("the filter is not valid: %1").arg(why),
+                                            envelope.id));
+        return;
+    }
+    // What was gathered under the old filter goes first: after `filter_updated`, only
+    // entries that match the new one arrive.
+    if (!flushBatch(socket, channel))
+        return;
+    session = m_sessions.find(socket);
+    LogDelivery &delivery = session->logs[channel];
+    delivery.filter = *filter;
+    if (delivery.filter.isEmpty() && !delivery.batch)
+        session->logs.remove(channel);
+    sendControl(
+        socket, QStringLiteral("filter_updated"),
+        {{QStringLiteral("channel"), channel}, {QStringLiteral("filter"), filter->toJson()}});
 }
 
-void WebSocketSessions::fanOut(const QString &channel, const QString &frame)
+void WebSocketSessions::fanOut(const Envelope &envelope, const QString &frame)
 {
+    SharedEntry entry;
     const auto sockets = m_sessions.keys();
     for (QWebSocket *socket : sockets) {
         auto it = m_sessions.find(socket);
-        if (it != m_sessions.end() && it->channels.contains(channel))
-            sendFrame(socket, *it, frame);
+        if (it != m_sessions.end() && it->channels.contains(envelope.channel))
+            deliver(socket, envelope, frame, &entry);
+    }
+}
+
+bool WebSocketSessions::deliver(QWebSocket *socket, const Envelope &envelope, const QString &frame,
+                                SharedEntry *entry)
+{
+    auto session = m_sessions.find(socket);
+    if (session == m_sessions.end())
+        return false;
+    const QString &channel = envelope.channel;
+    auto logs = session->logs.find(channel);
+    if (logs == session->logs.end()) {
+        sendFrame(socket, *session, frame);
+        return m_sessions.contains(socket);
+    }
+    Envelope reduced;
+    const LogFilterOutcome outcome = filterLogMessage(logs->filter, envelope, &reduced);
+    if (outcome == LogFilterOutcome::Drop)
+        return true;
+    const qsizetype maxFrameBytes = m_relay->config().maxMessageBytes;
+    if (logs->batch && envelope.type == kLogEntryType) {
+        if (!entry->made) {
+            entry->json = logBatchEntry(envelope);
+            entry->made = true;
+        }
+        // An entry that is no object, or too large for a frame of its own, goes alone.
+        if (!entry->json.isEmpty() && LogBatch{}.fits(entry->json, maxFrameBytes)) {
+            if (!logs->pending.fits(entry->json, maxFrameBytes)) {
+                if (!flushBatch(socket, channel))
+                    return false;
+                session = m_sessions.find(socket);
+                logs = session->logs.find(channel);
+            }
+            const bool first = logs->pending.isEmpty();
+            logs->pending.add(entry->json);
+            if (logs->pending.isFull())
+                return flushBatch(socket, channel);
+            if (first && !m_batchTimer.isActive())
+                m_batchTimer.start(LogBatch::kFlushMs);
+            return true;
+        }
+    }
+    // Anything else on the channel waits for the batch before it: seqs arrive in order.
+    if (!logs->pending.isEmpty()) {
+        if (!flushBatch(socket, channel))
+            return false;
+        session = m_sessions.find(socket);
+    }
+    sendFrame(socket, *session,
+              outcome == LogFilterOutcome::Reduced ? QString::fromUtf8(reduced.serialize())
+                                                   : frame);
+    return m_sessions.contains(socket);
+}
+
+bool WebSocketSessions::flushBatch(QWebSocket *socket, const QString &channel)
+{
+    auto session = m_sessions.find(socket);
+    if (session == m_sessions.end())
+        return false;
+    const auto logs = session->logs.find(channel);
+    if (logs == session->logs.end() || logs->pending.isEmpty())
+        return true;
+    const QByteArray frame = logs->pending.take(channel);
+    sendFrame(socket, *session, QString::fromUtf8(frame));
+    return m_sessions.contains(socket);
+}
+
+void WebSocketSessions::flushAllBatches()
+{
+    const auto sockets = m_sessions.keys();
+    for (QWebSocket *socket : sockets) {
+        const auto session = m_sessions.constFind(socket);
+        if (session == m_sessions.constEnd())
+            continue;
+        QStringList waiting;
+        for (auto it = session->logs.cbegin(); it != session->logs.cend(); ++it) {
+            if (!it->pending.isEmpty())
+                waiting.append(it.key());
+        }
+        for (const QString &channel : std::as_const(waiting)) {
+            if (!flushBatch(socket, channel))
+                break;
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "logdelivery.h"
 #include "principal.h"
 #include "protocol/envelope.h"
+#include "protocol/logfilter.h"
 #include "ratebucket.h"
 
 #include <QElapsedTimer>
@@ -23,8 +25,9 @@ class Relay;
 
 /// \brief The relay's WebSocket clients, from the upgrade on: admission (Origin, capacity,
 /// credentials) and `welcome`, frames in (rate limit, malformed frames, ping, subscribe with
-/// replay, unsubscribe; everything else goes to Relay::acceptClientMessage()), fan-out to
-/// subscribers, liveness by heartbeat, and slow consumers.
+/// replay, unsubscribe, update_filter; everything else goes to Relay::acceptClientMessage()),
+/// fan-out to subscribers (through each one's log filter, into its log batches when it asked
+/// for them), liveness by heartbeat, and slow consumers.
 ///
 /// The WebSocket counterpart of HttpFrontend: both apply the rules Relay holds.
 class WebSocketSessions : public QObject
@@ -52,8 +55,9 @@ public:
     /// Takes a WebSocket accepted on /ws: checks Origin, capacity and credentials, then
     /// welcomes it. Takes ownership.
     void accept(QWebSocket *socket);
-    /// Sends a published `frame` of `channel` to every session subscribed to it.
-    void fanOut(const QString &channel, const QString &frame);
+    /// Sends a published `envelope` (`frame`: as serialized) to every session subscribed to its
+    /// channel, as each one's log filter and batching say.
+    void fanOut(const Envelope &envelope, const QString &frame);
 
     [[nodiscard]] int count() const { return int(m_sessions.size()); }
     [[nodiscard]] const Counters &counters() const { return m_counters; }
@@ -67,15 +71,30 @@ Q_SIGNALS:
     void clientDisconnected(const QString &session);
 
 private:
+    /// How a session takes the log messages of one channel; only channels subscribed with a
+    /// filter or with `batch` have one.
+    struct LogDelivery
+    {
+        LogFilter filter;
+        bool batch = false;
+        LogBatch pending; ///< entries not sent yet (batch only)
+    };
+    /// A published message's batch entry, made once for every session that batches it.
+    struct SharedEntry
+    {
+        bool made = false;
+        QByteArray json;
+    };
     struct Session
     {
         qint64 lagSince = -1; ///< monotonic ms since when more than maxBufferedBytes wait
         QString id;
         Principal principal;
         QSet<QString> channels;
-        qint64 connectedAt = 0;   ///< wall ms
-        qint64 lastSeen = 0;      ///< monotonic ms of the last frame or pong
-        qint64 lastHeartbeat = 0; ///< wall ms of the last pong
+        QHash<QString, LogDelivery> logs; ///< per channel, see LogDelivery
+        qint64 connectedAt = 0;           ///< wall ms
+        qint64 lastSeen = 0;              ///< monotonic ms of the last frame or pong
+        qint64 lastHeartbeat = 0;         ///< wall ms of the last pong
         int missedHeartbeats = 0;
         bool pingOutstanding = false;
         QList<qint64> latencies; ///< recent pong round trips, ms
@@ -101,6 +120,15 @@ private:
     bool subscribeOne(QWebSocket *socket, const Envelope &request, const QJsonValue &entry,
                       qint64 *budget);
     void onUnsubscribe(QWebSocket *socket, const Envelope &envelope);
+    void onUpdateFilter(QWebSocket *socket, const Envelope &envelope);
+    /// Sends one message of `envelope.channel` to a subscribed session: through its filter,
+    /// into its batch, or (after the batch, so seqs stay in order) as `frame`. False when the
+    /// session was dropped meanwhile.
+    bool deliver(QWebSocket *socket, const Envelope &envelope, const QString &frame,
+                 SharedEntry *entry);
+    /// Sends what the session's batch of `channel` holds; false when it was dropped meanwhile.
+    bool flushBatch(QWebSocket *socket, const QString &channel);
+    void flushAllBatches();
     void sendTo(QWebSocket *socket, const Envelope &envelope);
     void sendFrame(QWebSocket *socket, Session &session, const QString &frame);
     void sendControl(QWebSocket *socket, const QString &type, const QJsonObject &payload);
@@ -120,6 +148,7 @@ private:
     Counters m_counters;
     QTimer m_heartbeatTimer;
     QTimer m_lagTimer;
+    QTimer m_batchTimer; ///< runs while some batch waits
     QElapsedTimer m_clock;
     std::unique_ptr<LogThrottle> m_log;
 };

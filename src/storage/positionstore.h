@@ -24,6 +24,7 @@ public:
     bool open(const QString &path, QString *error);
     [[nodiscard]] bool isOpen() const { return m_file.isOpen(); }
     [[nodiscard]] QString recoveryNotice() const { return m_file.recoveryNotice(); }
+    [[nodiscard]] QString path() const { return m_file.path(); }
 
     /// channel -> last position for `profile`.
     [[nodiscard]] QHash<QString, SavedPosition> load(const QString &profile) const;

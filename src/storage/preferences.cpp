@@ -6,6 +6,8 @@
 
 #include <QSettings>
 
+#include <algorithm>
+
 namespace vigil {
 
 namespace {
@@ -14,6 +16,7 @@ const QString kDefaultProfile = QStringLiteral("default");
 const QString kLastProfile = QStringLiteral("ui/lastProfile");
 const QString kLastPage = QStringLiteral("ui/page");
 const QString kGeometry = QStringLiteral("ui/geometry");
+const QString kOperatorName = QStringLiteral("ui/operatorName");
 
 // Profile names are free text; QSettings keys are not, so names are percent-encoded.
 QString profileKey(const QString &name)
@@ -205,6 +208,58 @@ bool Preferences::showDebugPage() const
 void Preferences::setShowDebugPage(bool show)
 {
     m_settings->setValue(QStringLiteral("ui/showDebugPage"), show);
+}
+
+int Preferences::logCapacity() const
+{
+    return readInt(QStringLiteral("logs/capacity"), ranges::kLogCapacity.min,
+                   ranges::kLogCapacity.max, ranges::kDefaultLogCapacity);
+}
+
+void Preferences::setLogCapacity(int lines)
+{
+    m_settings->setValue(QStringLiteral("logs/capacity"),
+                         std::clamp(lines, ranges::kLogCapacity.min, ranges::kLogCapacity.max));
+}
+
+bool Preferences::logFilterOnServer() const
+{
+    return m_settings->value(QStringLiteral("logs/filterOnServer"), false).toBool();
+}
+
+void Preferences::setLogFilterOnServer(bool on)
+{
+    m_settings->setValue(QStringLiteral("logs/filterOnServer"), on);
+}
+
+QString Preferences::operatorName() const
+{
+    const QString stored = m_settings->value(kOperatorName).toString().trimmed();
+    if (!isUsableOperatorName(stored)) {
+        // A hand-edited file: the name would not fit where it is used.
+        qCWarning(lcUi).noquote() << "ignoring setting" << kOperatorName << "=" << stored.left(40)
+                                  << "(not a usable name)";
+        return {};
+    }
+    return stored;
+}
+
+void Preferences::setOperatorName(const QString &name)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.isEmpty())
+        m_settings->remove(kOperatorName);
+    else
+        m_settings->setValue(kOperatorName, trimmed);
+}
+
+bool Preferences::isUsableOperatorName(const QString &name)
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.size() > kOperatorNameMaxLength)
+        return false;
+    return std::none_of(trimmed.cbegin(), trimmed.cend(),
+                        [](QChar c) { return c.category() == QChar::Other_Control; });
 }
 
 void Preferences::sync()

@@ -55,9 +55,27 @@ public:
     [[nodiscard]] QString theme() const;
     void setTheme(const QString &theme);
 
+    /// The longest operator name kept: it is also an incident's assignee (see IncidentForm).
+    static constexpr int kOperatorNameMaxLength = 128;
+    /// The setting "Operator name": what colleagues see in the chat and what Assign to me
+    /// assigns. Empty when not set (and for a stored value that is no usable name).
+    [[nodiscard]] QString operatorName() const;
+    /// Stores `name`, trimmed; an empty one removes the setting.
+    void setOperatorName(const QString &name);
+    /// Whether `name` (trimmed) can be stored as the operator's name: not longer than
+    /// kOperatorNameMaxLength, no line breaks or other control characters. Empty is fine.
+    [[nodiscard]] static bool isUsableOperatorName(const QString &name);
+
     /// Whether the sidebar lists the Debug page (raw frames); off by default.
     [[nodiscard]] bool showDebugPage() const;
     void setShowDebugPage(bool show);
+
+    /// How many lines the log viewer keeps (ranges::kLogCapacity; 1,000,000 by default).
+    [[nodiscard]] int logCapacity() const;
+    void setLogCapacity(int lines);
+    /// The Logs page's "Filter on server" switch; off by default.
+    [[nodiscard]] bool logFilterOnServer() const;
+    void setLogFilterOnServer(bool on);
 
     void sync();
 

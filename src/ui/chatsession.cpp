@@ -1,8 +1,9 @@
 #include "chatsession.h"
 
 #include "actions.h"
+#include "operatoridentity.h"
 
-#include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 #include "delivery/actiontracker.h"
 #include "models/feedmodels.h"
 #include "models/messagebudget.h"
@@ -20,17 +21,6 @@ namespace {
 
 const QString kMessageType = QStringLiteral("chat.message");
 const QString kReadType = QStringLiteral("chat.read");
-
-// Before a server said who the operator is: the account's name, as the desktop knows it.
-QString localUserName()
-{
-    for (const char *variable : {"USER", "USERNAME", "LOGNAME"}) {
-        const QString name = qEnvironmentVariable(variable).trimmed();
-        if (!name.isEmpty())
-            return name;
-    }
-    return QStringLiteral("operator");
-}
 
 // Where an own message stands, from its action: the server has it once it acknowledged it.
 ChatMessage::Delivery deliveryOf(const OperatorAction &action)
@@ -57,7 +47,7 @@ ChatSession::ChatSession(QObject *parent, ChatModel *chat, Actions *actions)
     , m_actions(actions)
     , m_clientMaxBytes(kDefaultMaxMessageBytes)
 {
-    setOperatorName(localUserName());
+    updateOperatorName();
     if (chat) {
         // What arrives in the conversation on screen is seen as it is shown.
         connect(chat, &LiveListModel::flushed, this, [this] {
@@ -65,6 +55,18 @@ ChatSession::ChatSession(QObject *parent, ChatModel *chat, Actions *actions)
                 markRead(m_open);
         });
     }
+}
+
+void ChatSession::setIdentity(OperatorIdentity *identity)
+{
+    if (m_identity == identity)
+        return;
+    if (m_identity)
+        m_identity->disconnect(this);
+    m_identity = identity;
+    if (identity)
+        connect(identity, &OperatorIdentity::nameChanged, this, &ChatSession::updateOperatorName);
+    updateOperatorName();
 }
 
 void ChatSession::setTracker(ActionTracker *tracker)
@@ -82,13 +84,13 @@ void ChatSession::setTracker(ActionTracker *tracker)
     reseed();
 }
 
-void ChatSession::attach(ConnectionManager *manager)
+void ChatSession::attach(ConnectionView *manager)
 {
     if (m_manager)
         m_manager->disconnect(this);
     m_manager = manager;
     if (manager) {
-        connect(manager, &ConnectionManager::welcomeReceived, this, &ChatSession::onWelcome);
+        connect(manager, &ConnectionView::welcomeReceived, this, &ChatSession::onWelcome);
         setLimits(manager->config().maxMessageBytes, 0);
     }
     // A new session starts from an empty ChatModel: its receipts say again what was read.
@@ -112,15 +114,13 @@ void ChatSession::reseed()
 
 void ChatSession::onWelcome(const QJsonObject &welcome)
 {
-    const QString user = welcome.value(QStringLiteral("user")).toString().trimmed();
-    if (!user.isEmpty())
-        setOperatorName(user);
     const qint64 serverBytes = welcome.value(QStringLiteral("maxMessageBytes")).toInteger();
     setLimits(m_clientMaxBytes, serverBytes);
 }
 
-void ChatSession::setOperatorName(const QString &name)
+void ChatSession::updateOperatorName()
 {
+    const QString name = m_identity ? m_identity->name() : OperatorIdentity::accountName();
     if (m_chat)
         m_chat->setOperatorName(name);
     if (name == m_operator)

@@ -17,7 +17,8 @@ namespace vigil {
 class ActionTracker;
 class Actions;
 class ChatModel;
-class ConnectionManager;
+class ConnectionView;
+class OperatorIdentity;
 struct OperatorAction;
 
 /// \brief The operator's side of the chat: what they write goes out through Actions (into the
@@ -28,14 +29,16 @@ struct OperatorAction;
 /// the outbox after a restart, is the operator's row in the ChatModel with the action's state
 /// (queued or written: pending; acknowledged or confirmed: sent; failed: failed, with the
 /// server's reason), and a discarded one leaves; every `chat.read` action marks its messages
-/// seen. It follows the connection's `welcome`: `user` is who the operator is (their messages
-/// are sent as and recognised by that name) and `maxMessageBytes` how large a message may be.
+/// seen. Who the operator is comes from the OperatorIdentity: their messages are sent as and
+/// recognised by that name. The connection's `welcome` says how large a message may be
+/// (`maxMessageBytes`).
 class ChatSession : public QObject, public CppOwnedSingleton<ChatSession>
 {
     Q_OBJECT
     QML_ELEMENT
     QML_SINGLETON
-    /// The name the operator's messages and receipts carry (`senderId`, `by`).
+    /// The name the operator's messages and receipts carry (`senderId`, `by`): the
+    /// OperatorIdentity's.
     Q_PROPERTY(QString operatorName READ operatorName NOTIFY operatorNameChanged)
     /// The most a message's content may take, in bytes as sent (see MessageBudget).
     Q_PROPERTY(int maxContentBytes READ maxContentBytes NOTIFY maxContentBytesChanged)
@@ -52,11 +55,13 @@ public:
     // No default argument: see feedmodels.h.
     ChatSession(QObject *parent, ChatModel *chat, Actions *actions);
 
+    /// Takes the operator's name from `identity` (not owned; null: the desktop account's name).
+    void setIdentity(OperatorIdentity *identity);
     /// Follows `tracker` (not owned; null: no outbox): its chat actions become rows and marks.
     void setTracker(ActionTracker *tracker);
-    /// Follows a new session's connection: its welcome, and the rows of what the outbox holds
-    /// again (the ChatModel was emptied for the new session).
-    void attach(ConnectionManager *manager);
+    /// Follows a new session's connection: its welcome's size limit, and the rows of what the
+    /// outbox holds again (the ChatModel was emptied for the new session).
+    void attach(ConnectionView *manager);
 
     [[nodiscard]] QString operatorName() const { return m_operator; }
     [[nodiscard]] int maxContentBytes() const;
@@ -89,7 +94,8 @@ private:
     void onActionChanged(const OperatorAction &action);
     void onActionRemoved(const QString &target);
     void onWelcome(const QJsonObject &welcome);
-    void setOperatorName(const QString &name);
+    /// Takes the identity's name (again): the ChatModel recognises the operator's rows by it.
+    void updateOperatorName();
     void setLimits(qint64 clientBytes, qint64 serverBytes);
     void setLastError(const QString &error);
     /// What the tracker holds, again: rows for the messages not confirmed yet, marks for the
@@ -99,7 +105,8 @@ private:
     QPointer<ChatModel> m_chat;
     QPointer<Actions> m_actions;
     QPointer<ActionTracker> m_tracker;
-    QPointer<ConnectionManager> m_manager;
+    QPointer<ConnectionView> m_manager;
+    QPointer<OperatorIdentity> m_identity;
     QString m_operator;
     QString m_open;
     QString m_lastError;

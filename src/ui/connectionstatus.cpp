@@ -1,6 +1,6 @@
 #include "connectionstatus.h"
 
-#include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 #include "protocol/logging.h"
 
 #include <QDateTime>
@@ -17,7 +17,7 @@ ConnectionStatus::ConnectionStatus(QObject *parent)
     connect(&m_tick, &QTimer::timeout, this, &ConnectionStatus::refreshBanner);
 }
 
-void ConnectionStatus::attach(ConnectionManager *manager)
+void ConnectionStatus::attach(ConnectionView *manager)
 {
     if (m_manager)
         disconnect(m_manager, nullptr, this, nullptr);
@@ -31,30 +31,30 @@ void ConnectionStatus::attach(ConnectionManager *manager)
         update(QString());
         return;
     }
-    connect(manager, &ConnectionManager::stateChanged, this,
+    connect(manager, &ConnectionView::stateChanged, this,
             [this](ConnectionManager::State, const QString &reason) { update(reason); });
-    connect(manager, &ConnectionManager::rttMeasured, this, [this](qint64 ms) {
+    connect(manager, &ConnectionView::rttMeasured, this, [this](qint64 ms) {
         m_rttMs = int(ms);
         Q_EMIT rttChanged();
     });
-    connect(manager, &ConnectionManager::transportChanged, this,
+    connect(manager, &ConnectionView::transportChanged, this,
             [this](const QString &, const QString &reason) { update(reason); });
-    connect(manager, &ConnectionManager::reconnectScheduled, this, [this](int, int delayMs) {
+    connect(manager, &ConnectionView::reconnectScheduled, this, [this](int, int delayMs) {
         m_retryAt = m_clock.elapsed() + delayMs;
         refreshBanner();
     });
-    connect(manager, &ConnectionManager::stalledChanged, this, [this](bool) { refreshBanner(); });
-    connect(manager, &ConnectionManager::recoveryFailed, this, [this](const QString &channel) {
+    connect(manager, &ConnectionView::stalledChanged, this, [this](bool) { refreshBanner(); });
+    connect(manager, &ConnectionView::recoveryFailed, this, [this](const QString &channel) {
         m_reloadingChannels.removeAll(channel);
         if (!m_missedChannels.contains(channel))
             m_missedChannels.append(channel);
         refreshBanner();
     });
-    connect(manager, &ConnectionManager::reloadFinished, this, [this](const QString &channel) {
+    connect(manager, &ConnectionView::reloadFinished, this, [this](const QString &channel) {
         m_reloadingChannels.removeAll(channel);
         refreshBanner();
     });
-    connect(manager, &ConnectionManager::historyReset, this,
+    connect(manager, &ConnectionView::historyReset, this,
             [this](const QStringList &channels, const QString &) {
                 for (const QString &channel : channels) {
                     if (!m_resetChannels.contains(channel))
@@ -199,7 +199,7 @@ void ConnectionStatus::refreshSummary()
         case State::Error:
             if (m_manager->unauthorized()) {
                 summary = tr("Unauthorized");
-            } else if (m_manager->breaker().isOpen()) {
+            } else if (m_manager->breakerOpen()) {
                 countdown = secondsUntilRetry();
                 summary = sinceText.isEmpty() ? tr("Gave up - next try in %1 s").arg(countdown)
                                               : tr("Server unreachable since %1 - next try in %2 s")
@@ -251,9 +251,9 @@ void ConnectionStatus::refreshBanner()
     if (m_manager && m_manager->unauthorized()) {
         banner = Unauthorized;
         text = tr("Unauthorized - check your token");
-    } else if (m_manager && state == State::Error && m_manager->breaker().isOpen()) {
+    } else if (m_manager && state == State::Error && m_manager->breakerOpen()) {
         banner = GaveUp;
-        text = tr("Gave up after %n attempt(s)", nullptr, m_manager->breaker().failures()) +
+        text = tr("Gave up after %n attempt(s)", nullptr, m_manager->breakerFailures()) +
                QStringLiteral(" - ") + tr("next try in %1 s").arg(m_countdown);
         action = tr("Retry");
     } else if (state == State::Reconnecting) {
@@ -316,7 +316,7 @@ void ConnectionStatus::update(const QString &reason)
         m_rttMs = -1;
         Q_EMIT rttChanged();
     }
-    if (state == State::Error && m_manager->breaker().isOpen())
+    if (state == State::Error && m_manager->breakerOpen())
         m_retryAt = m_clock.elapsed() + m_manager->nextDelayMs();
     Q_EMIT changed();
     refreshBanner();

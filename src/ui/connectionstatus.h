@@ -2,7 +2,7 @@
 
 #include "tone.h"
 
-#include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 #include "models/cppownedsingleton.h"
 
 #include <QElapsedTimer>
@@ -83,7 +83,7 @@ public:
     explicit ConnectionStatus(QObject *parent);
 
     /// Starts following `manager` (not owned).
-    void attach(ConnectionManager *manager);
+    void attach(ConnectionView *manager);
 
     [[nodiscard]] QString state() const { return m_state; }
     [[nodiscard]] ConnectionManager::State stateValue() const { return m_stateValue; }
@@ -141,7 +141,7 @@ private:
     void refreshSummary();
     [[nodiscard]] int secondsUntilRetry() const;
 
-    QPointer<ConnectionManager> m_manager;
+    QPointer<ConnectionView> m_manager;
     std::function<int()> m_queued;
     QStringList m_missedChannels;
     QStringList m_reloadingChannels;

@@ -1,6 +1,6 @@
 #include "healthmonitor.h"
 
-#include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 #include "protocol/logging.h"
 
 #include <QDir>
@@ -83,7 +83,7 @@ HealthMonitor::HealthMonitor(QObject *parent)
     connect(&m_timer, &QTimer::timeout, this, &HealthMonitor::sample);
 }
 
-void HealthMonitor::attach(ConnectionManager *manager, std::function<int()> queueDepth)
+void HealthMonitor::attach(ConnectionView *manager, std::function<int()> queueDepth)
 {
     if (m_manager)
         disconnect(m_manager, nullptr, this, nullptr);
@@ -96,34 +96,33 @@ void HealthMonitor::attach(ConnectionManager *manager, std::function<int()> queu
         return;
     }
     using State = ConnectionManager::State;
-    connect(manager, &ConnectionManager::stateChanged, this,
-            [this](State state, const QString &reason) {
-                const QString name = ConnectionManager::stateName(state);
-                m_timeline.add(m_now(), QStringLiteral("state"),
-                               reason.isEmpty() ? name
-                                                : QStringLiteral("%1: %2").arg(name, reason));
-                if (state == State::Reconnecting)
-                    m_reconnectMarks.push_back(m_now());
-                sample(); // the page shows the new state now, not at the next tick
-            });
-    connect(manager, &ConnectionManager::transportChanged, this,
+    connect(
+        manager, &ConnectionView::stateChanged, this, [this](State state, const QString &reason) {
+            const QString name = ConnectionManager::stateName(state);
+            m_timeline.add(m_now(), QStringLiteral("state"),
+                           reason.isEmpty() ? name : QStringLiteral("%1: %2").arg(name, reason));
+            if (state == State::Reconnecting)
+                m_reconnectMarks.push_back(m_now());
+            sample(); // the page shows the new state now, not at the next tick
+        });
+    connect(manager, &ConnectionView::transportChanged, this,
             [this](const QString &transport, const QString &reason) {
                 m_timeline.add(m_now(), QStringLiteral("transport"),
                                QStringLiteral("%1: %2").arg(transport, reason));
             });
-    connect(manager, &ConnectionManager::reconnectScheduled, this, [this](int attempt, int delay) {
+    connect(manager, &ConnectionView::reconnectScheduled, this, [this](int attempt, int delay) {
         m_timeline.add(m_now(), QStringLiteral("retry"),
                        tr("Attempt %1 in %2 ms").arg(attempt).arg(delay));
     });
-    connect(manager, &ConnectionManager::serverError, this,
+    connect(manager, &ConnectionView::serverError, this,
             [this](const QString &code, const QString &message, const QString &) {
                 m_timeline.add(m_now(), QStringLiteral("error"),
                                QStringLiteral("%1: %2").arg(code, message));
             });
-    connect(manager, &ConnectionManager::protocolError, this, [this](const QString &message) {
+    connect(manager, &ConnectionView::protocolError, this, [this](const QString &message) {
         m_timeline.add(m_now(), QStringLiteral("error"), message);
     });
-    connect(manager, &ConnectionManager::recoveryFailed, this, [this](const QString &channel) {
+    connect(manager, &ConnectionView::recoveryFailed, this, [this](const QString &channel) {
         m_timeline.add(m_now(), QStringLiteral("missed"),
                        tr("Missed messages on %1 could not be recovered").arg(channel));
     });

@@ -22,7 +22,7 @@ class QXYSeries;
 
 namespace vigil {
 
-class ConnectionManager;
+class ConnectionView;
 
 /// One event of the connection timeline.
 struct TimelineEvent
@@ -93,7 +93,7 @@ public:
     explicit HealthMonitor(QObject *parent);
 
     /// Follows `manager` (not owned); `queueDepth` tells how many actions wait (optional).
-    void attach(ConnectionManager *manager, std::function<int()> queueDepth = {});
+    void attach(ConnectionView *manager, std::function<int()> queueDepth = {});
     /// Where exports go by default (the app passes the user's documents folder).
     void setExportDirectory(const QString &directory) { m_exportDirectory = directory; }
     /// Replaces the wall clock (tests).
@@ -140,7 +140,7 @@ private:
     void feedSeries();
     void setExportMessage(const QString &message);
 
-    QPointer<ConnectionManager> m_manager;
+    QPointer<ConnectionView> m_manager;
     std::function<int()> m_queueDepth;
     std::function<qint64()> m_now;
     QString m_exportDirectory;

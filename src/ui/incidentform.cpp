@@ -1,49 +1,30 @@
 #include "incidentform.h"
 
-#include "connection/connectionmanager.h"
+#include "operatoridentity.h"
 
 namespace vigil {
 
-namespace {
-
-// Before a server said who the operator is: the account's name, as the desktop knows it.
-QString localUserName()
-{
-    for (const char *variable : {"USER", "USERNAME", "LOGNAME"}) {
-        const QString name = qEnvironmentVariable(variable).trimmed();
-        if (!name.isEmpty())
-            return name;
-    }
-    return QStringLiteral("operator");
-}
-
-} // namespace
-
 IncidentForm::IncidentForm(QObject *parent)
     : QObject(parent)
-    , m_me(localUserName())
 {}
 
-void IncidentForm::attach(ConnectionManager *manager)
+void IncidentForm::setIdentity(OperatorIdentity *identity)
 {
-    if (m_manager)
-        m_manager->disconnect(this);
-    m_manager = manager;
-    if (!manager)
+    if (m_identity == identity)
         return;
-    connect(manager, &ConnectionManager::welcomeReceived, this, [this](const QJsonObject &welcome) {
-        const QString user = welcome.value(QStringLiteral("user")).toString().trimmed();
-        if (!user.isEmpty())
-            setMe(user);
-    });
+    if (m_identity)
+        m_identity->disconnect(this);
+    const QString before = me();
+    m_identity = identity;
+    if (identity)
+        connect(identity, &OperatorIdentity::nameChanged, this, &IncidentForm::meChanged);
+    if (me() != before)
+        Q_EMIT meChanged();
 }
 
-void IncidentForm::setMe(const QString &name)
+QString IncidentForm::me() const
 {
-    if (name == m_me)
-        return;
-    m_me = name;
-    Q_EMIT meChanged();
+    return m_identity ? m_identity->name() : OperatorIdentity::accountName();
 }
 
 QStringList IncidentForm::severities()

@@ -12,19 +12,19 @@ class QJSEngine;
 
 namespace vigil {
 
-class ConnectionManager;
+class OperatorIdentity;
 
 /// \brief What the operator types about incidents, checked before it goes out, with the limits
 /// the server enforces (docs/protocol.md, "Refusals"): a new incident's title, severity and
 /// description, an assignee, a resolution note. Each check returns the problem as a sentence
-/// for the field, or "" when the value is fine. It also knows who "me" is for Assign to me.
+/// for the field, or "" when the value is fine. It also says who "me" is for Assign to me (the
+/// OperatorIdentity's name).
 class IncidentForm : public QObject, public CppOwnedSingleton<IncidentForm>
 {
     Q_OBJECT
     QML_ELEMENT
     QML_SINGLETON
-    /// Who "Assign to me" assigns: the user the server knows this session as (its `welcome`),
-    /// before that the desktop account's name
+    /// Who "Assign to me" assigns: the operator's name (OperatorIdentity)
     Q_PROPERTY(QString me READ me NOTIFY meChanged)
     /// The severities a new incident may have, lowest first
     Q_PROPERTY(QStringList severities READ severities CONSTANT)
@@ -40,11 +40,10 @@ public:
     // No default argument: see ConnectionStatus.
     explicit IncidentForm(QObject *parent);
 
-    /// Learns the operator's name from `manager`'s welcome (not owned; null: keep the name).
-    void attach(ConnectionManager *manager);
+    /// Takes "me" from `identity` (not owned; null: the desktop account's name).
+    void setIdentity(OperatorIdentity *identity);
 
-    [[nodiscard]] QString me() const { return m_me; }
-    void setMe(const QString &name);
+    [[nodiscard]] QString me() const;
     [[nodiscard]] static QStringList severities();
     [[nodiscard]] static QString defaultSeverity() { return QStringLiteral("medium"); }
     [[nodiscard]] static int titleMaxLength() { return kTitleMax; }
@@ -63,8 +62,7 @@ Q_SIGNALS:
     void meChanged();
 
 private:
-    QPointer<ConnectionManager> m_manager;
-    QString m_me;
+    QPointer<OperatorIdentity> m_identity;
 };
 
 } // namespace vigil

@@ -3,8 +3,11 @@
 #include "connection/connectionmanager.h"
 #include "connection/connectionoptions.h"
 #include "connection/settingsranges.h"
+
+#include "operatoridentity.h"
 #include "storage/preferences.h"
 #include "workspace.h"
+#include <algorithm>
 
 namespace vigil {
 
@@ -59,6 +62,33 @@ void SettingsController::setDebugForced(bool forced)
         Q_EMIT debugPageChanged();
     }
     keepDebugPageHidden();
+}
+
+int SettingsController::logCapacity() const
+{
+    return m_preferences ? m_preferences->logCapacity() : ranges::kDefaultLogCapacity;
+}
+
+int SettingsController::logCapacityMin()
+{
+    return ranges::kLogCapacity.min;
+}
+
+int SettingsController::logCapacityMax()
+{
+    return ranges::kLogCapacity.max;
+}
+
+void SettingsController::setLogCapacity(int lines)
+{
+    if (!m_preferences)
+        return;
+    const int clamped = std::clamp(lines, logCapacityMin(), logCapacityMax());
+    if (clamped == logCapacity())
+        return;
+    m_preferences->setLogCapacity(clamped);
+    m_preferences->sync();
+    Q_EMIT logCapacityChanged();
 }
 
 void SettingsController::setShowDebugPage(bool show)
@@ -247,6 +277,48 @@ bool SettingsController::saveConnection(int heartbeat, int timeout, int base, in
     setMessage(tr("Connection settings saved."), false);
     if (m_workspace)
         m_workspace->reapplySettings();
+    return true;
+}
+
+void SettingsController::setOperatorIdentity(OperatorIdentity *identity)
+{
+    m_identity = identity;
+}
+
+int SettingsController::operatorNameMaxLength()
+{
+    return Preferences::kOperatorNameMaxLength;
+}
+
+QString SettingsController::validateOperatorName(const QString &name) const
+{
+    const QString trimmed = name.trimmed();
+    if (trimmed.size() > Preferences::kOperatorNameMaxLength)
+        return tr("The name is %1 characters long; at most %2 fit.")
+            .arg(trimmed.size())
+            .arg(Preferences::kOperatorNameMaxLength);
+    if (!Preferences::isUsableOperatorName(trimmed))
+        return tr("The name must be on one line, without tabs or other control characters.");
+    return {};
+}
+
+bool SettingsController::saveOperatorName(const QString &name)
+{
+    const QString problem = validateOperatorName(name);
+    if (!problem.isEmpty()) {
+        setMessage(problem, true);
+        return false;
+    }
+    if (!m_identity || !m_identity->setConfiguredName(name)) {
+        setMessage(tr("The operator name cannot be changed here."), true);
+        return false;
+    }
+    m_preferences->sync();
+    const QString trimmed = name.trimmed();
+    setMessage(trimmed.isEmpty() ? tr("Operator name cleared: you are %1, as %2 says.")
+                                       .arg(m_identity->name(), m_identity->sourceText())
+                                 : tr("Operator name saved: you are %1.").arg(trimmed),
+               false);
     return true;
 }
 

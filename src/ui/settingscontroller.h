@@ -4,6 +4,7 @@
 #include "models/cppownedsingleton.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QStringList>
 #include <QtQml/qqmlregistration.h>
 
@@ -14,11 +15,13 @@ class QJSEngine;
 
 namespace vigil {
 
+class OperatorIdentity;
 class Preferences;
 class Workspace;
 
 /// \brief The Settings page's logic: server profiles (URLs in Preferences, tokens in the
-/// secret store), the reconnect and heartbeat settings, and the checks behind every field.
+/// secret store), the reconnect and heartbeat settings, the operator's name, and the checks
+/// behind every field.
 ///
 /// Every check returns a sentence for the operator, or an empty string when the input is
 /// fine, so the page can show problems while the operator types and never saves bad values.
@@ -42,6 +45,8 @@ class SettingsController : public QObject, public CppOwnedSingleton<SettingsCont
     Q_PROPERTY(int reconnectBaseMaxMs READ reconnectBaseMaxMs CONSTANT)
     Q_PROPERTY(int reconnectCapMaxMs READ reconnectCapMaxMs CONSTANT)
     Q_PROPERTY(int maxAttemptsLimit READ maxAttemptsLimit CONSTANT)
+    /// The longest operator name (Preferences::kOperatorNameMaxLength)
+    Q_PROPERTY(int operatorNameMaxLength READ operatorNameMaxLength CONSTANT)
     /// The outcome of the last save, for the page to show.
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
     Q_PROPERTY(bool messageIsError READ messageIsError NOTIFY messageChanged)
@@ -53,6 +58,10 @@ class SettingsController : public QObject, public CppOwnedSingleton<SettingsCont
     Q_PROPERTY(bool debugPage READ debugPage NOTIFY debugPageChanged)
     /// The setting "Show the Debug page", kept in the preferences
     Q_PROPERTY(bool debugPageSetting READ debugPageSetting NOTIFY debugPageChanged)
+    /// Lines the log viewer keeps (the oldest go first), within logCapacityMin..Max.
+    Q_PROPERTY(int logCapacity READ logCapacity NOTIFY logCapacityChanged)
+    Q_PROPERTY(int logCapacityMin READ logCapacityMin CONSTANT)
+    Q_PROPERTY(int logCapacityMax READ logCapacityMax CONSTANT)
     /// `vigil --debug` shows the Debug page for this run, whatever the setting
     Q_PROPERTY(bool debugForced READ debugForced NOTIFY debugPageChanged)
 public:
@@ -64,6 +73,7 @@ public:
     [[nodiscard]] static int reconnectBaseMaxMs() { return ranges::kReconnectBaseMs.max; }
     [[nodiscard]] static int reconnectCapMaxMs() { return ranges::kReconnectCapMs.max; }
     [[nodiscard]] static int maxAttemptsLimit() { return ranges::kMaxAttempts.max; }
+    [[nodiscard]] static int operatorNameMaxLength();
 
     /// Stores (or, with an empty token, keeps) a profile's token; calls `done` with an error
     /// sentence, empty on success.
@@ -77,6 +87,8 @@ public:
     void setTokenWriter(TokenWriter writer) { m_writeToken = std::move(writer); }
     void setTokenRemover(TokenRemover remover) { m_removeToken = std::move(remover); }
     void setTokenStorage(const QString &backend, const QString &warning);
+    /// Where the setting "Operator name" takes effect (not owned; null: it cannot be saved).
+    void setOperatorIdentity(OperatorIdentity *identity);
 
     [[nodiscard]] QStringList profiles() const;
     [[nodiscard]] int heartbeatMs() const;
@@ -96,6 +108,11 @@ public:
     void setDebugForced(bool forced);
     /// The setting "Show the Debug page". Hiding it while it is shown leaves it for Settings.
     Q_INVOKABLE void setShowDebugPage(bool show);
+    [[nodiscard]] int logCapacity() const;
+    [[nodiscard]] static int logCapacityMin();
+    [[nodiscard]] static int logCapacityMax();
+    /// Stores the log viewer's capacity (clamped to the range) and applies it at once.
+    Q_INVOKABLE void setLogCapacity(int lines);
 
     /// The profile's URLs, one per line.
     Q_INVOKABLE QString urlsText(const QString &name) const;
@@ -115,12 +132,19 @@ public:
     Q_INVOKABLE bool saveConnection(int heartbeatMs, int heartbeatTimeoutMs, int reconnectBaseMs,
                                     int reconnectCapMs, int maxAttempts);
 
+    /// Checks the setting "Operator name" (empty is fine: the name then comes from the server
+    /// or the account).
+    Q_INVOKABLE QString validateOperatorName(const QString &name) const;
+    /// Stores it (trimmed) and uses it at once: the chat and Assign to me take the new name.
+    Q_INVOKABLE bool saveOperatorName(const QString &name);
+
 Q_SIGNALS:
     void profilesChanged();
     void connectionChanged();
     void messageChanged();
     void tokenStorageChanged();
     void debugPageChanged();
+    void logCapacityChanged();
 
 private:
     void setMessage(const QString &message, bool error);
@@ -128,6 +152,7 @@ private:
 
     Preferences *m_preferences;
     Workspace *m_workspace;
+    QPointer<OperatorIdentity> m_identity;
     TokenWriter m_writeToken;
     TokenRemover m_removeToken;
     QString m_message;

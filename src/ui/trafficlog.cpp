@@ -1,6 +1,6 @@
 #include "trafficlog.h"
 
-#include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -105,7 +105,7 @@ TrafficLog::TrafficLog(QObject *parent, int capacity)
     , m_capacity(std::clamp(capacity, 1, kMaxCapacity))
 {}
 
-void TrafficLog::attach(ConnectionManager *manager)
+void TrafficLog::attach(ConnectionView *manager)
 {
     m_manager = manager;
     connectManager();
@@ -123,9 +123,11 @@ void TrafficLog::setCapturing(bool capturing)
 void TrafficLog::connectManager()
 {
     disconnect(m_connection);
-    // Connected only while wanted: the manager builds nothing for a signal nobody hears.
+    // Taken only while wanted: the manager builds nothing for a signal nobody hears.
+    if (m_manager)
+        m_manager->setTrafficWanted(m_capturing);
     if (m_capturing && m_manager)
-        m_connection = connect(m_manager, &ConnectionManager::traffic, this, &TrafficLog::take);
+        m_connection = connect(m_manager, &ConnectionView::traffic, this, &TrafficLog::take);
 }
 
 void TrafficLog::take(bool outbound, const Envelope &envelope, qint64 bytes)

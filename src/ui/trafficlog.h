@@ -15,7 +15,7 @@ class QJSEngine;
 
 namespace vigil {
 
-class ConnectionManager;
+class ConnectionView;
 
 /// One frame that crossed the link, as the Debug page shows it. Its JSON is redacted when the
 /// frame is taken, so a token never reaches the model, let alone the screen.
@@ -79,7 +79,7 @@ public:
     explicit TrafficLog(QObject *parent, int capacity = kDefaultCapacity);
 
     /// Follows `manager` (not owned; null: none), from now on.
-    void attach(ConnectionManager *manager);
+    void attach(ConnectionView *manager);
     /// Takes frames (true) or ignores them; the app follows the Debug page setting.
     void setCapturing(bool capturing);
     /// Takes one frame (the manager's traffic signal; tests call it directly).
@@ -115,7 +115,7 @@ private:
 
     LiveRows<TrafficFrame> m_rows;
     int m_capacity;
-    QPointer<ConnectionManager> m_manager;
+    QPointer<ConnectionView> m_manager;
     QMetaObject::Connection m_connection;
     bool m_capturing = false;
     bool m_paused = false;

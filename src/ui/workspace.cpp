@@ -1,10 +1,15 @@
 #include "workspace.h"
 
+#include "workerthread.h"
+
 #include "connection/connectionoptions.h"
 #include "delivery/outboxdrainer.h"
 #include "delivery/positionkeeper.h"
 #include "models/livelistmodel.h"
+#include "models/loglinesmodel.h"
 #include "protocol/logging.h"
+#include "storage/outbox.h"
+#include "storage/positionstore.h"
 #include "storage/preferences.h"
 
 namespace vigil {
@@ -66,12 +71,34 @@ QVariantList Workspace::pages() const
     return out;
 }
 
+// Made, used and destroyed on the ingest thread. The stores are the session's own
+// connections to the files the window also has open (SQLite in WAL mode serves both).
+struct Workspace::Session
+{
+    std::unique_ptr<Outbox> outbox;
+    std::unique_ptr<PositionStore> positions;
+    std::unique_ptr<ConnectionManager> manager;
+    std::unique_ptr<OutboxDrainer> drainer;
+    std::unique_ptr<PositionKeeper> keeper;
+
+    ~Session()
+    {
+        keeper.reset(); // saves the last positions
+        drainer.reset();
+        manager.reset();
+    }
+};
+
 Workspace::Workspace(QObject *parent, ConnectionConfig base, Parts parts)
     : QObject(parent)
     , m_base(std::move(base))
     , m_parts(std::move(parts))
     , m_router(m_parts.feeds)
+    , m_ingest(std::make_unique<WorkerThread>(QStringLiteral("vigil-ingest")))
 {
+    if (LogLinesModel *lines = m_parts.logLines)
+        m_router.addBatchSink(QStringLiteral("logs"),
+                              [lines](const QList<Envelope> &batch) { lines->ingest(batch); });
     const QString saved = m_parts.preferences ? m_parts.preferences->lastPage() : QString();
     m_page = kPages.contains(saved) ? saved : QStringLiteral("dashboard");
 }
@@ -172,16 +199,27 @@ void Workspace::connectTo(const QString &profile, const QList<QUrl> &urls, const
 
 void Workspace::reapplySettings()
 {
-    if (!m_manager)
+    if (!m_view)
         return;
     startSession(m_profile, m_urls, m_token, m_profile != kDemo);
 }
 
+OutboxDrainer *Workspace::drainer() const
+{
+    return m_session ? m_session->drainer.get() : nullptr;
+}
+
+QThread *Workspace::ingestThread() const
+{
+    return m_ingest->thread();
+}
+
 void Workspace::endSession()
 {
-    m_keeper.reset(); // saves the last positions
-    m_drainer.reset();
-    m_manager.reset();
+    m_router.attach(nullptr);
+    m_view.reset();
+    if (m_session)
+        m_ingest->run([this] { m_session.reset(); });
 }
 
 void Workspace::startSession(const QString &profile, const QList<QUrl> &urls, const QString &token,
@@ -191,6 +229,8 @@ void Workspace::startSession(const QString &profile, const QList<QUrl> &urls, co
     endSession();
     for (LiveListModel *feed : std::as_const(m_parts.feeds))
         feed->clear();
+    if (m_parts.logLines)
+        m_parts.logLines->clear();
 
     ConnectionConfig config = m_base;
     config.urls = urls;
@@ -208,19 +248,41 @@ void Workspace::startSession(const QString &profile, const QList<QUrl> &urls, co
         m_parts.preferences->sync();
     }
 
-    m_manager = std::make_unique<ConnectionManager>(config);
-    m_router.attach(m_manager.get());
-    if (keepPositions && m_parts.positions)
-        m_keeper =
-            std::make_unique<PositionKeeper>(m_manager.get(), m_parts.positions, m_queueProfile);
-    if (m_parts.outbox)
-        m_drainer =
-            std::make_unique<OutboxDrainer>(m_manager.get(), m_parts.outbox, m_queueProfile);
+    const QString outboxPath = m_parts.outbox ? m_parts.outbox->path() : QString();
+    const QString positionsPath =
+        keepPositions && m_parts.positions ? m_parts.positions->path() : QString();
+    QStringList problems;
+    m_ingest->run([&] {
+        auto session = std::make_unique<Session>();
+        session->manager = std::make_unique<ConnectionManager>(config);
+        QString why;
+        if (!positionsPath.isEmpty()) {
+            session->positions = std::make_unique<PositionStore>();
+            if (session->positions->open(positionsPath, &why))
+                session->keeper = std::make_unique<PositionKeeper>(
+                    session->manager.get(), session->positions.get(), m_queueProfile);
+            else
+                problems.append(tr("Channel positions will not be kept: %1").arg(why));
+        }
+        if (!outboxPath.isEmpty()) {
+            session->outbox = std::make_unique<Outbox>();
+            if (session->outbox->open(outboxPath, &why))
+                session->drainer = std::make_unique<OutboxDrainer>(
+                    session->manager.get(), session->outbox.get(), m_queueProfile);
+            else
+                problems.append(tr("Queued actions cannot be sent: %1").arg(why));
+        }
+        m_session = std::move(session);
+    });
+    if (!problems.isEmpty())
+        reportError(problems.join(QLatin1Char('\n')));
+    m_view = std::make_unique<ConnectionView>(m_session->manager.get());
+    m_router.attach(m_view.get());
     qCInfo(lcUi).noquote() << "session"
                            << (profile.isEmpty() ? QStringLiteral("(command line)") : profile);
-    Q_EMIT managerChanged(m_manager.get());
+    Q_EMIT managerChanged(m_view.get());
     Q_EMIT sessionChanged();
-    m_manager->open();
+    m_view->open();
 }
 
 } // namespace vigil

@@ -4,6 +4,7 @@
 #include "models/feedrouter.h"
 
 #include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 
 #include <QObject>
 #include <QPointer>
@@ -20,11 +21,13 @@ class QJSEngine;
 namespace vigil {
 
 class LiveListModel;
+class LogLinesModel;
 class Outbox;
 class OutboxDrainer;
 class PositionKeeper;
 class PositionStore;
 class Preferences;
+class WorkerThread;
 
 /// \brief The console's session: which server (or the embedded demo) it is connected to, and
 /// the window's remembered state (page, geometry). It owns the current ConnectionManager and
@@ -33,6 +36,12 @@ class Preferences;
 ///
 /// Views, models and services that follow the connection subscribe to managerChanged() and
 /// re-attach; the feed models are emptied on each switch so two servers' data never mix.
+///
+/// The session runs on the ingest thread: the ConnectionManager (sockets, frame parsing,
+/// de-duplication, heartbeats), the outbox drainer and the position keeper, each with its own
+/// database connection. The window reads it through a ConnectionView, which hands the models
+/// one batch of envelopes per read; a flood that keeps the UI thread busy therefore does not
+/// delay heartbeats, acks or reconnects.
 class Workspace : public QObject, public CppOwnedSingleton<Workspace>
 {
     Q_OBJECT
@@ -67,6 +76,7 @@ public:
         Outbox *outbox = nullptr;           ///< null when the outbox could not be opened
         PositionStore *positions = nullptr; ///< null: positions are not kept
         QList<LiveListModel *> feeds; ///< fed their channels (FeedRouter), emptied on every switch
+        LogLinesModel *logLines = nullptr; ///< the log viewer: one append per batch, emptied too
     };
 
     // No default argument: see ConnectionStatus.
@@ -80,17 +90,21 @@ public:
     void setDemoStarter(DemoStarter starter) { m_demoStarter = std::move(starter); }
     void setTokenReader(TokenReader reader) { m_tokenReader = std::move(reader); }
 
-    [[nodiscard]] bool welcomeNeeded() const { return !m_manager; }
+    [[nodiscard]] bool welcomeNeeded() const { return !m_view; }
     [[nodiscard]] bool demo() const { return m_profile == u"demo"; }
     [[nodiscard]] QString profile() const { return m_profile; }
     [[nodiscard]] QString page() const { return m_page; }
     void setPage(const QString &page);
     [[nodiscard]] QRect windowGeometry() const;
     [[nodiscard]] QString errorMessage() const { return m_error; }
-    [[nodiscard]] ConnectionManager *manager() const { return m_manager.get(); }
+    /// The window's view of the session's connection (null before the first session).
+    [[nodiscard]] ConnectionView *manager() const { return m_view.get(); }
     /// The outbox profile key of the session (what QueueStatus and the drainer use).
     [[nodiscard]] QString queueProfile() const { return m_queueProfile; }
-    [[nodiscard]] OutboxDrainer *drainer() const { return m_drainer.get(); }
+    /// Lives on the ingest thread: connect to its signals, call it through the event loop.
+    [[nodiscard]] OutboxDrainer *drainer() const;
+    /// The ingest thread (for tests and diagnostics).
+    [[nodiscard]] QThread *ingestThread() const;
 
     /// "Try the demo": starts the embedded relay (once) and connects to it.
     Q_INVOKABLE bool startDemo();
@@ -107,8 +121,8 @@ public:
 
 Q_SIGNALS:
     void sessionChanged();
-    /// A new manager replaced the old one (which is already gone); re-attach to it.
-    void managerChanged(vigil::ConnectionManager *manager);
+    /// A new session replaced the old one (which is already gone); re-attach to its view.
+    void managerChanged(vigil::ConnectionView *manager);
     void pageChanged();
     void errorMessageChanged();
 
@@ -129,9 +143,10 @@ private:
     QString m_error;
     QString m_token;
     QList<QUrl> m_urls;
-    std::unique_ptr<ConnectionManager> m_manager;
-    std::unique_ptr<OutboxDrainer> m_drainer;
-    std::unique_ptr<PositionKeeper> m_keeper;
+    struct Session; ///< what runs on the ingest thread; made and destroyed there
+    std::unique_ptr<WorkerThread> m_ingest;
+    std::unique_ptr<Session> m_session;
+    std::unique_ptr<ConnectionView> m_view;
     quint64 m_generation = 0; ///< ignores token reads that finish after a newer switch
 };
 

@@ -257,7 +257,11 @@ void TestPages::everyPageIsPopulated_data()
     QTest::newRow("agents") << "agents" << QStringList{"agentsPage"} << "agentsPageList";
     QTest::newRow("chat") << "chat" << QStringList{"chatPage"} << "chatPageList";
     QTest::newRow("activity") << "activity" << QStringList{"activityPage"} << "activityPageList";
-    QTest::newRow("logs") << "logs" << QStringList{"logsPage"} << "logsPageList";
+    QTest::newRow("logs") << "logs"
+                          << QStringList{"logsPage",        "logHeader",         "logLevelFilter",
+                                         "logSourceFilter", "logFilterOnServer", "logSearchField",
+                                         "logPauseButton",  "logExportButton",   "logStatusLine"}
+                          << "logsPageList";
     QTest::newRow("health") << "health"
                             << QStringList{"healthPage",          "rttChart",   "throughputChart",
                                            "queueChart",          "figRttLast", "healthGrade",
@@ -300,6 +304,21 @@ void TestPages::everyPageIsPopulated()
         QTRY_VERIFY_WITH_TIMEOUT(
             item(window, "tileAgentsValue")->property("text").toString().contains('/'), kWaitMs);
         QVERIFY(!item(window, "tileAgentsValue")->property("text").toString().startsWith("0/"));
+    } else if (page == u"logs") {
+        // The demo's lines, one dense row each, the newest in sight; the status line counts them.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QQuickItem *message = item(window, "logMessage");
+                return message && !message->property("text").toString().isEmpty();
+            }(),
+            kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(item(window, "logsPageList")->property("atYEnd").toBool(),
+                                 kWaitMs);
+        const QString stored = item(window, "logStored")->property("text").toString();
+        QVERIFY2(QRegularExpression(R"(^[1-9][\d,.\s]* of [\d,.\s]+ lines stored$)")
+                     .match(stored)
+                     .hasMatch(),
+                 qPrintable(stored));
     } else if (page == u"health") {
         QTRY_VERIFY_WITH_TIMEOUT(
             item(window, "figRttLastValue")->property("text").toString().endsWith("ms"), kWaitMs);

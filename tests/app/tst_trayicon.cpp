@@ -1,5 +1,6 @@
 // The tray icon follows the real connection state, and critical alerts become desktop
 // notifications.
+#include "helpers/connectionfixture.h"
 #include "helpers/testsupport.h"
 #include "trayicon.h"
 
@@ -89,7 +90,7 @@ void TestTrayIcon::followsTheRealConnection()
     config.reconnect.capMs = 60000;
     vigil::ConnectionManager manager(config);
     vigil::ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     TrayIcon tray(&status, nullptr);
     QCOMPARE(tray.tone(), vigil::Tone::Idle);
     QCOMPARE(dotColor(tray.icon()).name(), dotColor(TrayIcon::iconFor(vigil::Tone::Idle)).name());

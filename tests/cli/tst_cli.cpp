@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
+#include <QWebSocketServer>
 
 using vigil::test::closedPort;
 using vigil::test::kWaitMs;
@@ -45,6 +46,64 @@ QString sendMarker(quint16 port)
     return r.lines.last().value("id").toString();
 }
 
+/// A WebSocket server that welcomes every client with `capabilities` at once (so a client
+/// never subscribes before it knows them) and records what the client sends.
+class LogServer : public QObject
+{
+public:
+    explicit LogServer(const QStringList &capabilities)
+        : m_server(QStringLiteral("logs"), QWebSocketServer::NonSecureMode)
+    {
+        m_server.listen(QHostAddress::LocalHost, 0);
+        const QJsonObject welcome{
+            {"type", "welcome"},
+            {"channel", "system"},
+            {"payload", QJsonObject{{"session", "s"},
+                                    {"server", "scripted"},
+                                    {"capabilities", QJsonArray::fromStringList(capabilities)}}}};
+        connect(&m_server, &QWebSocketServer::newConnection, this, [this, welcome] {
+            while (QWebSocket *socket = m_server.nextPendingConnection()) {
+                socket->setParent(this);
+                m_clients.append(socket);
+                connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &t) {
+                    m_received.append(QJsonDocument::fromJson(t.toUtf8()).object());
+                });
+                socket->sendTextMessage(
+                    QString::fromUtf8(QJsonDocument(welcome).toJson(QJsonDocument::Compact)));
+            }
+        });
+    }
+    [[nodiscard]] QString url() const { return urlFor(m_server.serverPort()); }
+    void send(const QJsonObject &envelope)
+    {
+        for (QWebSocket *client : std::as_const(m_clients))
+            client->sendTextMessage(
+                QString::fromUtf8(QJsonDocument(envelope).toJson(QJsonDocument::Compact)));
+    }
+    [[nodiscard]] QList<QJsonObject> received(const QString &type) const
+    {
+        QList<QJsonObject> out;
+        for (const QJsonObject &o : m_received) {
+            if (o.value("type").toString() == type)
+                out.append(o);
+        }
+        return out;
+    }
+
+private:
+    QWebSocketServer m_server;
+    QList<QWebSocket *> m_clients;
+    QList<QJsonObject> m_received;
+};
+
+QJsonObject logLine(const QString &level, const QString &source, const QString &task)
+{
+    return {{"level", level},
+            {"message", level + " from " + source},
+            {"source", source},
+            {"taskId", task}};
+}
+
 } // namespace
 
 class TestCli : public QObject
@@ -57,6 +116,8 @@ private Q_SLOTS:
     void wrongFlagsExitTwo();
     void tailPrintsCountEnvelopes();
     void tailTimesOutWithExitThree();
+    void tailFiltersLogs_data();
+    void tailFiltersLogs();
     void sendDeliversWhenRelayIsUp();
     void sendQueuesWhileDownAndFlushDeliversOnce();
     void sendToBasicServerIsBestEffort();
@@ -121,6 +182,15 @@ void TestCli::wrongFlagsExitTwo_data()
     QTest::newRow("cli bad priority")
         << kCli << QStringList{"send", "--channel", "chat", "--type", "t", "--priority", "urgent"}
         << "--priority must be critical, high, normal or low";
+    QTest::newRow("cli bad min-level")
+        << kCli << QStringList{"tail", "--channel", "logs", "--min-level", "loud"}
+        << "--min-level must be debug, info, warn or error (got 'loud')";
+    QTest::newRow("cli log filter without logs")
+        << kCli << QStringList{"tail", "--channel", "chat", "--source", "api"}
+        << "filter the logs channel: add --channel logs";
+    QTest::newRow("cli log filter of another command")
+        << kCli << QStringList{"send", "--channel", "chat", "--type", "t", "--task", "x"}
+        << "--task does not apply to 'send'";
     QTest::newRow("cli bad channel")
         << kCli << QStringList{"tail", "--channel", "no spaces"} << "not a valid channel name";
     QTest::newRow("cli heartbeat zero") << kCli << QStringList{"health", "--heartbeat-ms", "0"}
@@ -194,6 +264,77 @@ void TestCli::tailTimesOutWithExitThree()
     QCOMPARE(r.exitCode, 3);
     QCOMPARE(r.lines.size(), 0);
     QVERIFY(r.err.contains("timed out after 700 ms"));
+}
+
+void TestCli::tailFiltersLogs_data()
+{
+    QTest::addColumn<QStringList>("capabilities");
+    QTest::addColumn<bool>("onServer");
+    QTest::newRow("server filters") << QStringList{"ack", "logFilter"} << true;
+    QTest::newRow("server cannot filter") << QStringList{"ack"} << false;
+}
+
+void TestCli::tailFiltersLogs()
+{
+    QFETCH(QStringList, capabilities);
+    QFETCH(bool, onServer);
+    LogServer server(capabilities);
+    QProcess cli;
+    cli.start(kCli, {"tail", "--url", server.url(), "--channel", "logs", "--min-level", "warn",
+                     "--source", "api", "--source", "worker", "--task", "t1", "--count", "3",
+                     "--timeout-ms", "30000"});
+    QVERIFY(cli.waitForStarted());
+    // The server runs in this process: serve it while the CLI works.
+    QTRY_COMPARE_WITH_TIMEOUT(server.received("subscribe").size(), 1, kWaitMs);
+    const QJsonObject subscribe = server.received("subscribe").first();
+    const QJsonObject logs =
+        subscribe.value("payload").toObject().value("channels").toArray().at(0).toObject();
+    QCOMPARE(logs.value("name").toString(), QStringLiteral("logs"));
+    QCOMPARE(logs.contains("filter"), onServer);
+    if (onServer) {
+        QCOMPARE(logs.value("filter").toObject(),
+                 QJsonObject({{"minLevel", "warn"},
+                              {"sources", QJsonArray{"api", "worker"}},
+                              {"taskId", "t1"}}));
+    }
+    // Whatever the server does, only what matches is printed: this one sends everything.
+    const QList<QJsonObject> lines = {
+        logLine("info", "api", "t1"),     logLine("warn", "api", "t1"),
+        logLine("warn", "db", "t1"),      logLine("error", "api", "t2"),
+        logLine("error", "worker", "t1"),
+    };
+    qint64 seq = 0;
+    for (const QJsonObject &payload : lines) {
+        server.send({{"type", "log.entry"},
+                     {"channel", "logs"},
+                     {"id", QString("e%1").arg(++seq)},
+                     {"seq", seq},
+                     {"payload", payload}});
+    }
+    server.send({{"type", "log.batch"},
+                 {"channel", "logs"},
+                 {"id", "pub-1"},
+                 {"seq", ++seq},
+                 {"payload", QJsonObject{{"entries", QJsonArray{logLine("debug", "api", "t1"),
+                                                                logLine("warn", "api", "t1")}}}}});
+    QTRY_VERIFY_WITH_TIMEOUT(cli.state() == QProcess::NotRunning, kWaitMs);
+    QCOMPARE(cli.exitCode(), 0);
+    const QList<QByteArray> out = cli.readAllStandardOutput().trimmed().split('\n');
+    QCOMPARE(out.size(), 3);
+    QCOMPARE(QJsonDocument::fromJson(out.at(0)).object().value("id").toString(),
+             QStringLiteral("e2"));
+    QCOMPARE(QJsonDocument::fromJson(out.at(1)).object().value("id").toString(),
+             QStringLiteral("e5"));
+    const QJsonObject batch = QJsonDocument::fromJson(out.at(2)).object();
+    QCOMPARE(batch.value("id").toString(), QStringLiteral("pub-1"));
+    QCOMPARE(batch.value("payload").toObject().value("entries").toArray(),
+             QJsonArray{logLine("warn", "api", "t1")});
+    const QByteArray err = cli.readAllStandardError();
+    QVERIFY2(err.contains(onServer ? R"("event":"log-filter","filter":{"minLevel":"warn")"
+                                   : R"("event":"log-filter")"),
+             err.constData());
+    QVERIFY2(err.contains(onServer ? R"("onServer":true)" : R"("onServer":false)"),
+             err.constData());
 }
 
 void TestCli::sendDeliversWhenRelayIsUp()

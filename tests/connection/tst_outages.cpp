@@ -136,7 +136,7 @@ void TestOutages::stoppedRelayIsUnreachableNotBlocked()
     QVERIFY(relay);
     ConnectionManager manager(fastConfig(wsUrl(port)));
     ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     manager.open();
     QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Connected, kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(manager.health().sampleCount() > 0, kWaitMs);
@@ -185,7 +185,7 @@ void TestOutages::unreachablePortNeverClaimsFallback()
     config.breakerCooldownMs = 600000;
     ConnectionManager manager(config);
     ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     StateLog log;
     log.attach(&manager);
     manager.open();
@@ -245,7 +245,7 @@ void TestOutages::refusedUpgradeStillFallsBackAtOnce()
     config.upgradeProbe = {600000, 2.0, 600000, false};
     ConnectionManager manager(config);
     ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     QSignalSpy scheduled(&manager, &ConnectionManager::reconnectScheduled);
     manager.open();
     QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Fallback, kWaitMs);
@@ -308,7 +308,7 @@ void TestOutages::frozenRelayTurnsAmberThenRecovers()
     config.lossWindowMs = 3000;
     ConnectionManager manager(config);
     ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     manager.open();
     QTRY_COMPARE_WITH_TIMEOUT(manager.state(), State::Connected, kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(manager.health().sampleCount() >= 2, kWaitMs);
@@ -348,7 +348,7 @@ void TestOutages::restartedRelayWithoutHistoryLosesNothing()
     config.transport = vigil::TransportPreference::WebSocket; // this is about history only
     ConnectionManager manager(config);
     ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     QSet<QString> ids;
     int duplicates = 0;
     connect(&manager, &ConnectionManager::envelopeReceived, this, [&](const Envelope &e) {
@@ -405,7 +405,7 @@ void TestOutages::reloadAfterAnUnrecoverableGap()
     config.transport = vigil::TransportPreference::WebSocket; // this is about history only
     ConnectionManager manager(config);
     ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     QStringList received;
     connect(&manager, &ConnectionManager::envelopeReceived, this,
             [&](const Envelope &e) { received << e.id; });

@@ -97,7 +97,7 @@ void TestActionTracker::actionIsConfirmedByTheUpdateNamingIt()
     ConnectionManager manager(configFor({relay.url()}, {"incidents"}));
     OutboxDrainer drainer(&manager, &outbox, "p");
     ActionTracker tracker(&outbox, "p");
-    tracker.attach(&manager, &drainer);
+    tracker.attach(vigil::test::viewOf(manager), &drainer);
     QSignalSpy changed(&tracker, &ActionTracker::changed);
     const auto action = tracker.submit("incident.acknowledge", {{"incidentId", "inc-1"}}, &error);
     QVERIFY2(action, qPrintable(error));
@@ -130,7 +130,7 @@ void TestActionTracker::chatMessageIsConfirmedByItsFanOut()
     ConnectionManager manager(configFor({relay.url()}, {"chat"}));
     OutboxDrainer drainer(&manager, &outbox, "p");
     ActionTracker tracker(&outbox, "p");
-    tracker.attach(&manager, &drainer);
+    tracker.attach(vigil::test::viewOf(manager), &drainer);
     manager.open();
     const auto action = tracker.submit(
         "chat.message",
@@ -177,7 +177,7 @@ void TestActionTracker::queuedOfflineSurvivesARestartAndIsDeliveredOnce()
 
     ConnectionManager manager(configFor({relay.url()}, {"incidents"}));
     OutboxDrainer drainer(&manager, &outbox, "p");
-    tracker.attach(&manager, &drainer);
+    tracker.attach(vigil::test::viewOf(manager), &drainer);
     manager.open();
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(tracker, id), State::Confirmed, kWaitMs);
     // The other client saw the resolution exactly once, naming this action.
@@ -203,7 +203,7 @@ void TestActionTracker::refusalFailsWithTheServersReasonAndRetryReplacesIt()
     ConnectionManager manager(configFor({relay.url()}, {"incidents"}));
     OutboxDrainer drainer(&manager, &outbox, "p");
     ActionTracker tracker(&outbox, "p");
-    tracker.attach(&manager, &drainer);
+    tracker.attach(vigil::test::viewOf(manager), &drainer);
     manager.open();
     // No such incident: the server refuses, naming the action.
     const auto action =

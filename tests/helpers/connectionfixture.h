@@ -5,6 +5,7 @@
 // links vigil_connection.
 
 #include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 #include "helpers/loopback.h"
 #include "helpers/testsupport.h"
 
@@ -17,6 +18,15 @@
 #include <algorithm>
 
 namespace vigil::test {
+
+/// The window's view of `manager` (made once, owned by the manager, on the same thread): what
+/// ConnectionStatus, HealthMonitor, the feeds and the action tracker attach to.
+inline ConnectionView *viewOf(ConnectionManager &manager)
+{
+    if (auto *view = manager.findChild<ConnectionView *>(QString(), Qt::FindDirectChildrenOnly))
+        return view;
+    return new ConnectionView(&manager, &manager);
+}
 
 /// How soon a test client retries: the product's seconds scaled down to milliseconds, so a
 /// test sees several attempts quickly.

@@ -1,7 +1,9 @@
 // The chat's models: the operator's own message as a real row from the moment it is written
 // (pending, then sent, delivered and read, never backwards, never a second row), one
 // conversation in time order (ChatMessagesModel), the conversations with their unread counts
-// (ConversationsModel), and what a message costs against the server's size limit.
+// (ConversationsModel), and what a message costs against the server's size limit. The chat's
+// search: the conversations that mention a text (ConversationsFilter), and inside one the
+// messages found, marked, with a current match stepped through from the newest (wrapping).
 #include "models/chatmessagesmodel.h"
 #include "models/conversationsmodel.h"
 #include "models/feedenvelopes.h"
@@ -99,6 +101,11 @@ private Q_SLOTS:
     void pendingRowSitsBelowThenMovesIntoPlace();
     void unreadUntilTheOperatorSeesIt();
     void conversationsNewestActivityFirstWithUnreadCounts();
+    void searchFindsConversationsByNamePeopleAndMessages_data();
+    void searchFindsConversationsByNamePeopleAndMessages();
+    void searchFollowsNewMessages();
+    void searchMarksMatchesAndStepsFromTheNewest();
+    void searchKeepsItsPlaceAsMessagesArrive();
     void budgetCountsBytesAsSent_data();
     void budgetCountsBytesAsSent();
     void budgetDecidesWhatCanBeSent();
@@ -459,6 +466,216 @@ void TestChatModels::conversationsNewestActivityFirstWithUnreadCounts()
     QCOMPARE(conversations.unreadTotal(), 0);
     QCOMPARE(conversations.conversationAt(0), QString());
     QCOMPARE(conversations.indexOf("c1"), -1);
+}
+
+namespace {
+
+// c1: ana and bruno about db-1; c2: chen, lunch; ops-db: the operator alone, about backups.
+void recordSearchable(ChatModel &m)
+{
+    m.record(chat("a", "c1", "ana", 1000, "disk full on db-1"));
+    m.record(chat("b", "c1", "bruno", 2000, "restarting DB-1 now"));
+    m.record(chat("c", "c1", "ana", 3000, "thanks"));
+    m.record(chat("l", "c2", "chen", 4000, "lunch?"));
+    m.record(chat("o", "ops-db", kOperator, 500, "backups are green"));
+    m.flush();
+}
+
+// The conversation ids `filter` lists, top to bottom.
+QStringList listed(const ConversationsFilter &filter)
+{
+    QStringList out;
+    for (int row = 0; row < filter.rowCount(); ++row)
+        out.append(filter.conversationAt(row));
+    return out;
+}
+
+} // namespace
+
+void TestChatModels::searchFindsConversationsByNamePeopleAndMessages_data()
+{
+    QTest::addColumn<QString>("search");
+    QTest::addColumn<QStringList>("found");
+    QTest::newRow("nothing: every conversation") << "" << QStringList{"c2", "c1", "ops-db"};
+    QTest::newRow("blank: every conversation") << "  " << QStringList{"c2", "c1", "ops-db"};
+    QTest::newRow("its name") << "ops" << QStringList{"ops-db"};
+    QTest::newRow("a person in it") << "CHEN" << QStringList{"c2"};
+    QTest::newRow("its last message") << "thanks" << QStringList{"c1"};
+    QTest::newRow("an older message, any case") << "db-1" << QStringList{"c1"};
+    QTest::newRow("name and message") << "db" << QStringList{"c1", "ops-db"};
+    QTest::newRow("nowhere") << "zebra" << QStringList{};
+}
+
+void TestChatModels::searchFindsConversationsByNamePeopleAndMessages()
+{
+    QFETCH(QString, search);
+    QFETCH(QStringList, found);
+    ChatModel m(nullptr);
+    m.setOperatorName(kOperator);
+    ConversationsModel conversations(nullptr, &m);
+    ConversationsFilter filter;
+    QAbstractItemModelTester tester(&filter,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    filter.setSourceModel(&conversations);
+    recordSearchable(m);
+    QSignalSpy count(&filter, &ConversationsFilter::countChanged);
+    filter.setSearch(search);
+    QCOMPARE(listed(filter), found);
+    QCOMPARE(filter.count(), found.size());
+    QCOMPARE(count.isEmpty(), search.trimmed().isEmpty());
+    for (int row = 0; row < found.size(); ++row)
+        QCOMPARE(filter.indexOf(found.at(row)), row);
+    QCOMPARE(filter.indexOf("elsewhere"), -1);
+    QCOMPARE(filter.conversationAt(found.size()), QString());
+}
+
+void TestChatModels::searchFollowsNewMessages()
+{
+    ChatModel m(nullptr);
+    m.setOperatorName(kOperator);
+    ConversationsModel conversations(nullptr, &m);
+    ConversationsFilter filter;
+    QAbstractItemModelTester tester(&filter,
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    filter.setSourceModel(&conversations);
+    recordSearchable(m);
+    filter.setSearch("pager");
+    QCOMPARE(listed(filter), QStringList{});
+    // A message mentioning it: its conversation is found, in its place by activity.
+    m.record(chat("p", "c2", "chen", 6000, "who has the pager?"));
+    m.record(chat("q", "new-conv", "dana", 5000, "pager test"));
+    m.flush();
+    QCOMPARE(listed(filter), (QStringList{"c2", "new-conv"}));
+    // Later activity elsewhere keeps it found and moves it.
+    m.record(chat("r", "new-conv", "dana", 7000, "done"));
+    m.flush();
+    QCOMPARE(listed(filter), (QStringList{"new-conv", "c2"}));
+    // A new session: nothing left to find.
+    m.clear();
+    QCOMPARE(filter.count(), 0);
+    filter.setSearch(QString());
+    QCOMPARE(filter.count(), 0);
+}
+
+void TestChatModels::searchMarksMatchesAndStepsFromTheNewest()
+{
+    ChatModel m(nullptr);
+    m.setOperatorName(kOperator);
+    ChatMessagesModel view;
+    QAbstractItemModelTester tester(&view, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    view.setSourceModel(&m);
+    view.setConversationId("c1");
+    recordSearchable(m);
+    m.record(chat("d", "c1", "bruno", 4000, "db-1 is back"));
+    m.flush();
+    QCOMPARE(ids(view), (QStringList{"a", "b", "c", "d"}));
+    QCOMPARE(view.roleNames().value(ChatMessagesModel::MatchedRole), QByteArray("matched"));
+    QCOMPARE(view.roleNames().value(ChatMessagesModel::CurrentMatchRole),
+             QByteArray("currentMatch"));
+    QCOMPARE(view.roleNames().value(ChatModel::ContentRole), QByteArray("content"));
+    // No search: nothing is marked, nothing to step to.
+    QCOMPARE(view.matchCount(), 0);
+    QCOMPARE(view.currentMatchNumber(), 0);
+    QCOMPARE(view.currentMatchRow(), -1);
+    view.findNext();
+    QCOMPARE(view.currentMatchRow(), -1);
+
+    // Found: every message stays, the three with "db-1" (any case) are marked, the newest is
+    // current.
+    QSignalSpy marked(&view, &QAbstractItemModel::dataChanged);
+    QSignalSpy matches(&view, &ChatMessagesModel::matchesChanged);
+    view.setSearch(" DB-1 ");
+    QCOMPARE(view.search(), QStringLiteral("DB-1"));
+    QCOMPARE(view.rowCount(), 4);
+    QCOMPARE(view.matchCount(), 3);
+    QVERIFY(!marked.isEmpty());
+    QVERIFY(!matches.isEmpty());
+    const auto isMatch = [&](const QString &id) {
+        return value(view, id, ChatMessagesModel::MatchedRole).toBool();
+    };
+    const auto isCurrent = [&](const QString &id) {
+        return value(view, id, ChatMessagesModel::CurrentMatchRole).toBool();
+    };
+    QVERIFY(isMatch("a") && isMatch("b") && isMatch("d"));
+    QVERIFY(!isMatch("c"));
+    QVERIFY(isCurrent("d"));
+    QCOMPARE(view.currentMatchNumber(), 1);
+    QCOMPARE(view.currentMatchRow(), 3);
+
+    // Next goes up, to older ones, then wraps to the newest; previous goes back down.
+    QStringList visited;
+    const auto current = [&] {
+        return view.index(view.currentMatchRow(), 0).data(ChatModel::IdRole).toString();
+    };
+    for (int i = 0; i < 4; ++i) {
+        view.findNext();
+        visited.append(current());
+    }
+    QCOMPARE(visited, (QStringList{"b", "a", "d", "b"}));
+    QVERIFY(isCurrent("b"));
+    QVERIFY(!isCurrent("d"));
+    QCOMPARE(view.currentMatchNumber(), 2);
+    view.findPrevious();
+    QCOMPARE(current(), QStringLiteral("d"));
+    view.findPrevious();
+    QCOMPARE(current(), QStringLiteral("a"));
+    QCOMPARE(view.currentMatchNumber(), 3);
+
+    // A new search starts again at the newest match; another conversation has its own.
+    view.setSearch("thanks");
+    QCOMPARE(view.matchCount(), 1);
+    QCOMPARE(current(), QStringLiteral("c"));
+    view.setSearch("db-1");
+    QCOMPARE(current(), QStringLiteral("d"));
+    view.setConversationId("c2");
+    QCOMPARE(view.matchCount(), 0);
+    QCOMPARE(view.currentMatchRow(), -1);
+    view.setConversationId("c1");
+    QCOMPARE(view.matchCount(), 3);
+    QCOMPARE(current(), QStringLiteral("d"));
+
+    // Cleared: nothing marked any more.
+    view.setSearch(QString());
+    QCOMPARE(view.matchCount(), 0);
+    QVERIFY(!isMatch("a"));
+    QVERIFY(!isCurrent("d"));
+}
+
+void TestChatModels::searchKeepsItsPlaceAsMessagesArrive()
+{
+    ChatModel m(nullptr);
+    m.setOperatorName(kOperator);
+    ChatMessagesModel view;
+    QAbstractItemModelTester tester(&view, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    view.setSourceModel(&m);
+    view.setConversationId("c1");
+    recordSearchable(m);
+    view.setSearch("db-1");
+    QCOMPARE(view.matchCount(), 2);
+    view.findNext(); // at "a", the older one
+    QCOMPARE(view.currentMatchNumber(), 2);
+    QCOMPARE(view.currentMatchRow(), 0);
+
+    // A new match below: counted, and the search stays where the operator is.
+    QSignalSpy matches(&view, &ChatMessagesModel::matchesChanged);
+    m.record(chat("e", "c1", "ana", 5000, "db-1 slow again"));
+    m.recordOwn(own("msg-1", "c1", 5500, "looking at db-1"), Delivery::Pending);
+    m.flush();
+    QVERIFY(!matches.isEmpty());
+    QCOMPARE(view.matchCount(), 4);
+    QCOMPARE(view.index(view.currentMatchRow(), 0).data(ChatModel::IdRole).toString(),
+             QStringLiteral("a"));
+    QCOMPARE(view.currentMatchNumber(), 4);
+    QCOMPARE(value(view, "msg-1", ChatMessagesModel::MatchedRole).toBool(), true);
+
+    // The current one is gone (a new session): the search starts again from the newest.
+    m.clear();
+    QCOMPARE(view.matchCount(), 0);
+    QCOMPARE(view.currentMatchNumber(), 0);
+    m.record(chat("f", "c1", "ana", 6000, "db-1 ok"));
+    m.flush();
+    QCOMPARE(view.matchCount(), 1);
+    QCOMPARE(view.currentMatchNumber(), 1);
 }
 
 void TestChatModels::budgetCountsBytesAsSent_data()

@@ -1,5 +1,6 @@
 // "Run diagnostics" on the Health page: the steps of a real check of the session's server.
 #include "connection/connectionmanager.h"
+#include "helpers/connectionfixture.h"
 #include "helpers/testsupport.h"
 #include "models/diagnosticsmodel.h"
 #include "relay/relay.h"
@@ -77,7 +78,7 @@ void TestDiagnosticsModel::checksTheSessionsServer()
     vigil::ConnectionManager manager(config);
     DiagnosticsModel model(nullptr);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setManager(&manager);
+    model.setManager(vigil::test::viewOf(manager));
     QVERIFY(model.report().isEmpty());
     QSignalSpy finished(&model, &DiagnosticsModel::finished);
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
@@ -114,7 +115,7 @@ void TestDiagnosticsModel::unreachableServerFailsWithReasons()
     vigil::ConnectionManager manager(config);
     DiagnosticsModel model(nullptr);
     model.setStepTimeoutMs(3000);
-    model.setManager(&manager);
+    model.setManager(vigil::test::viewOf(manager));
     QSignalSpy finished(&model, &DiagnosticsModel::finished);
     model.run();
     QVERIFY(finished.wait(kWaitMs));
@@ -146,7 +147,7 @@ void TestDiagnosticsModel::resultsClearWhenTheServerChanges()
 
     DiagnosticsModel model(nullptr);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setManager(&first);
+    model.setManager(vigil::test::viewOf(first));
     QSignalSpy finished(&model, &DiagnosticsModel::finished);
     model.run();
     QVERIFY(finished.wait(kWaitMs));
@@ -154,12 +155,12 @@ void TestDiagnosticsModel::resultsClearWhenTheServerChanges()
     const QString summary = model.summary();
     QVERIFY(!summary.isEmpty());
 
-    model.setManager(&first); // the same server again: the results stay
+    model.setManager(vigil::test::viewOf(first)); // the same server again: the results stay
     QCOMPARE(model.summary(), summary);
     QCOMPARE(statusOf(model, "websocket"), QStringLiteral("passed"));
 
     QSignalSpy summaryChanged(&model, &DiagnosticsModel::summaryChanged);
-    model.setManager(&second);
+    model.setManager(vigil::test::viewOf(second));
     QCOMPARE(model.summary(), QString());
     QCOMPARE(summaryChanged.size(), 1);
     QVERIFY(model.report().isEmpty());
@@ -185,14 +186,14 @@ void TestDiagnosticsModel::runningCheckStopsWhenTheServerChanges()
 
     DiagnosticsModel model(nullptr);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setManager(&first);
+    model.setManager(vigil::test::viewOf(first));
     QSignalSpy finished(&model, &DiagnosticsModel::finished);
     QSignalSpy running(&model, &DiagnosticsModel::runningChanged);
     model.run();
     QTRY_COMPARE_WITH_TIMEOUT(statusOf(model, "tcp"), QStringLiteral("passed"), kWaitMs);
     QVERIFY(model.running());
 
-    model.setManager(&second);
+    model.setManager(vigil::test::viewOf(second));
     QVERIFY(!model.running());
     QCOMPARE(finished.size(), 1);
     QCOMPARE(finished.at(0).at(0).toBool(), false);

@@ -468,10 +468,10 @@ void TestIncidentList::pendingUntilTheServerConfirms()
     ConnectionManager manager(configFor({relay.url()}, {"incidents"}));
     OutboxDrainer drainer(&manager, &outbox, "p");
     ActionTracker tracker(&outbox, "p");
-    tracker.attach(&manager, &drainer);
+    tracker.attach(vigil::test::viewOf(manager), &drainer);
     Fixture f(&tracker);
     FeedRouter router({&f.model});
-    router.attach(&manager);
+    router.attach(vigil::test::viewOf(manager));
     f.model.record(inc); // known from an earlier session
     f.model.flush();
     QCOMPARE(cell(f.list, "inc-1", IncidentList::ActionStateRole).toInt(), -1);
@@ -531,10 +531,10 @@ void TestIncidentList::refusalRollsBackAndRetryConfirms()
     ConnectionManager manager(configFor({relay.url()}, {"incidents"}));
     OutboxDrainer drainer(&manager, &outbox, "p");
     ActionTracker tracker(&outbox, "p");
-    tracker.attach(&manager, &drainer);
+    tracker.attach(vigil::test::viewOf(manager), &drainer);
     Fixture f(&tracker);
     FeedRouter router({&f.model});
-    router.attach(&manager);
+    router.attach(vigil::test::viewOf(manager));
     // The window lists an incident the relay does not know (it forgot it): it refuses.
     f.model.record(created("inc-9", "low", "new", {}, 1000));
     f.model.flush();
@@ -702,10 +702,10 @@ void TestIncidentList::creatingIsAPendingRowUntilConfirmed()
     ConnectionManager manager(configFor({relay.url()}, {"incidents"}));
     OutboxDrainer drainer(&manager, &outbox, "p");
     ActionTracker tracker(&outbox, "p");
-    tracker.attach(&manager, &drainer);
+    tracker.attach(vigil::test::viewOf(manager), &drainer);
     Fixture f(&tracker);
     FeedRouter router({&f.model});
-    router.attach(&manager);
+    router.attach(vigil::test::viewOf(manager));
     PendingIncidents *creating = f.list.creating();
     QAbstractItemModelTester tester(creating,
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);

@@ -4,6 +4,7 @@
 // can be retried or given up; `chat.read` reports only what the operator has not reported yet;
 // the server's welcome names the operator and the size limit.
 #include "connection/connectionmanager.h"
+#include "connection/connectionview.h"
 #include "delivery/actiontracker.h"
 #include "delivery/outboxdrainer.h"
 #include "helpers/connectionfixture.h"
@@ -15,6 +16,7 @@
 #include "storage/outbox.h"
 #include "ui/actions.h"
 #include "ui/chatsession.h"
+#include "ui/operatoridentity.h"
 
 #include <QAbstractItemModelTester>
 #include <QFile>
@@ -50,15 +52,23 @@ struct Console
     {
         actions.setTracker(&tracker);
         session.setTracker(&tracker);
+        session.setIdentity(&identity);
     }
-    /// Follows `manager` as a new session does (the tracker first, as AppContext does).
+    /// Follows `manager` as a new session does (the tracker first, as AppContext does), through
+    /// a view of it as the window reads it.
     void attach(ConnectionManager *manager, OutboxDrainer *drainer)
     {
-        tracker.attach(manager, drainer);
-        session.attach(manager);
-        if (manager)
-            QObject::connect(manager, &ConnectionManager::envelopeReceived, &chat,
-                             &ChatModel::record);
+        view = manager ? std::make_unique<ConnectionView>(manager) : nullptr;
+        tracker.attach(view.get(), drainer);
+        identity.attach(view.get());
+        session.attach(view.get());
+        if (view) {
+            QObject::connect(view.get(), &ConnectionView::envelopesReceived, &chat,
+                             [this](const QList<Envelope> &batch) {
+                                 for (const Envelope &envelope : batch)
+                                     chat.record(envelope);
+                             });
+        }
     }
     [[nodiscard]] std::optional<ChatMessage> row(const QString &id) const
     {
@@ -69,7 +79,9 @@ struct Console
     ActionTracker tracker;
     Actions actions{nullptr};
     ChatModel chat{nullptr};
+    OperatorIdentity identity{nullptr, nullptr}; // no setting: the server's name, or the account's
     ChatSession session{nullptr, &chat, &actions};
+    std::unique_ptr<ConnectionView> view;
 };
 
 // A relay tokens file in `dir` holding `json`, readable by this user only (as the relay wants).

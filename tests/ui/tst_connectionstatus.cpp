@@ -48,7 +48,7 @@ void TestConnectionStatus::offlineBannerComesAndGoesWithTheRelay()
     const quint16 port = relay->port();
     ConnectionManager manager(statusClient(relay->url()));
     ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     int queued = 3;
     status.setQueuedCount([&] { return queued; });
     manager.open();
@@ -89,7 +89,7 @@ void TestConnectionStatus::unauthorizedBanner()
     QVERIFY(server.listen());
     ConnectionManager manager(statusClient(server.url()));
     ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     manager.open();
     QTRY_COMPARE_WITH_TIMEOUT(status.banner(), QStringLiteral("unauthorized"), kWaitMs);
     QCOMPARE(status.bannerKind(), ConnectionStatus::Unauthorized);
@@ -112,7 +112,7 @@ void TestConnectionStatus::gaveUpBanner()
     config.breakerCooldownMs = 600000;
     ConnectionManager manager(config);
     ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     manager.open();
     QTRY_COMPARE_WITH_TIMEOUT(status.banner(), QStringLiteral("gave-up"), kWaitMs);
     QCOMPARE(status.bannerText(), QStringLiteral("Gave up after 2 attempt(s) - next try in 600 s"));
@@ -138,7 +138,7 @@ void TestConnectionStatus::missedMessagesBannerAndReload()
     ConnectionManager manager(statusClient(relay.url()));
     manager.setLastSeq("chat", 1); // we stopped at 1; the relay only keeps 5
     ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     manager.open();
     QTRY_COMPARE_WITH_TIMEOUT(status.banner(), QStringLiteral("missed"), kWaitMs);
     QCOMPARE(status.bannerText(), QStringLiteral("Missed messages could not be recovered (chat)"));
@@ -171,7 +171,7 @@ void TestConnectionStatus::chosenHttpTransportIsSaid()
     QVERIFY(relay.start(&error));
     ConnectionManager manager(statusClient(relay.url()));
     ConnectionStatus status(nullptr);
-    status.attach(&manager);
+    status.attach(vigil::test::viewOf(manager));
     QCOMPARE(ConnectionStatus::transportChoices(),
              (QStringList{"auto", "websocket", "sse", "poll"}));
     manager.open();

@@ -66,7 +66,7 @@ void TestHealthMonitor::figuresAndSeriesFollowTheLink()
     HealthMonitor monitor(nullptr);
     qint64 now = 1'000'000;
     monitor.setWallClock([&] { return now; });
-    monitor.attach(&manager, [] { return 7; });
+    monitor.attach(vigil::test::viewOf(manager), [] { return 7; });
     QLineSeries rtt;
     QLineSeries queue;
     QScatterSeries silent;
@@ -114,7 +114,7 @@ void TestHealthMonitor::historyIsBoundedAndAxesScale()
     qint64 now = 5'000'000;
     monitor.setWallClock([&] { return now; });
     int depth = 0;
-    monitor.attach(&manager, [&] { return depth; });
+    monitor.attach(vigil::test::viewOf(manager), [&] { return depth; });
     for (int i = 0; i < HealthMonitor::kHistorySeconds + 50; ++i) {
         now += 1000;
         depth = i < 10 ? 130 : 3;
@@ -144,7 +144,7 @@ void TestHealthMonitor::reconnectsAreMarkedAndTimelined()
     HealthMonitor monitor(nullptr);
     QAbstractItemModelTester tester(monitor.timeline(),
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
-    monitor.attach(&manager);
+    monitor.attach(vigil::test::viewOf(manager));
     QScatterSeries marks;
     QVERIFY(monitor.attachSeries("reconnects", &marks));
     manager.open();
@@ -185,7 +185,7 @@ void TestHealthMonitor::exportWritesJsonLines()
     HealthMonitor monitor(nullptr);
     QTemporaryDir dir;
     monitor.setExportDirectory(dir.path() + "/exports"); // created on demand
-    monitor.attach(&manager);
+    monitor.attach(vigil::test::viewOf(manager));
     manager.open();
     QTRY_COMPARE_WITH_TIMEOUT(manager.state(), ConnectionManager::State::Connected, kWaitMs);
     QSignalSpy message(&monitor, &HealthMonitor::exportMessageChanged);
@@ -243,7 +243,7 @@ void TestHealthMonitor::silenceIsAGapNotTheLastValue()
     HealthMonitor monitor(nullptr);
     qint64 now = 1'000'000;
     monitor.setWallClock([&] { return now; });
-    monitor.attach(&manager);
+    monitor.attach(vigil::test::viewOf(manager));
     QLineSeries rtt;
     QScatterSeries silent;
     QVERIFY(monitor.attachSeries("rtt", &rtt));

@@ -1,6 +1,8 @@
 // The Settings page's checks and saves: clear sentences for bad input, URLs in the settings,
-// tokens only through the secret store, connection settings applied to the running session.
+// tokens only through the secret store, connection settings applied to the running session, the
+// operator's name checked and stored.
 #include "storage/preferences.h"
+#include "ui/operatoridentity.h"
 #include "ui/settingscontroller.h"
 #include "ui/workspace.h"
 
@@ -28,8 +30,11 @@ private Q_SLOTS:
     void validateConnection_data();
     void validateConnection();
     void saveConnectionReconnectsWithNewSettings();
+    void validateOperatorName_data();
+    void validateOperatorName();
     void tokenStorageWarningIsPublished();
     void debugPageFollowsTheSettingAndTheOption();
+    void logCapacityIsKeptWithinItsRange();
     void hiddenDebugPageCannotBeShown();
 
 private:
@@ -225,6 +230,62 @@ void TestSettingsController::saveConnectionReconnectsWithNewSettings()
     QCOMPARE(c.maxAttempts(), 7);
 }
 
+void TestSettingsController::validateOperatorName_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("problem"); // the start of the sentence; empty: valid
+    QTest::addColumn<QString>("stored");  // what the setting holds after a save
+    QTest::newRow("a name") << "Dana Ruiz"
+                            << ""
+                            << "Dana Ruiz";
+    QTest::newRow("trimmed") << "  Dana  "
+                             << ""
+                             << "Dana";
+    QTest::newRow("empty: not set") << ""
+                                    << ""
+                                    << "";
+    QTest::newRow("blank: not set") << " \t "
+                                    << ""
+                                    << "";
+    QTest::newRow("the longest") << QString(vigil::Preferences::kOperatorNameMaxLength, 'x') << ""
+                                 << QString(vigil::Preferences::kOperatorNameMaxLength, 'x');
+    QTest::newRow("too long") << QString(vigil::Preferences::kOperatorNameMaxLength + 1, 'x')
+                              << "The name is 129 characters long; at most 128 fit."
+                              << "before";
+    QTest::newRow("two lines") << "Dana\nRuiz"
+                               << "The name must be on one line"
+                               << "before";
+    QTest::newRow("a tab inside") << "Dana\tRuiz"
+                                  << "The name must be on one line"
+                                  << "before";
+}
+
+void TestSettingsController::validateOperatorName()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, problem);
+    QFETCH(QString, stored);
+    SettingsController c(nullptr, m_prefs.get(), nullptr);
+    const QString result = c.validateOperatorName(name);
+    if (problem.isEmpty())
+        QCOMPARE(result, QString());
+    else
+        QVERIFY2(result.startsWith(problem), qPrintable(result));
+    // Without an identity to take it, nothing is saved.
+    QVERIFY(!c.saveOperatorName(name));
+    QVERIFY(c.messageIsError());
+    vigil::OperatorIdentity identity(nullptr, m_prefs.get());
+    QVERIFY(identity.setConfiguredName("before"));
+    c.setOperatorIdentity(&identity);
+    QSignalSpy message(&c, &SettingsController::messageChanged);
+    QCOMPARE(c.saveOperatorName(name), problem.isEmpty());
+    QCOMPARE(message.size(), 1);
+    QCOMPARE(c.messageIsError(), !problem.isEmpty());
+    QCOMPARE(m_prefs->operatorName(), stored);
+    QCOMPARE(identity.configuredName(), stored);
+    QCOMPARE(c.operatorNameMaxLength(), vigil::Preferences::kOperatorNameMaxLength);
+}
+
 void TestSettingsController::tokenStorageWarningIsPublished()
 {
     SettingsController c(nullptr, m_prefs.get(), nullptr);
@@ -261,6 +322,27 @@ void TestSettingsController::debugPageFollowsTheSettingAndTheOption()
     QVERIFY(!c.debugPageSetting());
     QVERIFY(!m_prefs->showDebugPage());
     QCOMPARE(changed.count(), 3);
+}
+
+void TestSettingsController::logCapacityIsKeptWithinItsRange()
+{
+    SettingsController c(nullptr, m_prefs.get(), nullptr);
+    QSignalSpy changed(&c, &SettingsController::logCapacityChanged);
+    QCOMPARE(c.logCapacity(), 1000000); // the default
+    c.setLogCapacity(250000);
+    QCOMPARE(c.logCapacity(), 250000);
+    QCOMPARE(changed.count(), 1);
+    c.setLogCapacity(250000);
+    QCOMPARE(changed.count(), 1);
+    c.setLogCapacity(5); // below the range: the smallest allowed
+    QCOMPARE(c.logCapacity(), c.logCapacityMin());
+    c.setLogCapacity(999999999);
+    QCOMPARE(c.logCapacity(), c.logCapacityMax());
+    QCOMPARE(changed.count(), 3);
+    // Kept for the next start; a hand-edited value out of range reads as the default.
+    QCOMPARE(vigil::Preferences(m_settings.get()).logCapacity(), c.logCapacityMax());
+    m_settings->setValue("logs/capacity", 12);
+    QCOMPARE(vigil::Preferences(m_settings.get()).logCapacity(), 1000000);
 }
 
 void TestSettingsController::hiddenDebugPageCannotBeShown()

@@ -250,10 +250,12 @@ void TestTrafficLog::takesFramesOnlyWhileCapturing()
     Relay relay{RelayConfig{}};
     QString error;
     QVERIFY2(relay.start(&error), qPrintable(error));
-    ConnectionManager manager(
-        vigil::test::configFor({relay.url()}, {"logs"}, vigil::TransportPreference::WebSocket));
+    ConnectionConfig config =
+        vigil::test::configFor({relay.url()}, {"logs"}, vigil::TransportPreference::WebSocket);
+    config.logBatch = false; // raw frames as sent: single entries, not the relay's batches
+    ConnectionManager manager(config);
     TrafficLog log(nullptr);
-    log.attach(&manager); // the Debug page is off: nothing is taken
+    log.attach(vigil::test::viewOf(manager)); // the Debug page is off: nothing is taken
     manager.open();
     QTRY_COMPARE_WITH_TIMEOUT(manager.state(), ConnectionManager::State::Connected, kWaitMs);
     log.flush();
