@@ -207,11 +207,13 @@ bool AppContext::start(QString *error)
     }
     Workspace::setInstance(p.workspace.get());
     const quint32 seed = m_options.demoSeed;
-    p.workspace->setDemoStarter([&p, seed](QString *why) -> QUrl {
+    const double logRate = m_options.demoLogRate;
+    p.workspace->setDemoStarter([&p, seed, logRate](QString *why) -> QUrl {
         RelayConfig config;
         config.port = 0;
         config.demo = true;
         config.demoSeed = seed;
+        config.demoLogRate = logRate;
         if (!p.relayThread)
             p.relayThread = std::make_unique<WorkerThread>(QStringLiteral("vigil-demo-relay"));
         bool started = false;

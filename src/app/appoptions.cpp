@@ -32,6 +32,9 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
          QStringLiteral("Start the bundled relay with a live demo scenario and connect to it.")},
         {QStringLiteral("demo-seed"), QStringLiteral("Seed of the demo scenario (default 1)."),
          QStringLiteral("N")},
+        {QStringLiteral("demo-log-rate"),
+         QStringLiteral("Log lines per second of the demo, 0 to 100000 (default 5)."),
+         QStringLiteral("N")},
         {QStringLiteral("url"),
          QStringLiteral("Server URL (ws:// or wss://); repeat for a failover list."),
          QStringLiteral("URL")},
@@ -95,6 +98,16 @@ std::optional<AppOptions> parseAppOptions(const QStringList &arguments, int *exi
             return std::nullopt;
         }
         o.demoSeed = quint32(seed);
+    }
+    if (parser.isSet(QStringLiteral("demo-log-rate"))) {
+        bool ok = false;
+        const double rate = parser.value(QStringLiteral("demo-log-rate")).toDouble(&ok);
+        if (!ok || !(rate >= 0 && rate <= 100000)) {
+            usageError(QStringLiteral("--demo-log-rate must be a number from 0 to 100000"),
+                       exitCode);
+            return std::nullopt;
+        }
+        o.demoLogRate = rate;
     }
     const QStringList urls = parser.values(QStringLiteral("url"));
     if (o.demo && !urls.isEmpty()) {

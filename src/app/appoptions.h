@@ -14,6 +14,7 @@ struct AppOptions
 {
     bool demo = false;
     quint32 demoSeed = 1;
+    double demoLogRate = 5.0; ///< log lines per second of the demo (--demo-log-rate)
     QList<QUrl> urls;
     QString token;
     QList<QSslCertificate> extraCaCertificates;

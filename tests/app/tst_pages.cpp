@@ -9,6 +9,7 @@
 #include "connection/connectionmanager.h"
 #include "models/diagnosticsmodel.h"
 #include "models/feedmodels.h"
+#include "models/loglinesmodel.h"
 #include "models/notificationsmodel.h"
 #include "relay/relay.h"
 #include "ui/connectionstatus.h"
@@ -123,6 +124,7 @@ private Q_SLOTS:
     void pageAndGeometrySurviveARestart();
     void alertsPageAcknowledgesAnAlert();
     void debugPageWithTheDebugOption();
+    void demoLogRateFloodsTheLogsPage();
     void debugPageHiddenUntilTheSetting();
     void createAndAcknowledgeAnIncident();
     void queueViewFromTheHeader();
@@ -777,6 +779,33 @@ void TestPages::alertsPageAcknowledgesAnAlert()
              qPrintable(row->property("detail").toString()));
     QCOMPARE(row->property("status").toInt(), int(vigil::AlertsModel::Status::Acknowledged));
     render(window).save(QDir::current().filePath("page-alerts.png"));
+}
+
+void TestPages::demoLogRateFloodsTheLogsPage()
+{
+    // Wrong values are usage errors (exit code 2), never a start.
+    for (const char *bad : {"-1", "100001", "lots", "nan"}) {
+        int exitCode = -1;
+        QVERIFY2(
+            !vigil::app::parseAppOptions({"vigil", "--demo", "--demo-log-rate", bad}, &exitCode),
+            bad);
+        QCOMPARE(exitCode, 2);
+    }
+    int exitCode = -1;
+    const auto parsed = vigil::app::parseAppOptions(
+        {"vigil", "--demo", "--demo-log-rate", "400", "--page", "logs"}, &exitCode);
+    QVERIFY(parsed);
+    QCOMPARE(parsed->demoLogRate, 400.0);
+
+    vigil::app::AppOptions options = *parsed;
+    options.dataDir = m_data->path();
+    m_context = std::make_unique<AppContext>(options);
+    QString error;
+    QVERIFY2(m_context->start(&error), qPrintable(error));
+    // At the demo's usual 5 lines/s this many would take over a minute; at 400/s, seconds.
+    vigil::LogLinesModel *lines = vigil::LogLinesModel::create(nullptr, nullptr);
+    QTRY_VERIFY_WITH_TIMEOUT(lines->storedCount() > 1000, kWaitMs);
+    QVERIFY(shown(item(m_context->window(), "logsPage")));
 }
 
 void TestPages::debugPageWithTheDebugOption()

@@ -1,6 +1,7 @@
 // The relay's log delivery over real loopback sockets: server-side log filters (subscribe,
 // update_filter, replay, SSE and long-poll), opt-in relay batches (`log.batch` frames whose
 // entries keep their own ids and seqs), and the demo feed's one message per log line.
+#include "actionclient.h"
 #include "helpers/testsupport.h"
 #include "protocol/envelope.h"
 #include "relay/relay.h"
@@ -22,25 +23,13 @@ namespace {
 
 using vigil::test::kWaitMs;
 
-/// A client that knows only the protocol page: sends envelopes, keeps every one it receives,
-/// in order.
-class LogClient : public QObject
+/// The operator-action tests' protocol-naive client, with what the log tests add: a `logs`
+/// subscription with options, update_filter, and the envelopes of one channel.
+class LogClient : public vigil::test::Client
 {
 public:
-    explicit LogClient(const QUrl &url)
-    {
-        connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-            const auto parsed = vigil::parseEnvelope(text.toUtf8());
-            if (parsed.ok())
-                received.append(parsed.envelope);
-        });
-        socket.open(url);
-    }
-    bool waitWelcome()
-    {
-        return QTest::qWaitFor([this] { return !ofType("welcome").isEmpty(); }, kWaitMs);
-    }
-    void send(const Envelope &e) { socket.sendTextMessage(QString::fromUtf8(e.serialize())); }
+    using Client::Client;
+    using Client::subscribe;
     /// Subscribes to `logs` with `options` (filter, since, batch) and returns the request's id.
     QString subscribe(QJsonObject options = {})
     {
@@ -61,15 +50,6 @@ public:
         send(request);
         return request.id;
     }
-    QList<Envelope> ofType(const QString &type) const
-    {
-        QList<Envelope> out;
-        for (const Envelope &e : received) {
-            if (e.type == type)
-                out.append(e);
-        }
-        return out;
-    }
     QList<Envelope> onChannel(const QString &channel) const
     {
         QList<Envelope> out;
@@ -79,22 +59,10 @@ public:
         }
         return out;
     }
-    /// The `error` answering the request `ref`, if one came.
-    QJsonObject errorFor(const QString &ref) const
-    {
-        for (const Envelope &e : ofType("error")) {
-            if (e.payload.toObject().value("ref").toString() == ref)
-                return e.payload.toObject();
-        }
-        return {};
-    }
     bool waitFor(const std::function<bool()> &condition)
     {
         return QTest::qWaitFor(condition, kWaitMs);
     }
-
-    QWebSocket socket;
-    QList<Envelope> received;
 };
 
 /// One log line as the client sees it: its id, seq and payload, from a single `log.entry` or
@@ -262,7 +230,7 @@ Answer TestRelayLogs::get(const QString &path)
 void TestRelayLogs::welcomeListsLogCapabilities()
 {
     LogClient client(m_relay->url());
-    QVERIFY(client.waitWelcome());
+    QVERIFY(client.waitWelcomed());
     const QJsonArray caps =
         client.ofType("welcome").first().payload.toObject().value("capabilities").toArray();
     QVERIFY(caps.contains("logFilter"));
@@ -274,8 +242,8 @@ void TestRelayLogs::filterAppliesBeforeFanOut()
 {
     LogClient filtered(m_relay->url());
     LogClient everything(m_relay->url());
-    QVERIFY(filtered.waitWelcome());
-    QVERIFY(everything.waitWelcome());
+    QVERIFY(filtered.waitWelcomed());
+    QVERIFY(everything.waitWelcomed());
     filtered.subscribe(
         {{"filter", QJsonObject{{"minLevel", "warn"}, {"sources", QJsonArray{"api"}}}}});
     everything.subscribe();
@@ -339,7 +307,7 @@ void TestRelayLogs::filterAppliesToReplay()
             expected.append(e.seq);
     }
     LogClient client(m_relay->url());
-    QVERIFY(client.waitWelcome());
+    QVERIFY(client.waitWelcomed());
     client.subscribe({{"since", 0}, {"filter", QJsonObject{{"taskId", "task-3"}}}});
     QVERIFY(client.waitSubscribed());
     QCOMPARE(seqsOf(linesOf(client)), expected);
@@ -353,7 +321,7 @@ void TestRelayLogs::filterAppliesToReplay()
 void TestRelayLogs::updateFilterChangesItWithoutResubscribing()
 {
     LogClient client(m_relay->url());
-    QVERIFY(client.waitWelcome());
+    QVERIFY(client.waitWelcomed());
     client.subscribe();
     QVERIFY(client.waitSubscribed());
     publish(logLine("debug", "db"));
@@ -367,7 +335,7 @@ void TestRelayLogs::updateFilterChangesItWithoutResubscribing()
     QCOMPARE(updated.value("channel").toString(), QStringLiteral("logs"));
     QCOMPARE(updated.value("filter").toObject(),
              (QJsonObject{{"minLevel", "warn"}, {"sources", QJsonArray{"db", "api"}}}));
-    QVERIFY(client.errorFor(ref).isEmpty());
+    QVERIFY(client.errorAbout(ref).isEmpty());
 
     publish(logLine("info", "db"));
     const Envelope warn = publish(logLine("warn", "db"));
@@ -402,20 +370,20 @@ void TestRelayLogs::badFilterIsRefusedAndTheOldOneKept()
 {
     QFETCH(QJsonValue, filter);
     LogClient client(m_relay->url());
-    QVERIFY(client.waitWelcome());
+    QVERIFY(client.waitWelcomed());
     client.subscribe({{"filter", QJsonObject{{"minLevel", "error"}}}});
     QVERIFY(client.waitSubscribed());
 
     const QString ref = client.updateFilter(filter);
-    QVERIFY(client.waitFor([&] { return !client.errorFor(ref).isEmpty(); }));
-    QCOMPARE(client.errorFor(ref).value("code").toString(), QStringLiteral("bad_filter"));
-    QVERIFY(!client.errorFor(ref).value("message").toString().isEmpty());
+    QVERIFY(client.waitFor([&] { return !client.errorAbout(ref).isEmpty(); }));
+    QCOMPARE(client.errorAbout(ref).value("code").toString(), QStringLiteral("bad_filter"));
+    QVERIFY(!client.errorAbout(ref).value("message").toString().isEmpty());
     QVERIFY(client.ofType("filter_updated").isEmpty());
 
     // A subscribe with a bad filter is refused too, and changes nothing.
     const QString again = client.subscribe({{"filter", filter}});
-    QVERIFY(client.waitFor([&] { return !client.errorFor(again).isEmpty(); }));
-    QCOMPARE(client.errorFor(again).value("code").toString(), QStringLiteral("bad_filter"));
+    QVERIFY(client.waitFor([&] { return !client.errorAbout(again).isEmpty(); }));
+    QCOMPARE(client.errorAbout(again).value("code").toString(), QStringLiteral("bad_filter"));
     QCOMPARE(client.ofType("subscribed").size(), 1);
 
     publish(logLine("warn", "api"));
@@ -429,10 +397,10 @@ void TestRelayLogs::badFilterIsRefusedAndTheOldOneKept()
 void TestRelayLogs::updateFilterWithoutSubscriptionIsRefused()
 {
     LogClient client(m_relay->url());
-    QVERIFY(client.waitWelcome());
+    QVERIFY(client.waitWelcomed());
     const QString ref = client.updateFilter(QJsonObject{{"minLevel", "warn"}});
-    QVERIFY(client.waitFor([&] { return !client.errorFor(ref).isEmpty(); }));
-    QCOMPARE(client.errorFor(ref).value("code").toString(), QStringLiteral("not_subscribed"));
+    QVERIFY(client.waitFor([&] { return !client.errorAbout(ref).isEmpty(); }));
+    QCOMPARE(client.errorAbout(ref).value("code").toString(), QStringLiteral("not_subscribed"));
     // Still not subscribed: nothing of logs arrives.
     publish(logLine("error", "api"));
     client.send(
@@ -446,8 +414,8 @@ void TestRelayLogs::batchesCarryEveryEntryWithItsOwnIdAndSeq()
 {
     LogClient batching(m_relay->url());
     LogClient single(m_relay->url());
-    QVERIFY(batching.waitWelcome());
-    QVERIFY(single.waitWelcome());
+    QVERIFY(batching.waitWelcomed());
+    QVERIFY(single.waitWelcomed());
     batching.subscribe({{"batch", true}});
     single.subscribe();
     QVERIFY(batching.waitSubscribed());
@@ -496,7 +464,7 @@ void TestRelayLogs::batchesCarryEveryEntryWithItsOwnIdAndSeq()
 void TestRelayLogs::otherMessagesWaitForTheBatchBeforeThem()
 {
     LogClient client(m_relay->url());
-    QVERIFY(client.waitWelcome());
+    QVERIFY(client.waitWelcomed());
     client.subscribe({{"batch", true}});
     QVERIFY(client.waitSubscribed());
     for (int i = 0; i < 3; ++i)
@@ -533,7 +501,7 @@ void TestRelayLogs::replayIsBatchedAndFiltered()
             expected.append(e.seq);
     }
     LogClient client(m_relay->url());
-    QVERIFY(client.waitWelcome());
+    QVERIFY(client.waitWelcomed());
     client.subscribe(
         {{"since", 0}, {"batch", true}, {"filter", QJsonObject{{"minLevel", "info"}}}});
     QVERIFY(client.waitSubscribed());
@@ -644,7 +612,7 @@ void TestRelayLogs::demoFeedSendsEachLineAsItsOwnMessage()
     config.demoLogRate = 2000; // 200 lines a tick: the feed used to send these as one batch
     startRelay(config);
     LogClient client(m_relay->url());
-    QVERIFY(client.waitWelcome());
+    QVERIFY(client.waitWelcomed());
     client.subscribe();
     QVERIFY(client.waitSubscribed());
     QVERIFY(client.waitFor([&] { return client.onChannel("logs").size() >= 600; }));
