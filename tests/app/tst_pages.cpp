@@ -14,6 +14,7 @@
 #include "relay/relay.h"
 #include "ui/connectionstatus.h"
 #include "ui/healthmonitor.h"
+#include "ui/logfiltersync.h"
 #include "ui/workspace.h"
 
 #include <QApplication>
@@ -806,6 +807,16 @@ void TestPages::demoLogRateFloodsTheLogsPage()
     vigil::LogLinesModel *lines = vigil::LogLinesModel::create(nullptr, nullptr);
     QTRY_VERIFY_WITH_TIMEOUT(lines->storedCount() > 1000, kWaitMs);
     QVERIFY(shown(item(m_context->window(), "logsPage")));
+
+    // The demo relay filters on request: "Filter on server" can be switched on, and then the
+    // server confirms the page's filter.
+    vigil::LogFilterSync *sync = vigil::LogFilterSync::create(nullptr, nullptr);
+    QTRY_VERIFY_WITH_TIMEOUT(sync->available(), kWaitMs);
+    lines->setMinLevel(3); // errors only
+    sync->setPushToServer(true);
+    QTRY_VERIFY_WITH_TIMEOUT(sync->statusText().contains(QStringLiteral("on the server")), kWaitMs);
+    QVERIFY(sync->onServer());
+    sync->setPushToServer(false); // remembered: leave the next case as it found it
 }
 
 void TestPages::debugPageWithTheDebugOption()
