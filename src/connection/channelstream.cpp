@@ -479,4 +479,15 @@ QString ChannelStream::positionsKey() const
     return parts.join(QLatin1Char(','));
 }
 
+QStringList ChannelStream::capabilities() const
+{
+    QStringList out;
+    const QJsonArray listed = m_welcome.value(QStringLiteral("capabilities")).toArray();
+    for (const QJsonValue &name : listed) {
+        if (name.isString())
+            out.append(name.toString());
+    }
+    return out;
+}
+
 } // namespace vigil

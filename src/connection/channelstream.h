@@ -67,6 +67,8 @@ public:
                    const std::function<bool(const Envelope &)> &pass);
     /// What the server said of itself on this link (`welcome`); empty before or without one.
     [[nodiscard]] const QJsonObject &welcome() const { return m_welcome; }
+    /// The capabilities the welcome listed; empty before one.
+    [[nodiscard]] QStringList capabilities() const;
 
     /// A WebSocket link opened: subscribe at `welcome`, or after welcomeWaitMs without one.
     void webSocketOpened();

@@ -95,11 +95,6 @@ QUrl ConnectionManager::currentUrl() const
     return m_config.urls.at(m_urlIndex % m_config.urls.size());
 }
 
-bool ConnectionManager::serverSupports(const QString &capability) const
-{
-    return m_stream.welcome().value(QStringLiteral("capabilities")).toArray().contains(capability);
-}
-
 QualityGrade ConnectionManager::quality() const
 {
     // Only evidence counts: no link, nothing to grade; an unanswered heartbeat, the worst.

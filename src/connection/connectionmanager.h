@@ -120,7 +120,12 @@ public:
     [[nodiscard]] int nextDelayMs() const { return m_nextDelayMs; }
     /// True once the server sent `welcome` on this connection (a Vigil server).
     [[nodiscard]] bool serverSentWelcome() const { return !m_stream.welcome().isEmpty(); }
-    [[nodiscard]] bool serverSupports(const QString &capability) const;
+    [[nodiscard]] bool serverSupports(const QString &capability) const
+    {
+        return m_stream.capabilities().contains(capability);
+    }
+    /// What this connection's `welcome` listed; empty before one (or from a basic server).
+    [[nodiscard]] QStringList serverCapabilities() const { return m_stream.capabilities(); }
     [[nodiscard]] bool unauthorized() const { return m_unauthorized; }
     [[nodiscard]] const CircuitBreaker &breaker() const { return m_breaker; }
     [[nodiscard]] const HealthStats &health() const { return m_stats.rtt(); }

@@ -22,6 +22,7 @@ ConnectionSnapshot ConnectionSnapshot::of(const ConnectionManager &manager)
     s.silentForMs = manager.silentForMs();
     s.unreachableSinceMs = manager.unreachableSinceMs();
     s.quality = manager.quality();
+    s.capabilities = manager.serverCapabilities();
     s.health = manager.healthJson();
     return s;
 }
@@ -101,16 +102,7 @@ void ConnectionTap::flush()
 
 void ConnectionTap::snapshot()
 {
-    ConnectionSnapshot s = ConnectionSnapshot::of(*m_manager);
-    if (m_manager->serverSentWelcome()) {
-        for (const QString &name :
-             {QStringLiteral("ack"), QStringLiteral("resume"), QStringLiteral("history"),
-              QStringLiteral("logFilter"), QStringLiteral("logBatch")}) {
-            if (m_manager->serverSupports(name))
-                s.capabilities.append(name);
-        }
-    }
-    Q_EMIT snapshotTaken(s);
+    Q_EMIT snapshotTaken(ConnectionSnapshot::of(*m_manager));
 }
 
 ConnectionView::ConnectionView(ConnectionManager *manager, QObject *parent)
