@@ -12,7 +12,8 @@ ApplicationWindow {
     minimumWidth: Theme.windowMinWidth
     minimumHeight: Theme.windowMinHeight
     visible: true
-    title: Workspace.demo ? qsTr("Vigil - demo") : qsTr("Vigil")
+    // The desktop adds the application's name ("Demo — Vigil"): the title names only what is shown.
+    title: Workspace.demo ? qsTr("Demo") : Workspace.profile
     color: Theme.window
 
     // The sidebar's pages, in order, with their shortcuts: one list, from Workspace.
@@ -30,15 +31,85 @@ ApplicationWindow {
     }
     onClosing: Workspace.saveWindowGeometry(x, y, width, height)
 
+    // Every control draws with this palette (the Fusion style, set up in lookandfeel.cpp):
+    // the Theme's colours, so buttons, fields, menus and dialogs follow light and dark.
+    palette {
+        window: Theme.window
+        windowText: Theme.text
+        base: Theme.base
+        alternateBase: Theme.surface
+        text: Theme.text
+        button: Theme.button
+        buttonText: Theme.text
+        brightText: Theme.textOnAccent
+        highlight: Theme.accent
+        highlightedText: Theme.textOnAccent
+        placeholderText: Theme.textMuted
+        toolTipBase: Theme.surface
+        toolTipText: Theme.text
+        link: Theme.accent
+        linkVisited: Theme.accent
+        light: Theme.surface
+        midlight: Theme.hover
+        mid: Theme.border
+        dark: Theme.border
+        shadow: Theme.border
+        disabled.text: Theme.textMuted
+        disabled.buttonText: Theme.textMuted
+        disabled.windowText: Theme.textMuted
+    }
+
+    function openShortcuts() {
+        shortcutsOverlay.open()
+    }
+    function openAbout() {
+        aboutDialog.open()
+    }
+
     Instantiator {
         model: window.pages
         delegate: Shortcut {
             required property var modelData
             sequence: modelData.shortcut
+            enabled: !Workspace.welcomeNeeded
             onActivated: Workspace.page = modelData.key
         }
     }
-    Shortcut { sequences: ["F5", "Ctrl+R"]; onActivated: ConnectionStatus.reconnect() }
+    Shortcut {
+        objectName: "reconnectShortcut"
+        sequences: ["F5", "Ctrl+R"]
+        enabled: !Workspace.welcomeNeeded
+        onActivated: ConnectionStatus.reconnect()
+    }
+    Shortcut {
+        objectName: "quitShortcut"
+        sequence: "Ctrl+Q"
+        context: Qt.ApplicationShortcut
+        onActivated: window.close()
+    }
+    Shortcut {
+        objectName: "helpShortcut"
+        sequence: "F1"
+        onActivated: window.openShortcuts()
+    }
+
+    // Leaving the welcome screen: the keyboard goes to the page list, not to a hidden button
+    // (Space on a hidden "Try the demo" would start the demo again).
+    Connections {
+        target: Workspace
+        function onSessionChanged() {
+            if (!Workspace.welcomeNeeded)
+                sidebar.focusList()
+        }
+    }
+
+    ShortcutsOverlay {
+        id: shortcutsOverlay
+        pages: window.pages
+    }
+    AboutDialog {
+        id: aboutDialog
+    }
 
     header: ToolBar {
         objectName: "header"
@@ -55,40 +126,39 @@ ApplicationWindow {
         RowLayout {
             anchors.fill: parent
             anchors.leftMargin: Theme.padding
-            anchors.rightMargin: Theme.padding
+            anchors.rightMargin: Theme.spacing
+            spacing: Theme.spacing
             Heading {
                 text: qsTr("Vigil")
                 color: Theme.accent
+                Accessible.ignored: true
             }
             Caption {
                 objectName: "profileLabel"
                 text: Workspace.profile
+                elide: Text.ElideRight
+                Layout.maximumWidth: Theme.selectorWidth
+                Accessible.name: qsTr("Profile: %1").arg(Workspace.profile)
             }
             Item { Layout.fillWidth: true }
-            Caption {
-                objectName: "unreadBadge"
-                visible: NotificationsModel.unreadCount > 0
-                text: qsTr("%1 unread").arg(NotificationsModel.unreadCount)
-                color: Theme.accent
-                font.bold: true
-                Accessible.name: qsTr("%1 unread notifications").arg(NotificationsModel.unreadCount)
-            }
+            UnreadIndicator {}
             QueueIndicator {}
-            ConnectionIndicator {}
-            TransportSelector {}
-            Button {
-                objectName: "themeButton"
-                text: qsTr("Theme: %1").arg(Appearance.theme)
-                font.pixelSize: Theme.fontSmall
-                Accessible.name: qsTr("Switch between system, light and dark theme")
-                onClicked: Appearance.chooseNext()
+            ConnectionIndicator {
+                showUrl: window.width >= Theme.wideWindowWidth
             }
-            Button {
+            IconButton {
                 objectName: "reconnectButton"
                 text: qsTr("Reconnect")
-                font.pixelSize: Theme.fontSmall
-                Accessible.description: qsTr("Reconnect now (F5)")
+                iconName: "view-refresh"
+                iconOnly: true
+                shortcutText: "F5"
                 onClicked: ConnectionStatus.reconnect()
+            }
+            AppMenuButton {
+                objectName: "appMenuButton"
+                onShortcutsRequested: window.openShortcuts()
+                onAboutRequested: window.openAbout()
+                onQuitRequested: window.close()
             }
         }
     }
@@ -108,6 +178,7 @@ ApplicationWindow {
         }
         WelcomePage {
             visible: Workspace.welcomeNeeded
+            enabled: Workspace.welcomeNeeded
             Layout.fillWidth: true
             Layout.fillHeight: true
         }
@@ -117,6 +188,7 @@ ApplicationWindow {
             Layout.fillWidth: true
             Layout.fillHeight: true
             Sidebar {
+                id: sidebar
                 pages: window.pages
                 Layout.fillHeight: true
             }

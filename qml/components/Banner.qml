@@ -26,7 +26,7 @@ Rectangle {
 
     visible: text.length > 0
     implicitHeight: visible ? row.implicitHeight + Theme.spacing * 2 : 0
-    color: Theme.toneColor(tone)
+    color: Theme.fillColor(tone)
     Accessible.role: Accessible.AlertMessage
     Accessible.name: detail.length > 0 ? text + ". " + detail : text
 

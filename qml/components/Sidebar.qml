@@ -12,6 +12,11 @@ Rectangle {
     objectName: "sidebar"
     property var pages: []
     implicitWidth: Theme.sidebarWidth
+
+    // Gives the keyboard to the page list (after the welcome screen, for one).
+    function focusList() {
+        list.forceActiveFocus()
+    }
     color: Theme.surface
 
     Rectangle {
@@ -27,7 +32,18 @@ Rectangle {
         anchors.topMargin: Theme.spacing
         model: sidebar.pages
         keyNavigationEnabled: true
+        activeFocusOnTab: true
         currentIndex: sidebar.pages.findIndex(p => p.key === Workspace.page)
+        Accessible.role: Accessible.List
+        Accessible.name: qsTr("Pages")
+        // Up and Down move the current entry; Enter or Space opens its page.
+        Keys.onReturnPressed: list.openCurrent()
+        Keys.onEnterPressed: list.openCurrent()
+        Keys.onSpacePressed: list.openCurrent()
+        function openCurrent() {
+            if (currentIndex >= 0 && currentIndex < sidebar.pages.length)
+                Workspace.page = sidebar.pages[currentIndex].key
+        }
         delegate: ItemDelegate {
             id: entry
             required property var modelData
@@ -37,10 +53,16 @@ Rectangle {
             visible: entry.modelData.debugOnly !== true || SettingsController.debugPage
             height: visible ? implicitHeight : 0
             highlighted: Workspace.page === modelData.key
+            focusPolicy: Qt.NoFocus // the list has the focus; the entries are its rows
+            Accessible.role: Accessible.ListItem
             Accessible.name: modelData.title
+            Accessible.description: qsTr("Shortcut: %1").arg(modelData.shortcut)
             onClicked: Workspace.page = modelData.key
             background: Rectangle {
-                color: entry.highlighted ? Theme.selection : "transparent"
+                color: entry.highlighted ? Theme.selection : entry.hovered ? Theme.hover : "transparent"
+                // The keyboard's place in the list, while the list has the focus
+                border.width: entry.ListView.isCurrentItem && list.activeFocus ? Theme.focusWidth : 0
+                border.color: Theme.accent
             }
             contentItem: RowLayout {
                 spacing: Theme.spacing

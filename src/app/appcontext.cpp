@@ -28,6 +28,7 @@
 #include "ui/healthmonitor.h"
 #include "ui/incidentform.h"
 #include "ui/logfiltersync.h"
+#include "ui/lookandfeel.h"
 #include "ui/operatoridentity.h"
 #include "ui/queuestatus.h"
 #include "ui/settingscontroller.h"
@@ -191,6 +192,7 @@ bool AppContext::start(QString *error)
     parts.feeds = {&p.incidents, &p.agents, &p.alerts, &p.activity, &p.chat, &p.notifications};
     parts.feeds.append(&p.agentMetrics); // the charts' history: emptied with the feeds
     parts.logLines = &p.logLines;
+    parts.dataDir = dataDir;
     p.workspace = std::make_unique<Workspace>(nullptr, base, parts);
     if (p.outboxOpen) {
         p.tracker = std::make_unique<ActionTracker>(&p.outbox, QString());
@@ -296,6 +298,7 @@ bool AppContext::start(QString *error)
         p.secrets->readToken(QStringLiteral("default"));
     }
 
+    setUpLookAndFeel();
     p.engine = std::make_unique<QQmlApplicationEngine>();
     p.engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
     p.engine->load(QUrl(QStringLiteral("qrc:/qt/qml/Vigil/Main.qml")));

@@ -18,6 +18,7 @@
 
 Q_IMPORT_QML_PLUGIN(Vigil_ModelsPlugin)
 Q_IMPORT_QML_PLUGIN(VigilPlugin)
+Q_IMPORT_QML_PLUGIN(VigilStylePlugin)
 
 int main(int argc, char *argv[])
 {

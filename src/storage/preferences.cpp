@@ -200,6 +200,32 @@ void Preferences::setTheme(const QString &theme)
     m_settings->setValue(QStringLiteral("ui/theme"), theme);
 }
 
+QString Preferences::fileName() const
+{
+    return m_settings->fileName();
+}
+
+QString Preferences::density() const
+{
+    const QString value = m_settings->value(QStringLiteral("ui/density")).toString();
+    return value == u"compact" ? value : QStringLiteral("comfortable");
+}
+
+void Preferences::setDensity(const QString &density)
+{
+    m_settings->setValue(QStringLiteral("ui/density"), density);
+}
+
+QVariant Preferences::viewState(const QString &key) const
+{
+    return m_settings->value(QStringLiteral("views/") + key);
+}
+
+void Preferences::setViewState(const QString &key, const QVariant &value)
+{
+    m_settings->setValue(QStringLiteral("views/") + key, value);
+}
+
 bool Preferences::showDebugPage() const
 {
     return m_settings->value(QStringLiteral("ui/showDebugPage"), false).toBool();

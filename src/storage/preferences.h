@@ -6,6 +6,7 @@
 #include <QRect>
 #include <QStringList>
 #include <QUrl>
+#include <QVariant>
 
 #include <memory>
 
@@ -54,6 +55,14 @@ public:
     /// "system" (default), "light" or "dark".
     [[nodiscard]] QString theme() const;
     void setTheme(const QString &theme);
+    /// "comfortable" (default) or "compact": how much room rows and controls take.
+    [[nodiscard]] QString density() const;
+    void setDensity(const QString &density);
+
+    /// How a view was left (column widths, a sort order), by the view's key such as
+    /// "logs/columns"; an invalid QVariant when never stored.
+    [[nodiscard]] QVariant viewState(const QString &key) const;
+    void setViewState(const QString &key, const QVariant &value);
 
     /// The longest operator name kept: it is also an incident's assignee (see IncidentForm).
     static constexpr int kOperatorNameMaxLength = 128;
@@ -76,6 +85,9 @@ public:
     /// The Logs page's "Filter on server" switch; off by default.
     [[nodiscard]] bool logFilterOnServer() const;
     void setLogFilterOnServer(bool on);
+
+    /// The settings file (shown in About).
+    [[nodiscard]] QString fileName() const;
 
     void sync();
 

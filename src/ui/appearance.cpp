@@ -34,6 +34,7 @@ Appearance::Appearance(Preferences *preferences, QObject *parent)
         if (stored == kChoiceNames[i])
             m_choice = Choice(i);
     }
+    m_compact = preferences && preferences->density() == u"compact";
     // Qt 6.4 has no color-scheme API: the application palette tells light from dark, and a
     // palette change means the system switched. A font change moves every size.
     if (qApp)
@@ -96,6 +97,28 @@ void Appearance::setTheme(const QString &theme)
         }
     }
     qCWarning(lcUi).noquote() << "unknown theme" << theme;
+}
+
+QString Appearance::density() const
+{
+    return m_compact ? QStringLiteral("compact") : QStringLiteral("comfortable");
+}
+
+void Appearance::setDensity(const QString &density)
+{
+    if (density != u"compact" && density != u"comfortable") {
+        qCWarning(lcUi).noquote() << "unknown density" << density;
+        return;
+    }
+    const bool compact = density == u"compact";
+    if (compact == m_compact)
+        return;
+    m_compact = compact;
+    if (m_preferences) {
+        m_preferences->setDensity(density);
+        m_preferences->sync();
+    }
+    Q_EMIT changed();
 }
 
 bool Appearance::eventFilter(QObject *watched, QEvent *event)

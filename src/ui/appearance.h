@@ -32,20 +32,30 @@ class Appearance : public QObject, public CppOwnedSingleton<Appearance>
     /// The system's body font in pixels: the base of every font and size of the Theme
     Q_PROPERTY(int fontPixelSize READ fontPixelSize NOTIFY changed)
 
-    /// Surfaces and text, following light and dark (palette.h)
+    /// "comfortable" or "compact": how much room rows and controls take (the Theme's sizes)
+    Q_PROPERTY(QString density READ density WRITE setDensity NOTIFY changed)
+    Q_PROPERTY(bool compact READ compact NOTIFY changed)
+
+    /// Surfaces, text and status colours, following light and dark (palette.h)
     Q_PROPERTY(QColor windowColor READ windowColor NOTIFY changed)
     Q_PROPERTY(QColor surfaceColor READ surfaceColor NOTIFY changed)
+    Q_PROPERTY(QColor baseColor READ baseColor NOTIFY changed)
+    Q_PROPERTY(QColor buttonColor READ buttonColor NOTIFY changed)
     Q_PROPERTY(QColor borderColor READ borderColor NOTIFY changed)
     Q_PROPERTY(QColor textColor READ textColor NOTIFY changed)
     Q_PROPERTY(QColor textMutedColor READ textMutedColor NOTIFY changed)
     Q_PROPERTY(QColor accentColor READ accentColor NOTIFY changed)
+    Q_PROPERTY(QColor textOnAccentColor READ textOnAccentColor NOTIFY changed)
     Q_PROPERTY(QColor selectionColor READ selectionColor NOTIFY changed)
-    /// The status colours (palette.h), the same in light and dark
-    Q_PROPERTY(QColor okColor READ okColor CONSTANT)
-    Q_PROPERTY(QColor warningColor READ warningColor CONSTANT)
-    Q_PROPERTY(QColor dangerColor READ dangerColor CONSTANT)
-    Q_PROPERTY(QColor idleColor READ idleColor CONSTANT)
-    Q_PROPERTY(QColor severeColor READ severeColor CONSTANT)
+    Q_PROPERTY(QColor hoverColor READ hoverColor NOTIFY changed)
+    Q_PROPERTY(QColor okColor READ okColor NOTIFY changed)
+    Q_PROPERTY(QColor warningColor READ warningColor NOTIFY changed)
+    Q_PROPERTY(QColor dangerColor READ dangerColor NOTIFY changed)
+    Q_PROPERTY(QColor idleColor READ idleColor NOTIFY changed)
+    Q_PROPERTY(QColor severeColor READ severeColor NOTIFY changed)
+    /// Filled banners and the text on them, the same in both modes
+    Q_PROPERTY(QColor dangerFillColor READ dangerFillColor CONSTANT)
+    Q_PROPERTY(QColor warningFillColor READ warningFillColor CONSTANT)
     Q_PROPERTY(QColor textOnDangerColor READ textOnDangerColor CONSTANT)
     Q_PROPERTY(QColor textOnWarningColor READ textOnWarningColor CONSTANT)
     Q_PROPERTY(QColor chartSecondColor READ chartSecondColor CONSTANT)
@@ -53,11 +63,11 @@ public:
     enum Choice { System, Light, Dark };
     Q_ENUM(Choice)
 
-    [[nodiscard]] static QColor okColor() { return QColor::fromRgb(palette::kOk); }
-    [[nodiscard]] static QColor warningColor() { return QColor::fromRgb(palette::kWarning); }
-    [[nodiscard]] static QColor dangerColor() { return QColor::fromRgb(palette::kDanger); }
-    [[nodiscard]] static QColor idleColor() { return QColor::fromRgb(palette::kIdle); }
-    [[nodiscard]] static QColor severeColor() { return QColor::fromRgb(palette::kSevere); }
+    [[nodiscard]] static QColor dangerFillColor() { return QColor::fromRgb(palette::kDangerFill); }
+    [[nodiscard]] static QColor warningFillColor()
+    {
+        return QColor::fromRgb(palette::kWarningFill);
+    }
     [[nodiscard]] static QColor textOnDangerColor()
     {
         return QColor::fromRgb(palette::kTextOnDanger);
@@ -86,6 +96,20 @@ public:
     [[nodiscard]] QColor textMutedColor() const { return shade(palette::kTextMuted); }
     [[nodiscard]] QColor accentColor() const { return shade(palette::kAccent); }
     [[nodiscard]] QColor selectionColor() const { return shade(palette::kSelection); }
+    [[nodiscard]] QColor baseColor() const { return shade(palette::kBase); }
+    [[nodiscard]] QColor buttonColor() const { return shade(palette::kButton); }
+    [[nodiscard]] QColor textOnAccentColor() const { return shade(palette::kTextOnAccent); }
+    [[nodiscard]] QColor hoverColor() const { return shade(palette::kHover); }
+    [[nodiscard]] QColor okColor() const { return shade(palette::kOk); }
+    [[nodiscard]] QColor warningColor() const { return shade(palette::kWarning); }
+    [[nodiscard]] QColor dangerColor() const { return shade(palette::kDanger); }
+    [[nodiscard]] QColor idleColor() const { return shade(palette::kIdle); }
+    [[nodiscard]] QColor severeColor() const { return shade(palette::kSevere); }
+
+    [[nodiscard]] QString density() const;
+    [[nodiscard]] bool compact() const { return m_compact; }
+    /// "comfortable" or "compact" (and remembers it); anything else is refused.
+    Q_INVOKABLE void setDensity(const QString &density);
 
     /// Sets the look (and remembers it).
     Q_INVOKABLE void choose(vigil::Appearance::Choice choice);
@@ -108,6 +132,7 @@ private:
 
     Preferences *m_preferences;
     Choice m_choice = System;
+    bool m_compact = false;
 };
 
 } // namespace vigil

@@ -12,6 +12,8 @@
 #include "storage/positionstore.h"
 #include "storage/preferences.h"
 
+#include <QDir>
+
 namespace vigil {
 
 namespace {
@@ -118,6 +120,30 @@ void Workspace::setPage(const QString &page)
     Q_EMIT pageChanged();
 }
 
+QVariantMap Workspace::about() const
+{
+    const auto licence = [](const QString &component, const QString &licence) {
+        return QVariantMap{{QStringLiteral("component"), component},
+                           {QStringLiteral("licence"), licence}};
+    };
+    const QVariantList licences{
+        licence(tr("Vigil"), tr("Not yet published under a licence: see the copyright file "
+                                "(/usr/share/doc/vigil/copyright)")),
+        licence(tr("Vigil's icons"), tr("Drawn for Vigil; under Vigil's licence")),
+        licence(QStringLiteral("Qt %1").arg(QString::fromLatin1(qVersion())),
+                QStringLiteral("LGPL-3.0-only")),
+        licence(QStringLiteral("QtKeychain"), QStringLiteral("BSD-3-Clause")),
+        licence(QStringLiteral("SQLite"), tr("Public domain")),
+    };
+    return {{QStringLiteral("version"), QStringLiteral(VIGIL_VERSION)},
+            {QStringLiteral("qtVersion"), QString::fromLatin1(qVersion())},
+            {QStringLiteral("dataDir"), QDir::toNativeSeparators(m_parts.dataDir)},
+            {QStringLiteral("configFile"),
+             m_parts.preferences ? QDir::toNativeSeparators(m_parts.preferences->fileName())
+                                 : QString()},
+            {QStringLiteral("licences"), licences}};
+}
+
 QRect Workspace::windowGeometry() const
 {
     return m_parts.preferences ? m_parts.preferences->windowGeometry() : QRect();
@@ -129,6 +155,26 @@ void Workspace::saveWindowGeometry(int x, int y, int width, int height)
         m_parts.preferences->setWindowGeometry(QRect(x, y, width, height));
         m_parts.preferences->sync();
     }
+}
+
+QVariant Workspace::viewState(const QString &key, const QVariant &fallback) const
+{
+    if (!m_parts.preferences || key.isEmpty())
+        return fallback;
+    QVariant value = m_parts.preferences->viewState(key);
+    // An INI file gives lists and numbers back as strings: the view converts, but a stored
+    // value of another kind than the fallback (a hand-edited file) is not used.
+    if (!value.isValid() || (fallback.isValid() && !value.canConvert(fallback.metaType())))
+        return fallback;
+    return value;
+}
+
+void Workspace::saveViewState(const QString &key, const QVariant &value)
+{
+    if (!m_parts.preferences || key.isEmpty())
+        return;
+    m_parts.preferences->setViewState(key, value);
+    m_parts.preferences->sync();
 }
 
 void Workspace::reportError(const QString &message)

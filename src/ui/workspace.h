@@ -63,6 +63,9 @@ class Workspace : public QObject, public CppOwnedSingleton<Workspace>
     Q_PROPERTY(QRect windowGeometry READ windowGeometry CONSTANT)
     /// A problem the operator must see (the demo could not start, a profile is empty...).
     Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
+    /// What the About dialog shows: version, qtVersion, dataDir, configFile and licences (a
+    /// list of {component, licence})
+    Q_PROPERTY(QVariantMap about READ about CONSTANT)
 public:
     /// Starts the embedded demo relay; returns its URL, or an empty URL with `error` set.
     using DemoStarter = std::function<QUrl(QString *error)>;
@@ -77,6 +80,7 @@ public:
         PositionStore *positions = nullptr; ///< null: positions are not kept
         QList<LiveListModel *> feeds; ///< fed their channels (FeedRouter), emptied on every switch
         LogLinesModel *logLines = nullptr; ///< the log viewer: one append per batch, emptied too
+        QString dataDir; ///< where the outbox and the other databases live (About)
     };
 
     // No default argument: see ConnectionStatus.
@@ -97,6 +101,7 @@ public:
     void setPage(const QString &page);
     [[nodiscard]] QRect windowGeometry() const;
     [[nodiscard]] QString errorMessage() const { return m_error; }
+    [[nodiscard]] QVariantMap about() const;
     /// The window's view of the session's connection (null before the first session).
     [[nodiscard]] ConnectionView *manager() const { return m_view.get(); }
     /// The outbox profile key of the session (what QueueStatus and the drainer use).
@@ -115,6 +120,10 @@ public:
     /// The connection settings of the running session changed: reconnect with them.
     Q_INVOKABLE void reapplySettings();
     Q_INVOKABLE void saveWindowGeometry(int x, int y, int width, int height);
+    /// How a view was left, kept across runs: column widths, a sort order. `key` names the
+    /// view and what is kept ("logs/columns"); `fallback` when nothing usable was stored.
+    Q_INVOKABLE QVariant viewState(const QString &key, const QVariant &fallback = {}) const;
+    Q_INVOKABLE void saveViewState(const QString &key, const QVariant &value);
     Q_INVOKABLE void dismissError();
     /// Shows `message` in the window (and logs it).
     void reportError(const QString &message);

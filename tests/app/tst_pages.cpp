@@ -38,6 +38,7 @@
 
 Q_IMPORT_QML_PLUGIN(Vigil_ModelsPlugin)
 Q_IMPORT_QML_PLUGIN(VigilPlugin)
+Q_IMPORT_QML_PLUGIN(VigilStylePlugin)
 
 using vigil::app::AppContext;
 
@@ -129,6 +130,7 @@ private Q_SLOTS:
     void debugPageHiddenUntilTheSetting();
     void createAndAcknowledgeAnIncident();
     void queueViewFromTheHeader();
+    void headerMenuShortcutsAboutAndQuit();
 
 private:
     void startOn(const QUrl &url, bool resize = true);
@@ -192,6 +194,18 @@ void TestPages::welcomeScreenStartsTheDemo()
     QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(shown(item(window, "sidebar")), kWaitMs);
     QVERIFY(!shown(item(window, "welcomePage")));
+    // The keyboard left the welcome screen with it: Space does not press the hidden "Try
+    // the demo" again (it restarted the session), and the page list has the focus.
+    QQuickItem *welcomePage = item(window, "welcomePage");
+    QTRY_VERIFY_WITH_TIMEOUT(window->activeFocusItem() &&
+                                 !welcomePage->isAncestorOf(window->activeFocusItem()),
+                             kWaitMs);
+    QVERIFY(item(window, "sidebar")->isAncestorOf(window->activeFocusItem()));
+    QSignalSpy sessions(m_context->workspace(), &vigil::Workspace::sessionChanged);
+    QTest::keyClick(window, Qt::Key_Space);
+    QTest::keyClick(window, Qt::Key_Return);
+    QCoreApplication::processEvents();
+    QCOMPARE(sessions.size(), 0);
     // The choice is remembered: the next start goes straight to the demo.
     QCOMPARE(QSettings().value("ui/lastProfile").toString(), QStringLiteral("demo"));
 }
@@ -377,8 +391,8 @@ void TestPages::bannersFollowTheRelay()
                    !seconds(header).isEmpty() && seconds(header) == seconds(bannerText);
         }(),
         kWaitMs);
-    QVERIFY(!item(window, "qualityLabel")->isVisible());
-    QVERIFY(!item(window, "rttLabel")->isVisible());
+    QCOMPARE(item(window, "qualityLabel")->property("text").toString(), QString());
+    QCOMPARE(item(window, "rttLabel")->property("text").toString(), QString());
     QCOMPARE(item(window, "transportLabel")->property("text").toString(),
              QStringLiteral("websocket"));
     QCOMPARE(m_context->status()->toneValue(), vigil::Tone::Danger);
@@ -723,6 +737,73 @@ void TestPages::queueViewFromTheHeader()
     click(window, discard);
     QTRY_COMPARE_WITH_TIMEOUT(queue->property("count").toInt(), 0, kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(!indicator->isVisible(), kWaitMs);
+}
+
+// The header's menu holds the less used choices and the application's commands; F1 lists
+// the shortcuts; About names the version and where the data lives; Ctrl+Q quits.
+void TestPages::headerMenuShortcutsAboutAndQuit()
+{
+    QSettings().setValue("ui/lastProfile", "demo");
+    startOn({});
+    QQuickWindow *window = m_context->window();
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(window->isExposed(), kWaitMs);
+    // Nothing of the old header is left: no transport box, no theme button.
+    QVERIFY(!item(window, "transportSelector"));
+    QVERIFY(!item(window, "themeButton"));
+    QQuickItem *menuButton = item(window, "appMenuButton");
+    QVERIFY(shown(menuButton));
+    QCOMPARE(menuButton->property("text").toString(), QStringLiteral("Menu"));
+
+    // Alt+M opens the menu; Theme > Dark switches the window to dark.
+    QTest::keyClick(window, Qt::Key_M, Qt::AltModifier);
+    QObject *menu = window->findChild<QObject *>("appMenu");
+    QVERIFY(menu);
+    QTRY_VERIFY_WITH_TIMEOUT(menu->property("opened").toBool(), kWaitMs);
+    QObject *dark = window->findChild<QObject *>("menuTheme_dark");
+    if (!dark)
+        dark = item(window, "menuTheme_dark");
+    QVERIFY(dark);
+    QMetaObject::invokeMethod(dark, "triggered");
+    QTRY_COMPARE_WITH_TIMEOUT(QSettings().value("ui/theme").toString(), QStringLiteral("dark"),
+                              kWaitMs);
+    const QColor windowColour = window->color();
+    QVERIFY2(windowColour.lightness() < 64, qPrintable(windowColour.name()));
+    QTest::keyClick(window, Qt::Key_Escape);
+    QTRY_VERIFY_WITH_TIMEOUT(!menu->property("opened").toBool(), kWaitMs);
+
+    // F1: the shortcuts overlay lists the pages' shortcuts; Escape closes it.
+    QTest::keyClick(window, Qt::Key_F1);
+    QObject *overlay = window->findChild<QObject *>("shortcutsOverlay");
+    QVERIFY(overlay);
+    QTRY_VERIFY_WITH_TIMEOUT(overlay->property("opened").toBool(), kWaitMs);
+    QTest::keyClick(window, Qt::Key_Escape);
+    QTRY_VERIFY_WITH_TIMEOUT(!overlay->property("opened").toBool(), kWaitMs);
+
+    // About (from the menu): version and the data folder this window really uses.
+    QTest::keyClick(window, Qt::Key_M, Qt::AltModifier);
+    QTRY_VERIFY_WITH_TIMEOUT(menu->property("opened").toBool(), kWaitMs);
+    QObject *aboutEntry = window->findChild<QObject *>("menuAbout");
+    if (!aboutEntry)
+        aboutEntry = item(window, "menuAbout");
+    QVERIFY(aboutEntry);
+    QMetaObject::invokeMethod(aboutEntry, "triggered");
+    QObject *about = window->findChild<QObject *>("aboutDialog");
+    QVERIFY(about);
+    QTRY_VERIFY_WITH_TIMEOUT(about->property("opened").toBool(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(item(window, "aboutDataDir"), kWaitMs);
+    QCOMPARE(item(window, "aboutDataDir")->property("text").toString(),
+             QDir::toNativeSeparators(m_data->path()));
+    QVERIFY(item(window, "aboutVersion")->property("text").toString().contains(VIGIL_VERSION));
+    QVERIFY(item(window, "aboutConfigFile")->property("text").toString().endsWith(".conf"));
+    QTest::keyClick(window, Qt::Key_Escape);
+    QTRY_VERIFY_WITH_TIMEOUT(!about->property("opened").toBool(), kWaitMs);
+
+    // Ctrl+Q closes the window (and with it the application), saving its geometry first.
+    QSettings().remove("ui/geometry");
+    QTest::keyClick(window, Qt::Key_Q, Qt::ControlModifier);
+    QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), kWaitMs);
+    QVERIFY(QSettings().value("ui/geometry").toRect().isValid());
 }
 
 void TestPages::alertsPageAcknowledgesAnAlert()

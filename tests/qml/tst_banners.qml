@@ -79,9 +79,12 @@ Item {
             compare(findChild(indicator, "urlLabel").text, "")
             compare(findChild(indicator, "transportLabel").text, "websocket")
             compare(String(findChild(indicator, "transportLabel").color), String(Theme.textMuted))
-            // No round trip measured and no quality graded: nothing shown for either.
-            compare(findChild(indicator, "rttLabel").visible, false)
-            compare(findChild(indicator, "qualityLabel").visible, false)
+            // No round trip measured and no quality graded: nothing shown for either, but
+            // their room is kept so the header does not move when they appear.
+            compare(findChild(indicator, "rttLabel").text, "")
+            compare(findChild(indicator, "qualityLabel").text, "")
+            verify(findChild(indicator, "rttLabel").width > 0)
+            verify(findChild(indicator, "qualityLabel").width > 0)
         }
 
         function test_statusBannerHiddenWhenUnattached() {
@@ -146,8 +149,8 @@ Item {
         // A banner is drawn in its tone, its text in the colour that reads on it.
         function test_bannerTone_data() {
             return [
-                { tag: "danger", tone: Tone.Danger, fill: "danger", ink: "textOnDanger" },
-                { tag: "warning", tone: Tone.Warning, fill: "warning", ink: "textOnWarning" }
+                { tag: "danger", tone: Tone.Danger, fill: "dangerFill", ink: "textOnDanger" },
+                { tag: "warning", tone: Tone.Warning, fill: "warningFill", ink: "textOnWarning" }
             ]
         }
 

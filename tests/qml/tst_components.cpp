@@ -18,6 +18,7 @@
 #include "ui/healthmonitor.h"
 #include "ui/incidentform.h"
 #include "ui/logfiltersync.h"
+#include "ui/lookandfeel.h"
 #include "ui/operatoridentity.h"
 #include "ui/queuestatus.h"
 #include "ui/settingscontroller.h"
@@ -38,6 +39,7 @@
 
 Q_IMPORT_QML_PLUGIN(Vigil_ModelsPlugin)
 Q_IMPORT_QML_PLUGIN(VigilPlugin)
+Q_IMPORT_QML_PLUGIN(VigilStylePlugin)
 
 namespace {
 
@@ -205,6 +207,7 @@ public Q_SLOTS:
     // The services need the application object (Appearance watches its palette).
     void applicationAvailable()
     {
+        vigil::setUpLookAndFeel(); // the window's style and icons
         m_services = std::make_unique<Services>();
         Services &s = *m_services;
         // Every test file starts from the same look, whatever the machine's palette.

@@ -117,18 +117,22 @@ TestCase {
         compare(Theme.time(data.ms), data.text)
     }
 
-    // The accent (low, info) follows light and dark; the alarm colours do not.
+    // The accent and the alarm colours follow light and dark (each readable as text on the
+    // mode's surfaces); the filled banners' colours do not.
     function test_darkFollowsAppearance() {
         compare(Theme.dark, false)
         const lightAccent = String(Theme.accent)
         const lightText = String(Theme.text)
-        const danger = String(Theme.danger)
+        const lightDanger = String(Theme.danger)
+        const dangerFill = String(Theme.dangerFill)
         Appearance.setTheme("dark")
         compare(Theme.dark, true)
         verify(String(Theme.accent) !== lightAccent)
         verify(String(Theme.text) !== lightText)
+        verify(String(Theme.danger) !== lightDanger)
+        compare(String(Theme.dangerFill), dangerFill)
         compare(String(Theme.severityColor("info")), String(Theme.accent))
-        compare(String(Theme.severityColor("critical")), danger)
+        compare(String(Theme.severityColor("critical")), String(Theme.danger))
     }
 
     // The window and the tray icon draw status with the same colours (palette.h).
@@ -137,7 +141,7 @@ TestCase {
         compare(String(Theme.warning), String(Appearance.warningColor))
         compare(String(Theme.danger), String(Appearance.dangerColor))
         compare(String(Theme.idle), String(Appearance.idleColor))
-        compare(String(Theme.ok), "#2da44e")
+        compare(String(Theme.ok), Theme.dark ? "#3fb950" : "#1a7f37")
         compare(String(Theme.severe), String(Appearance.severeColor))
     }
 
@@ -152,6 +156,10 @@ TestCase {
             compare(String(Theme.textMuted), String(Appearance.textMutedColor))
             compare(String(Theme.accent), String(Appearance.accentColor))
             compare(String(Theme.selection), String(Appearance.selectionColor))
+            compare(String(Theme.base), String(Appearance.baseColor))
+            compare(String(Theme.button), String(Appearance.buttonColor))
+            compare(String(Theme.hover), String(Appearance.hoverColor))
+            compare(String(Theme.textOnAccent), String(Appearance.textOnAccentColor))
         }
         compare(String(Theme.window), "#15181d")
     }

@@ -16,6 +16,7 @@ private Q_SLOTS:
     void systemFollowsThePalette();
     void chooseNextCycles();
     void coloursFollowLightAndDark();
+    void densityIsRemembered();
     void fontSizeFollowsTheSystemFont_data();
     void fontSizeFollowsTheSystemFont();
 };
@@ -102,10 +103,46 @@ void TestAppearance::coloursFollowLightAndDark()
     // The tray icon's mark is drawn in the dark surface and accent.
     QCOMPARE(QColor::fromRgb(vigil::palette::kMark), appearance.surfaceColor());
     QCOMPARE(QColor::fromRgb(vigil::palette::kMarkEye), appearance.accentColor());
-    QCOMPARE(appearance.okColor(), vigil::palette::toneColor(vigil::Tone::Ok));
-    QCOMPARE(appearance.warningColor(), vigil::palette::toneColor(vigil::Tone::Warning));
-    QCOMPARE(appearance.dangerColor(), vigil::palette::toneColor(vigil::Tone::Danger));
-    QCOMPARE(appearance.idleColor(), vigil::palette::toneColor(vigil::Tone::Idle));
+    // Status colours are the mode's: brighter on dark surfaces, darker on light ones.
+    for (const bool dark : {false, true}) {
+        appearance.choose(dark ? vigil::Appearance::Dark : vigil::Appearance::Light);
+        QCOMPARE(appearance.okColor(), vigil::palette::toneColor(vigil::Tone::Ok, dark));
+        QCOMPARE(appearance.warningColor(), vigil::palette::toneColor(vigil::Tone::Warning, dark));
+        QCOMPARE(appearance.dangerColor(), vigil::palette::toneColor(vigil::Tone::Danger, dark));
+        QCOMPARE(appearance.idleColor(), vigil::palette::toneColor(vigil::Tone::Idle, dark));
+    }
+    QVERIFY(vigil::palette::toneColor(vigil::Tone::Ok, false) !=
+            vigil::palette::toneColor(vigil::Tone::Ok, true));
+}
+
+// Compact or comfortable: remembered, and anything else refused.
+void TestAppearance::densityIsRemembered()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("vigil.conf");
+    {
+        QSettings settings(path, QSettings::IniFormat);
+        vigil::Preferences prefs(&settings);
+        vigil::Appearance appearance(&prefs, nullptr);
+        QCOMPARE(appearance.density(), QStringLiteral("comfortable"));
+        QVERIFY(!appearance.compact());
+        QSignalSpy changed(&appearance, &vigil::Appearance::changed);
+        appearance.setDensity("compact");
+        QCOMPARE(changed.size(), 1);
+        QVERIFY(appearance.compact());
+        QTest::ignoreMessage(QtWarningMsg, "unknown density roomy");
+        appearance.setDensity("roomy");
+        QCOMPARE(appearance.density(), QStringLiteral("compact"));
+        appearance.setDensity("compact"); // no change
+        QCOMPARE(changed.size(), 1);
+    }
+    QSettings settings(path, QSettings::IniFormat);
+    vigil::Preferences prefs(&settings);
+    vigil::Appearance appearance(&prefs, nullptr);
+    QVERIFY(appearance.compact());
+    // A hand-edited file with an unknown value reads as the default.
+    settings.setValue("ui/density", "huge");
+    QCOMPARE(prefs.density(), QStringLiteral("comfortable"));
 }
 
 void TestAppearance::fontSizeFollowsTheSystemFont_data()
