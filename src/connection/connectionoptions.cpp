@@ -9,10 +9,15 @@ bool parseServerUrl(const QString &text, QUrl *url, QString *error)
     const QUrl parsed(text, QUrl::StrictMode);
     const QString scheme = parsed.scheme();
     if (!parsed.isValid() || parsed.host().isEmpty() || (scheme != u"ws" && scheme != u"wss")) {
+        // Quote what was typed (an invalid URL has no text of its own), without a query or
+        // user info: either may hold a secret.
+        QString shown = parsed.isValid()
+                            ? parsed.adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo).toString()
+                            : text.trimmed().section(u'?', 0, 0);
+        if (!parsed.isValid() && shown.contains(u'@'))
+            shown = shown.section(u'@', -1);
         *error =
-            QStringLiteral("'%1' is not a ws:// or wss:// URL with a host")
-                .arg(
-                    parsed.adjusted(QUrl::RemoveQuery | QUrl::RemoveUserInfo).toString().left(200));
+            QStringLiteral("'%1' is not a ws:// or wss:// URL with a host").arg(shown.left(200));
         return false;
     }
     *url = parsed;

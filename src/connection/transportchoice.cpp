@@ -32,7 +32,8 @@ QString TransportChoice::takeHttpReason()
     if (!m_httpReason.isEmpty())
         return std::exchange(m_httpReason, QString());
     if (m_config.transport != TransportPreference::Auto)
-        return QCoreApplication::translate("vigil::TransportChoice", "HTTP transport chosen (%1)")
+        return QCoreApplication::translate("vigil::TransportChoice",
+                                           "chosen by the operator (transport %1)")
             .arg(transportPreferenceName(m_config.transport));
     if (m_refused)
         return QCoreApplication::translate("vigil::TransportChoice",

@@ -149,8 +149,10 @@ void DiagnosticsModel::updateSummary(bool done)
     QString summary;
     if (!done)
         summary = tr("Running: %1 of %2 steps done").arg(passed + failed + skipped).arg(total);
-    else if (failed == 0)
-        summary = tr("All %1 checks passed (%2 skipped)").arg(passed).arg(skipped);
+    else if (failed == 0 && skipped == 0)
+        summary = tr("All %1 checks passed").arg(passed);
+    else if (failed == 0) // a skipped check (TLS on ws://) did not pass: say so
+        summary = tr("%1 checks passed, %2 skipped").arg(passed).arg(skipped);
     else
         summary = tr("%1 of %2 checks failed").arg(failed).arg(total - skipped);
     if (summary == m_summary)

@@ -86,7 +86,8 @@ QString ConnectionStatus::transportNotice() const
         return {};
     if (m_manager->transportPreference() == TransportPreference::Auto)
         return tr("Using HTTP fallback - WebSocket is blocked");
-    return tr("Using HTTP (%1), as chosen").arg(m_manager->transportName().toUpper());
+    // The reason (the banner's detail) says it was the operator's choice.
+    return tr("Using HTTP (%1)").arg(m_manager->transportName().toUpper());
 }
 
 QStringList ConnectionStatus::transportChoices()

@@ -425,7 +425,8 @@ void TestPages::diagnosticsFromTheHealthPage()
     QCOMPARE(finished.at(0).at(0).toBool(), true);
     QQuickItem *steps = item(window, "diagnosticsSteps");
     QCOMPARE(steps->property("count").toInt(), 8);
-    QVERIFY(m_context->diagnostics()->summary().startsWith("All "));
+    QVERIFY2(m_context->diagnostics()->summary().endsWith(" checks passed, 1 skipped"),
+             qPrintable(m_context->diagnostics()->summary()));
     render(window).save(QDir::current().filePath("page-health-diagnostics.png"));
 }
 

@@ -185,7 +185,9 @@ void TestConnectionStatus::chosenHttpTransportIsSaid()
     QTRY_COMPARE_WITH_TIMEOUT(status.transport(), QStringLiteral("sse"), kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(status.connected(), kWaitMs);
     QCOMPARE(status.overHttp(), true);
-    QCOMPARE(status.transportNotice(), QStringLiteral("Using HTTP (SSE), as chosen"));
+    QCOMPARE(status.transportNotice(), QStringLiteral("Using HTTP (SSE)"));
+    // The banner reads notice then reason: one "chosen", no doubled words.
+    QCOMPARE(status.fallbackReason(), QStringLiteral("chosen by the operator (transport sse)"));
     QCOMPARE(status.toneValue(), vigil::Tone::Warning); // HTTP carries the messages: not ok
 
     status.setTransportPreference("websocket");

@@ -79,7 +79,11 @@ void TestSettingsController::validateProfile_data()
                                 << "Address 1: ";
     QTest::newRow("second bad") << "prod"
                                 << "ws://a/ws\nnot a url"
-                                << "Address 2: ";
+                                << "Address 2: 'not a url' is not a ws:// or wss:// URL";
+    // An address QUrl cannot even parse is quoted as typed, not as '' (less any user info).
+    QTest::newRow("unparsable") << "prod"
+                                << "ws://user:secret@[::1"
+                                << "Address 1: '[::1' is not a ws:// or wss:// URL";
 }
 
 void TestSettingsController::validateProfile()
