@@ -6,6 +6,8 @@
 #include <QQuickStyle>
 #include <QString>
 
+#include <utility>
+
 namespace vigil {
 
 namespace {
@@ -17,6 +19,11 @@ const QString kFallbackTheme = QStringLiteral("hicolor");
 
 void setUpLookAndFeel()
 {
+    // Once per process: the style cannot change after the first QML engine loaded controls
+    // (a second window in the same process, as in the tests, keeps the first one's).
+    static bool done = false;
+    if (std::exchange(done, true))
+        return;
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) {
         QQuickStyle::setStyle(QStringLiteral("VigilStyle")); // qml/style
         QQuickStyle::setFallbackStyle(QStringLiteral("Fusion"));

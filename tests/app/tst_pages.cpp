@@ -17,6 +17,7 @@
 #include "ui/logfiltersync.h"
 #include "ui/workspace.h"
 
+#include <QAccessible>
 #include <QApplication>
 #include <QDir>
 #include <QFile>
@@ -131,6 +132,7 @@ private Q_SLOTS:
     void createAndAcknowledgeAnIncident();
     void queueViewFromTheHeader();
     void headerMenuShortcutsAboutAndQuit();
+    void everyControlIsNamedForScreenReaders();
 
 private:
     void startOn(const QUrl &url, bool resize = true);
@@ -227,12 +229,18 @@ void TestPages::welcomeConnectsToAServerWithAToken()
     QQuickWindow *window = m_context->window();
     QTRY_VERIFY_WITH_TIMEOUT(window->isExposed(), kWaitMs);
     click(window, item(window, "connectServerButton"));
-    // The welcome screen's editor is the first one in the window.
+    // The welcome screen's editor is the first one in the window. A first run: the form says
+    // nothing about what is missing until something is typed.
     QQuickItem *name = item(window, "profileNameField");
     QTRY_VERIFY_WITH_TIMEOUT(shown(name), kWaitMs);
+    QQuickItem *problem = item(window, "profileUrlsProblem");
+    QVERIFY(problem);
+    QVERIFY(!shown(problem));
+    QVERIFY(!shown(item(window, "profileNameProblem")));
+    QCOMPARE(item(window, "profileTokenLabel")->property("text").toString(),
+             QStringLiteral("Token (optional)"));
     name->setProperty("text", "lab");
     item(window, "profileUrlsField")->setProperty("text", "ftp://wrong");
-    QQuickItem *problem = item(window, "profileProblem");
     QTRY_VERIFY_WITH_TIMEOUT(shown(problem), kWaitMs);
     QVERIFY(problem->property("text").toString().startsWith("Address 1: "));
     QQuickItem *save = item(window, "saveProfileButton");
@@ -805,6 +813,75 @@ void TestPages::headerMenuShortcutsAboutAndQuit()
     QTest::keyClick(window, Qt::Key_Q, Qt::ControlModifier);
     QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), kWaitMs);
     QVERIFY(QSettings().value("ui/geometry").toRect().isValid());
+}
+
+// Orca reads a control by its accessible name: every button, field, box and list of every
+// page (the header and sidebar included) has one. A control that shows only an icon, or a
+// field without a label of its own, needs Accessible.name.
+void TestPages::everyControlIsNamedForScreenReaders()
+{
+    QSettings().setValue("ui/lastProfile", "demo");
+    startOn({});
+    QQuickWindow *window = m_context->window();
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->incidents()->count() > 0, kWaitMs);
+    const char *interactive[] = {"QQuickAbstractButton", "QQuickComboBox", "QQuickSpinBox",
+                                 "QQuickTextInput",      "QQuickTextEdit", "QQuickSlider",
+                                 "QQuickListView",       "QQuickTableView"};
+    const auto isInteractive = [&](const QQuickItem *it) {
+        for (const char *cls : interactive) {
+            if (it->inherits(cls))
+                return true;
+        }
+        return false;
+    };
+    QStringList unnamed;
+    std::function<void(QQuickItem *, const QString &)> walk = [&](QQuickItem *it,
+                                                                  const QString &page) {
+        if (!it->isVisible() || it->opacity() <= 0 || it->width() <= 0 || it->height() <= 0)
+            return;
+        // The editor inside a control (a spin box's or combo box's field) is named by it, and
+        // a tab bar's own list by the tabs.
+        const QQuickItem *parent = it->parentItem();
+        const bool part = parent && ((parent->inherits("QQuickControl") && isInteractive(parent)) ||
+                                     parent->inherits("QQuickContainer"));
+        if (isInteractive(it) && !part) {
+            const bool readOnlyText =
+                (it->inherits("QQuickTextEdit") || it->inherits("QQuickTextInput")) &&
+                it->property("readOnly").toBool() && !it->property("activeFocusOnTab").toBool();
+            QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(it);
+            QString name = iface ? iface->text(QAccessible::Name).trimmed() : QString();
+            // What Qt Quick names a control with once a screen reader is running (no screen
+            // reader runs here): a button's text, a field's placeholder, a box's shown text.
+            for (const char *fallback : {"text", "placeholderText", "displayText"}) {
+                if (name.isEmpty() && !it->inherits("QQuickTextEdit") &&
+                    (it->inherits("QQuickAbstractButton") || it->inherits("QQuickTextInput") ||
+                     it->inherits("QQuickComboBox")))
+                    name = it->property(fallback).toString().trimmed();
+            }
+            if (!readOnlyText && name.isEmpty()) {
+                unnamed.append(QStringLiteral("%1: %2 '%3'")
+                                   .arg(page, QString::fromLatin1(it->metaObject()->className()),
+                                        it->objectName()));
+            }
+        }
+        for (QQuickItem *child : it->childItems())
+            walk(child, page);
+    };
+    for (const QVariant &entry : m_context->workspace()->pages()) {
+        const QVariantMap page = entry.toMap();
+        if (page.value("debugOnly").toBool())
+            continue;
+        const QString key = page.value("key").toString();
+        m_context->workspace()->setPage(key);
+        QTRY_VERIFY_WITH_TIMEOUT(shown(item(window, "page_" + key)), kWaitMs);
+        render(window);
+        walk(window->contentItem(), key);
+    }
+    unnamed.removeDuplicates();
+    QVERIFY2(
+        unnamed.isEmpty(),
+        qPrintable(QStringLiteral("controls without an accessible name:\n") + unnamed.join(u'\n')));
 }
 
 void TestPages::alertsPageAcknowledgesAnAlert()
