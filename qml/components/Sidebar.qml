@@ -1,6 +1,7 @@
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Controls.impl
 import QtQuick.Layouts
 import Vigil
 import Vigil.Models
@@ -66,6 +67,16 @@ Rectangle {
             }
             contentItem: RowLayout {
                 spacing: Theme.spacing
+                // A glyph, not a control: the entry's name is read, not the icon's
+                IconImage {
+                    name: entry.modelData.icon
+                    color: entry.highlighted ? Theme.accent : Theme.textMuted
+                    sourceSize.width: Theme.iconSize
+                    sourceSize.height: Theme.iconSize
+                    Layout.preferredWidth: Theme.iconSize
+                    Layout.preferredHeight: Theme.iconSize
+                    Accessible.ignored: true
+                }
                 Body {
                     text: entry.modelData.title
                     color: entry.highlighted ? Theme.accent : Theme.text

@@ -25,22 +25,25 @@ struct PageEntry
     const char *key;
     const char *title; // translated in pages()
     const char *shortcut;
+    const char *icon;         // a freedesktop icon name (resources/icons has each one)
     bool unreadBadge = false; // the sidebar shows the unread notifications beside it
     bool debugOnly = false;   // listed only when the Debug page is on (SettingsController)
 };
 constexpr PageEntry kPageEntries[] = {
-    {"dashboard", QT_TRANSLATE_NOOP("Workspace", "Dashboard"), "Ctrl+1"},
-    {"incidents", QT_TRANSLATE_NOOP("Workspace", "Incidents"), "Ctrl+2"},
-    {"agents", QT_TRANSLATE_NOOP("Workspace", "Agents"), "Ctrl+3"},
-    {"chat", QT_TRANSLATE_NOOP("Workspace", "Chat"), "Ctrl+4"},
-    {"activity", QT_TRANSLATE_NOOP("Workspace", "Activity"), "Ctrl+5"},
-    {"logs", QT_TRANSLATE_NOOP("Workspace", "Logs"), "Ctrl+6"},
-    {"health", QT_TRANSLATE_NOOP("Workspace", "Health"), "Ctrl+7"},
-    {"notifications", QT_TRANSLATE_NOOP("Workspace", "Notifications"), "Ctrl+8", true},
-    {"alerts", QT_TRANSLATE_NOOP("Workspace", "Alerts"), "Ctrl+9"},
-    {"queue", QT_TRANSLATE_NOOP("Workspace", "Queue"), "Ctrl+0"},
-    {"settings", QT_TRANSLATE_NOOP("Workspace", "Settings"), "Ctrl+,"},
-    {"debug", QT_TRANSLATE_NOOP("Workspace", "Debug"), "Ctrl+Shift+D", false, true},
+    {"dashboard", QT_TRANSLATE_NOOP("Workspace", "Dashboard"), "Ctrl+1", "view-grid"},
+    {"incidents", QT_TRANSLATE_NOOP("Workspace", "Incidents"), "Ctrl+2", "dialog-warning"},
+    {"agents", QT_TRANSLATE_NOOP("Workspace", "Agents"), "Ctrl+3", "network-server"},
+    {"chat", QT_TRANSLATE_NOOP("Workspace", "Chat"), "Ctrl+4", "internet-group-chat"},
+    {"activity", QT_TRANSLATE_NOOP("Workspace", "Activity"), "Ctrl+5", "appointment-soon"},
+    {"logs", QT_TRANSLATE_NOOP("Workspace", "Logs"), "Ctrl+6", "text-x-generic"},
+    {"health", QT_TRANSLATE_NOOP("Workspace", "Health"), "Ctrl+7", "utilities-system-monitor"},
+    {"notifications", QT_TRANSLATE_NOOP("Workspace", "Notifications"), "Ctrl+8",
+     "preferences-desktop-notification", true},
+    {"alerts", QT_TRANSLATE_NOOP("Workspace", "Alerts"), "Ctrl+9", "dialog-error"},
+    {"queue", QT_TRANSLATE_NOOP("Workspace", "Queue"), "Ctrl+0", "mail-outbox"},
+    {"settings", QT_TRANSLATE_NOOP("Workspace", "Settings"), "Ctrl+,", "preferences-system"},
+    {"debug", QT_TRANSLATE_NOOP("Workspace", "Debug"), "Ctrl+Shift+D", "applications-development",
+     false, true},
 };
 
 const QStringList kPages = [] {
@@ -66,6 +69,7 @@ QVariantList Workspace::pages() const
         out.append(QVariantMap{{QStringLiteral("key"), key},
                                {QStringLiteral("title"), tr(entry.title)},
                                {QStringLiteral("shortcut"), QString::fromLatin1(entry.shortcut)},
+                               {QStringLiteral("icon"), QString::fromLatin1(entry.icon)},
                                {QStringLiteral("component"), component + QStringLiteral("Page")},
                                {QStringLiteral("unreadBadge"), entry.unreadBadge},
                                {QStringLiteral("debugOnly"), entry.debugOnly}});

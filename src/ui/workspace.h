@@ -53,7 +53,7 @@ class Workspace : public QObject, public CppOwnedSingleton<Workspace>
     /// The profile in use: a name, "demo", or empty before the first choice.
     Q_PROPERTY(QString profile READ profile NOTIFY sessionChanged)
     /// The page shown (dashboard, incidents, ...), remembered across starts.
-    /// The pages in sidebar order: {key, title, shortcut, component, unreadBadge, debugOnly}
+    /// The pages in sidebar order: {key, title, shortcut, icon, component, unreadBadge, debugOnly}
     /// (component: the QML file name under pages/ without ".qml"; unreadBadge: the sidebar
     /// shows the unread notifications beside the entry; debugOnly: listed only while the Debug
     /// page is on)
