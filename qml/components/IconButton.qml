@@ -20,6 +20,7 @@ ToolButton {
     font.pixelSize: Theme.fontSmall
     focusPolicy: Qt.StrongFocus
     hoverEnabled: true
+    Accessible.role: Accessible.Button
     Accessible.name: text
     Accessible.description: shortcutText.length > 0 ? qsTr("Shortcut: %1").arg(shortcutText) : ""
     ToolTip.visible: hovered && (iconOnly || shortcutText.length > 0)

@@ -18,6 +18,8 @@ Popup {
         { keys: "Up, Down, Page Up, Page Down", what: qsTr("Move in a list") },
         { keys: "Enter", what: qsTr("Open the selected item") },
         { keys: "Menu, Shift+F10", what: qsTr("Actions of the selected item") },
+        { keys: "A, M, R, S", what: qsTr("An action of the selected item (each is listed in its menu)") },
+        { keys: "Delete, D", what: qsTr("Dismiss or discard the selected item") },
         { keys: "Escape", what: qsTr("Close a dialog, a search or this list") }
     ]
     readonly property var search: [

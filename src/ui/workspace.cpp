@@ -13,6 +13,7 @@
 #include "storage/preferences.h"
 
 #include <QDir>
+#include <QJSValue>
 
 namespace vigil {
 
@@ -177,7 +178,11 @@ void Workspace::saveViewState(const QString &key, const QVariant &value)
 {
     if (!m_parts.preferences || key.isEmpty())
         return;
-    m_parts.preferences->setViewState(key, value);
+    // A list or object from QML arrives as a script value, which QSettings cannot write.
+    const QVariant plain = value.metaType() == QMetaType::fromType<QJSValue>()
+                               ? value.value<QJSValue>().toVariant()
+                               : value;
+    m_parts.preferences->setViewState(key, plain);
     m_parts.preferences->sync();
 }
 

@@ -10,6 +10,7 @@
 #include "ui/workspace.h"
 
 #include <QFile>
+#include <QJSEngine>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void profileWithoutAddressIsAnError();
     void switchingEmptiesTheFeeds();
     void pageAndGeometryAreRemembered();
+    void viewStateIsRemembered();
     void laterTokenReadOfAnOldSwitchIsIgnored();
 
 private:
@@ -224,6 +226,30 @@ void TestWorkspace::pageAndGeometryAreRemembered()
     QCOMPARE(again.windowGeometry(), QRect());
     m_settings->setValue("ui/page", "garbage");
     QCOMPARE(Workspace(nullptr, {}, prefsOnly()).page(), QStringLiteral("dashboard"));
+}
+
+// Column widths and sort orders: kept across runs, also when QML hands over a script array,
+// and a missing or unusable value gives the view's own default.
+void TestWorkspace::viewStateIsRemembered()
+{
+    {
+        Workspace ws(nullptr, {}, prefsOnly());
+        QCOMPARE(ws.viewState("logs/columns", QStringLiteral("none")).toString(),
+                 QStringLiteral("none"));
+        QJSEngine engine;
+        ws.saveViewState("logs/columns", QVariant::fromValue(engine.evaluate("[12, 8, 30]")));
+        ws.saveViewState("incidents/sort", QStringLiteral("severity"));
+        ws.saveViewState("", QStringLiteral("ignored"));
+    }
+    m_settings->sync();
+    Workspace again(nullptr, {}, prefsOnly());
+    QCOMPARE(again.viewState("logs/columns").toList(), (QVariantList{12, 8, 30}));
+    QCOMPARE(again.viewState("incidents/sort").toString(), QStringLiteral("severity"));
+    QCOMPARE(again.viewState("").toString(), QString());
+    // Without preferences (a test window) nothing is kept and the default is used.
+    Workspace bare(nullptr, {}, {});
+    bare.saveViewState("logs/columns", QStringLiteral("x"));
+    QCOMPARE(bare.viewState("logs/columns", 7).toInt(), 7);
 }
 
 void TestWorkspace::laterTokenReadOfAnOldSwitchIsIgnored()
