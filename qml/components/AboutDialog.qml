@@ -17,6 +17,7 @@ Dialog {
     // On a small window the content scrolls inside the dialog instead of overflowing it.
     height: Math.min(parent ? parent.height - Theme.padding * 2 : 0, implicitHeight)
     modal: true
+    padding: Theme.padding
     title: qsTr("About Vigil")
     standardButtons: Dialog.Close
 
@@ -45,39 +46,33 @@ Dialog {
                 font.bold: true
                 Layout.topMargin: Theme.spacing
             }
-            GridLayout {
-                columns: 2
-                columnSpacing: Theme.padding
-                rowSpacing: Theme.tightSpacing
+            Caption { text: qsTr("Data (outbox, positions)") }
+            TextEdit {
+                objectName: "aboutDataDir"
+                text: dialog.info.dataDir
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.WrapAnywhere
+                color: Theme.text
+                font.pixelSize: Theme.fontSmall
+                font.family: Theme.monospace
                 Layout.fillWidth: true
-                Caption { text: qsTr("Data (outbox, positions)") }
-                TextEdit {
-                    objectName: "aboutDataDir"
-                    text: dialog.info.dataDir
-                    readOnly: true
-                    selectByMouse: true
-                    wrapMode: TextEdit.WrapAnywhere
-                    color: Theme.text
-                    font.pixelSize: Theme.fontSmall
-                    font.family: Theme.monospace
-                    Layout.fillWidth: true
-                    Accessible.role: Accessible.EditableText
-                    Accessible.name: qsTr("Data folder")
-                }
-                Caption { text: qsTr("Settings file") }
-                TextEdit {
-                    objectName: "aboutConfigFile"
-                    text: dialog.info.configFile
-                    readOnly: true
-                    selectByMouse: true
-                    wrapMode: TextEdit.WrapAnywhere
-                    color: Theme.text
-                    font.pixelSize: Theme.fontSmall
-                    font.family: Theme.monospace
-                    Layout.fillWidth: true
-                    Accessible.role: Accessible.EditableText
-                    Accessible.name: qsTr("Settings file")
-                }
+                Accessible.role: Accessible.EditableText
+                Accessible.name: qsTr("Data folder")
+            }
+            Caption { text: qsTr("Settings file") }
+            TextEdit {
+                objectName: "aboutConfigFile"
+                text: dialog.info.configFile
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.WrapAnywhere
+                color: Theme.text
+                font.pixelSize: Theme.fontSmall
+                font.family: Theme.monospace
+                Layout.fillWidth: true
+                Accessible.role: Accessible.EditableText
+                Accessible.name: qsTr("Settings file")
             }
             Body {
                 text: qsTr("Licences")

@@ -1,12 +1,11 @@
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 import Vigil
 import Vigil.Models
 
-// How one operator action is going, as a chip: "Acknowledge: Queued", in its tone (C++ decides
-// it), "offline" while it waits for a connection; failed, the server's reason and Retry (a new
-// action through Actions.retry).
+// How one operator action is going, as a state chip: "Acknowledge: Queued", its dot in its tone
+// (C++ decides it), "offline" while it waits for a connection; failed, the server's reason and
+// Retry (a new action through Actions.retry).
 RowLayout {
     id: chip
     property string text
@@ -19,7 +18,8 @@ RowLayout {
 
     spacing: Theme.spacing / 2
 
-    Badge {
+    // Where the action stands is a state: a neutral chip, its dot in the tone
+    StateTag {
         objectName: "actionState"
         text: chip.text
         tint: Theme.toneColor(chip.tone)
@@ -39,12 +39,11 @@ RowLayout {
         elide: Text.ElideRight
         Layout.maximumWidth: Theme.buttonWidth
     }
-    Button {
+    IconButton {
         objectName: "retryActionButton"
         visible: chip.canRetry
         text: qsTr("Retry")
-        flat: true
-        font.pixelSize: Theme.fontSmall
+        iconName: "view-refresh"
         Accessible.description: qsTr("Send the action again")
         onClicked: Actions.retry(chip.actionId)
     }

@@ -45,7 +45,8 @@ Rectangle {
                 text: detail.agent ? detail.agent.name : ""
                 font.pixelSize: Theme.fontNormal
             }
-            Badge {
+            StateTag {
+                objectName: "agentDetailStatus"
                 text: detail.agent ? detail.agent.status : ""
                 tint: Theme.agentStatusColor(text)
             }

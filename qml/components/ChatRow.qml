@@ -1,11 +1,10 @@
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 import Vigil
 
 // A message of the chat view (ChatModel's roles): others' on the left, the operator's own on
-// the right, marked "You", with how far it got (pending, sent, delivered, read) in the tone C++
-// gives it. A failed one shows the server's reason with Retry and Discard; the view decides
+// the right, marked "You", with how far it got (pending, sent, delivered, read) as a receipt:
+// check marks in the tone C++ gives it and a muted word (ReceiptMark). A failed one shows the server's reason with Retry and Discard; the view decides
 // what those do (retryRequested, discardRequested). A message the chat's search found is framed
 // (searchHit), the one the search is at more strongly (currentSearchHit).
 Item {
@@ -18,6 +17,8 @@ Item {
     required property bool unread
     required property bool pending
     required property bool failed
+    // failed, pending, sent, delivered or read
+    required property string delivery
     required property string deliveryText
     required property int deliveryTone
     required property string reason
@@ -29,7 +30,7 @@ Item {
     signal discardRequested(string messageId)
 
     readonly property string senderText: own ? qsTr("You") : senderId
-    // Readable by tests and screen readers: what the receipt badge says, "" for others' messages
+    // Readable by tests and screen readers: what the receipt says, "" for others' messages
     readonly property string receipt: own ? deliveryText : ""
 
     width: ListView.view ? ListView.view.width : implicitWidth
@@ -86,9 +87,10 @@ Item {
                     text: Theme.time(row.timestamp)
                 }
                 Item { Layout.fillWidth: true }
-                Badge {
+                ReceiptMark {
                     objectName: "chatReceipt"
                     visible: row.receipt.length > 0
+                    delivery: row.delivery
                     text: row.receipt
                     tint: Theme.toneColor(row.deliveryTone)
                 }
@@ -111,19 +113,17 @@ Item {
                     wrapMode: Text.Wrap
                     Layout.fillWidth: true
                 }
-                Button {
+                IconButton {
                     objectName: "chatRetryButton"
                     text: qsTr("Retry")
-                    flat: true
-                    font.pixelSize: Theme.fontSmall
+                    iconName: "view-refresh"
                     Accessible.description: qsTr("Send the message again")
                     onClicked: row.retryRequested(row.messageId)
                 }
-                Button {
+                IconButton {
                     objectName: "chatDiscardButton"
                     text: qsTr("Discard")
-                    flat: true
-                    font.pixelSize: Theme.fontSmall
+                    iconName: "edit-delete"
                     Accessible.description: qsTr("Give up the message")
                     onClicked: row.discardRequested(row.messageId)
                 }

@@ -19,6 +19,7 @@ ColumnLayout {
     readonly property bool canSend: ready && budget.sendable
     readonly property alias usedBytes: budget.used
     readonly property alias overLimit: budget.over
+    readonly property string keysHint: qsTr("Enter sends, Shift+Enter starts a new line")
 
     signal sendRequested(string text)
 
@@ -54,8 +55,9 @@ ColumnLayout {
                 wrapMode: TextEdit.Wrap
                 textFormat: TextEdit.PlainText
                 font.pixelSize: Theme.fontNormal
-                placeholderText: qsTr("Write a message (Enter sends, Shift+Enter for a new line)")
+                placeholderText: qsTr("Write a message")
                 Accessible.name: qsTr("Message")
+                Accessible.description: composer.keysHint
                 background: Rectangle {
                     color: Theme.surface
                     border.color: composer.overLimit ? Theme.danger
@@ -85,14 +87,25 @@ ColumnLayout {
             onClicked: composer.send()
         }
     }
-    Caption {
-        objectName: "composerCounter"
-        Layout.alignment: Qt.AlignRight
-        text: composer.maxBytes > 0 ? qsTr("%L1 / %L2 bytes").arg(budget.used).arg(composer.maxBytes)
-                                    : qsTr("%L1 bytes").arg(budget.used)
-        color: composer.overLimit ? Theme.danger : Theme.textMuted
-        Accessible.name: composer.overLimit
-                         ? qsTr("%L1 bytes over the limit").arg(-budget.remaining)
-                         : qsTr("%L1 bytes left").arg(budget.remaining)
+    RowLayout {
+        spacing: Theme.spacing
+        Layout.fillWidth: true
+        // The keys, under the field rather than in its placeholder (which a narrow window cuts)
+        Caption {
+            objectName: "composerKeys"
+            text: composer.keysHint
+            wrapMode: Text.Wrap
+            Layout.fillWidth: true
+        }
+        Caption {
+            objectName: "composerCounter"
+            Layout.alignment: Qt.AlignRight | Qt.AlignTop
+            text: composer.maxBytes > 0 ? qsTr("%L1 / %L2 bytes").arg(budget.used).arg(composer.maxBytes)
+                                        : qsTr("%L1 bytes").arg(budget.used)
+            color: composer.overLimit ? Theme.danger : Theme.textMuted
+            Accessible.name: composer.overLimit
+                             ? qsTr("%L1 bytes over the limit").arg(-budget.remaining)
+                             : qsTr("%L1 bytes left").arg(budget.remaining)
+        }
     }
 }

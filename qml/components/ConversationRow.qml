@@ -3,7 +3,9 @@ import QtQuick.Layouts
 import Vigil
 
 // A conversation of ConversationsModel: its id, who is in it, its latest message and how many
-// messages the operator has not read. Highlighted while it is the one open.
+// messages the operator has not read (a count in a filled pill: a number, not a tag).
+// Highlighted (Theme.selection) while it is the one open, tinted under the pointer, ringed in
+// the accent where the list's keyboard cursor is.
 Rectangle {
     id: row
     required property string conversationId
@@ -23,14 +25,16 @@ Rectangle {
     width: ListView.view ? ListView.view.width : implicitWidth
     implicitHeight: layout.implicitHeight + Theme.spacing
     radius: Theme.radius / 2
-    color: selected ? Theme.selection : "transparent"
+    color: selected ? Theme.selection : hover.hovered ? Theme.hover : "transparent"
     border.color: current ? Theme.accent : "transparent"
-    border.width: Theme.hairline
+    border.width: current ? Theme.focusWidth : 0
     Accessible.role: Accessible.ListItem
     Accessible.name: unreadCount > 0
-                     ? qsTr("%1, %2 unread, %3").arg(conversationId).arg(unreadCount).arg(lastMessage)
-                     : qsTr("%1, %2").arg(conversationId).arg(lastMessage)
+                     ? qsTr("Conversation %1, %2 unread, %3").arg(conversationId).arg(unreadCount).arg(lastMessage)
+                     : qsTr("Conversation %1, %2").arg(conversationId).arg(lastMessage)
+    Accessible.selected: selected
 
+    HoverHandler { id: hover }
     MouseArea {
         anchors.fill: parent
         onClicked: row.activated(row.conversationId)
@@ -53,12 +57,24 @@ Rectangle {
             Mono {
                 text: Theme.time(row.lastActivity)
             }
-            Badge {
+            Rectangle {
+                id: unread
                 objectName: "unreadCount_" + row.conversationId
+                readonly property string text: String(row.unreadCount)
                 visible: row.unreadCount > 0
-                text: String(row.unreadCount)
-                tint: Theme.accent
+                implicitWidth: Math.max(implicitHeight, unreadLabel.implicitWidth + Theme.spacing)
+                implicitHeight: unreadLabel.implicitHeight + Theme.tightSpacing
+                radius: height / 2
+                color: Theme.accent
+                Accessible.role: Accessible.StaticText
                 Accessible.name: qsTr("%1 unread").arg(row.unreadCount)
+                Caption {
+                    id: unreadLabel
+                    anchors.centerIn: parent
+                    text: unread.text
+                    color: Theme.textOnAccent
+                    font.bold: true
+                }
             }
         }
         Caption {

@@ -6,11 +6,17 @@ import Vigil.Models
 
 // "Diagnose": DNS, TCP, TLS, WebSocket upgrade, a ping burst and the HTTP fallback endpoints,
 // each with its result and time.
+//
+// The panel is as tall as its steps: every row shows whole, none is cut by the panel's edge
+// (the page around it scrolls).
 Panel {
     id: panel
     objectName: "diagnosticsPanel"
     title: qsTr("Diagnostics")
     subtitle: DiagnosticsModel.summary
+    // Every step (never fewer than the empty hint needs) and the button under them
+    rows: Math.max(steps.count, 2)
+    contentHeight: rows * Theme.rowHeight + runButton.implicitHeight + Theme.spacing
 
     ListView {
         id: steps
@@ -18,7 +24,11 @@ Panel {
         anchors.fill: parent
         anchors.bottomMargin: runButton.height + Theme.spacing
         clip: true
+        // The rows all fit: nothing to scroll
+        interactive: contentHeight > height
         model: DiagnosticsModel
+        Accessible.role: Accessible.List
+        Accessible.name: panel.title
         delegate: FeedRow {
             required property string title
             required property string status

@@ -6,11 +6,17 @@ import Vigil
 // A page holding one live list: a heading with a count, optional tools, an optional search
 // field and filters, and the list itself.
 //
-// Keyboard: Up and Down move the selection (always visible, framed while the list has the
-// focus), Enter opens the selected row (activated(); a click does too with activateOnClick,
-// a double click always), Ctrl+F focuses the search field when the page has one, Escape clears
+// Keyboard: Tab reaches the list; Up, Down, Page Up, Page Down, Home and End move the current
+// row (always highlighted, ringed in the accent while the list has the focus), Enter opens it
+// (activated(); a click does too with activateOnClick, a double click always). The Menu key or
+// Shift+F10 opens the current row's context menu (a right click opens the menu of the row under
+// the pointer) and the actions' own keys (Delete, A, M...) run them on the current row: rows are
+// FeedRows with RowActions. Ctrl+F focuses the search field when the page has one, Escape clears
 // the search. Where messages could not be recovered, the list says so between the rows: the
 // page names a role (gapRole) counting the unrecoverable gaps since each row last changed.
+//
+// With a viewKey and a sortModel (an object with sortKey and descending, as IncidentList), the
+// page keeps the list's sort order across runs (Workspace.viewState "<viewKey>/sort").
 Page {
     id: page
     property string heading
@@ -44,9 +50,111 @@ Page {
     // Enter, a double click (or a click, see above) on row `index`
     signal activated(int index)
 
+    // What the page keeps across runs is kept under this name ("incidents"; "" keeps nothing)
+    property string viewKey
+    // The list's sort, kept under viewKey: an object with sortKey and descending (IncidentList)
+    property var sortModel: null
+    // The current row's context menu
+    readonly property alias rowMenu: rowMenu
+    // (While the kept sort is applied: nothing to keep then)
+    property bool restoringSort: false
+
     function activate(index) {
         if (index >= 0 && index < list.count)
             page.activated(index)
+    }
+    // Makes row `index` (clamped to the list) current and shows it.
+    function moveTo(index) {
+        if (list.count === 0)
+            return
+        list.currentIndex = Math.max(0, Math.min(list.count - 1, index))
+        list.positionViewAtIndex(list.currentIndex, ListView.Contain)
+    }
+    // The rows a Page Up or Page Down moves by: what the list shows, less one for context
+    function pageRows() {
+        const rowHeight = list.currentItem ? list.currentItem.height : Theme.rowHeight
+        return Math.max(1, Math.floor(list.height / Math.max(1, rowHeight)) - 1)
+    }
+    // Opens the context menu of the current row: under the pointer at x, y in the row, or
+    // (from the keyboard, no x) at the row's start. False when the row has no action.
+    function openRowMenu(x, y) {
+        list.forceLayout() // a row just removed is not the current one any more
+        const row = list.currentItem as FeedRow
+        if (!row)
+            return false
+        const keyboard = x === undefined
+        return rowMenu.openFor(row, keyboard ? Theme.padding : x, keyboard ? row.height : y)
+    }
+    // The list's keys beyond what ListView does itself (Up and Down).
+    function handleKey(event) {
+        const shift = (event.modifiers & Qt.ShiftModifier) !== 0
+        const plain = (event.modifiers & ~Qt.KeypadModifier) === Qt.NoModifier
+        switch (event.key) {
+        case Qt.Key_PageUp:
+            moveTo(list.currentIndex - pageRows())
+            break
+        case Qt.Key_PageDown:
+            moveTo(list.currentIndex + pageRows())
+            break
+        case Qt.Key_Home:
+            moveTo(0)
+            break
+        case Qt.Key_End:
+            moveTo(list.count - 1)
+            break
+        case Qt.Key_Menu:
+            openRowMenu()
+            break
+        case Qt.Key_F10:
+            if (!shift)
+                return
+            openRowMenu()
+            break
+        default: {
+            if (!plain)
+                return
+            // A row removed by the key before (key repeat) is not the current one any more
+            list.forceLayout()
+            const row = list.currentItem as FeedRow
+            if (!row || !row.runKey(event.key))
+                return
+        }
+        }
+        event.accepted = true
+    }
+
+    function sortKeyName() {
+        return page.viewKey.length > 0 ? page.viewKey + "/sort" : ""
+    }
+    // The sort the operator chose last time, applied to sortModel. Kept as "<sortKey>,descending"
+    // or "<sortKey>,ascending": a string, as a JavaScript array would reach Workspace as a
+    // script value, not a list.
+    function restoreSort() {
+        if (!page.sortModel || sortKeyName().length === 0)
+            return
+        const stored = Workspace.viewState(sortKeyName(), "")
+        const parts = Array.isArray(stored) ? stored : String(stored).split(",")
+        if (parts.length !== 2 || (parts[1] !== "descending" && parts[1] !== "ascending"))
+            return
+        const key = Number(parts[0])
+        if (!Number.isInteger(key) || key < 0)
+            return
+        restoringSort = true
+        page.sortModel.sortKey = key
+        page.sortModel.descending = parts[1] === "descending"
+        restoringSort = false
+    }
+    function saveSort() {
+        if (restoringSort || !page.sortModel || sortKeyName().length === 0)
+            return
+        Workspace.saveViewState(sortKeyName(), "%1,%2".arg(page.sortModel.sortKey)
+                                .arg(page.sortModel.descending ? "descending" : "ascending"))
+    }
+    Component.onCompleted: restoreSort()
+    Connections {
+        target: page.sortModel
+        ignoreUnknownSignals: true
+        function onSortChanged() { page.saveSort() }
     }
     function focusSearch() {
         searchField.forceActiveFocus()
@@ -78,11 +186,12 @@ Page {
                 objectName: page.objectName + "Heading"
                 text: page.heading
             }
+            // The figures wrap, rather than being cut, where the heading row is short of room
             Body {
                 objectName: page.objectName + "Summary"
                 text: page.summary
                 color: Theme.textMuted
-                elide: Text.ElideRight
+                wrapMode: Text.Wrap
                 Layout.fillWidth: true
             }
             TextField {
@@ -148,9 +257,21 @@ Page {
                     height: list.currentItem ? list.currentItem.height : 0
                     z: -0.5
                     color: Theme.selection
-                    radius: Theme.radius / 2
                     border.color: list.activeFocus ? Theme.accent : Theme.selection
                     border.width: Theme.hairline
+                }
+                // The keyboard is on this row: a ring over it (over the row's separator too)
+                Rectangle {
+                    objectName: page.objectName + "FocusRing"
+                    parent: list.contentItem
+                    visible: list.activeFocus && list.currentItem !== null
+                    y: list.currentItem ? list.currentItem.y : 0
+                    width: list.width
+                    height: list.currentItem ? list.currentItem.height : 0
+                    z: 2
+                    color: "transparent"
+                    border.color: Theme.accent
+                    border.width: Theme.focusWidth
                 }
 
                 section.property: page.gapRole
@@ -195,6 +316,7 @@ Page {
 
                 Keys.onReturnPressed: page.activate(currentIndex)
                 Keys.onEnterPressed: page.activate(currentIndex)
+                Keys.onPressed: event => page.handleKey(event)
                 Keys.onEscapePressed: event => {
                     event.accepted = page.searchable && searchField.text.length > 0
                     if (event.accepted)
@@ -202,7 +324,8 @@ Page {
                 }
 
                 // Under the rows (which take no clicks themselves; their buttons still do): a
-                // click selects a row, a double click opens it.
+                // click selects a row, a double click opens it, a right click selects it and
+                // opens its context menu.
                 MouseArea {
                     objectName: page.objectName + "Clicks"
                     parent: list.contentItem
@@ -210,17 +333,32 @@ Page {
                     z: -1
                     width: list.width
                     height: Math.max(list.contentHeight, list.height)
-                    acceptedButtons: Qt.LeftButton
+                    acceptedButtons: Qt.LeftButton | Qt.RightButton
                     onClicked: mouse => {
                         const index = list.indexAt(mouse.x + x, mouse.y + y)
                         if (index < 0)
                             return
                         list.currentIndex = index
                         list.forceActiveFocus()
-                        if (page.activateOnClick)
+                        if (mouse.button === Qt.RightButton) {
+                            const row = list.currentItem
+                            const at = mapToItem(row, mouse.x, mouse.y)
+                            page.openRowMenu(at.x, at.y)
+                        } else if (page.activateOnClick) {
                             page.activate(index)
+                        }
                     }
-                    onDoubleClicked: mouse => page.activate(list.indexAt(mouse.x + x, mouse.y + y))
+                    onDoubleClicked: mouse => {
+                        if (mouse.button === Qt.LeftButton)
+                            page.activate(list.indexAt(mouse.x + x, mouse.y + y))
+                    }
+                }
+
+                RowMenu {
+                    id: rowMenu
+                    objectName: page.objectName + "RowMenu"
+                    // Back to the list, for the keys to go on
+                    onClosed: if (page.visible) list.forceActiveFocus()
                 }
 
                 EmptyHint {

@@ -1,11 +1,19 @@
 import QtQuick
 import Vigil
+import Vigil.Models
 
 // The log viewer's columns: the monospace font its rows use, the height of a row and the widths
 // of the time, level, source and task columns (the message takes the rest). One instance is
 // shared by the header, which resizes them, and every row, so the columns line up.
+//
+// The widths the operator gave are kept across runs (Workspace.viewState under stateKey), in
+// characters of the font, so they still fit when the font size or the density changes.
 QtObject {
     id: columns
+
+    // Where the widths are kept ("" keeps nothing)
+    property string stateKey: "logs/columns"
+    readonly property var keys: ["time", "level", "source", "task"]
 
     readonly property font font: Qt.font({ family: Theme.monospace, pixelSize: Theme.fontSmall })
     readonly property FontMetrics metrics: FontMetrics { font: columns.font }
@@ -41,6 +49,31 @@ QtObject {
         case "task": taskWidth = w; break
         }
     }
+    // The widths kept last time, if any: "time,level,source,task" in characters. (Kept as a
+    // string: a JavaScript array would reach Workspace as a script value, not a list.)
+    function restore() {
+        if (stateKey.length === 0)
+            return
+        const stored = Workspace.viewState(stateKey, "")
+        const widths = Array.isArray(stored) ? stored : String(stored).split(",")
+        if (widths.length !== keys.length)
+            return
+        for (let i = 0; i < keys.length; ++i) {
+            const chars = Number(widths[i])
+            if (Number.isFinite(chars) && chars > 0)
+                resize(keys[i], chars * charWidth)
+        }
+    }
+    // Keeps the widths as they are now (the header calls it once a resize is done).
+    function save() {
+        if (stateKey.length === 0)
+            return
+        Workspace.saveViewState(stateKey,
+                                keys.map(key => Math.round(widthOf(key) / charWidth * 10) / 10)
+                                    .join(","))
+    }
+    Component.onCompleted: restore()
+
     function widthOf(key) {
         switch (key) {
         case "time": return timeWidth

@@ -1,12 +1,12 @@
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Layouts
 import Vigil
 import Vigil.Models
 
 // The log viewer's filter: minimum level, sources, task id, and whether the server applies it
-// too (LogFilterSync). The filter lives in LogLinesModel; this only shows and sets it.
-RowLayout {
+// too (LogFilterSync). The filter lives in LogLinesModel; this only shows and sets it. The
+// controls flow onto a second line where the window is narrow, rather than being squeezed.
+Flow {
     id: bar
     spacing: Theme.spacing
 
@@ -48,7 +48,7 @@ RowLayout {
         font.pixelSize: Theme.fontSmall
         font.family: Theme.monospace
         selectByMouse: true
-        Layout.preferredWidth: Theme.selectorWidth
+        width: Theme.selectorWidth
         Accessible.name: qsTr("Task id filter")
         Accessible.description: qsTr("Enter applies it, Escape clears it")
         onEditingFinished: LogLinesModel.setTaskFilter(text.trim())
@@ -70,6 +70,7 @@ RowLayout {
         }
     }
     Switch {
+        id: serverSwitch
         objectName: "logFilterOnServer"
         text: qsTr("Filter on server")
         checked: LogFilterSync.pushToServer
@@ -83,8 +84,11 @@ RowLayout {
     }
     Caption {
         objectName: "logFilterStatus"
+        // On the switch's line where it fits, else on the next, wrapped if need be
+        width: Math.min(implicitWidth, bar.width)
+        height: Math.max(implicitHeight, serverSwitch.height)
+        verticalAlignment: Text.AlignVCenter
         text: LogFilterSync.statusText
-        elide: Text.ElideRight
-        Layout.fillWidth: true
+        wrapMode: Text.Wrap
     }
 }

@@ -3,7 +3,8 @@ import QtQuick
 import Vigil
 
 // The log viewer's column titles. The handle at the right of each title resizes its column for
-// every row: drag it, or Tab to it and press Left or Right.
+// every row: drag it, or Tab to it and press Left or Right. The widths are kept (LogColumns.save)
+// once a drag ends or a key changes them.
 Rectangle {
     id: header
     required property LogColumns columns
@@ -60,8 +61,15 @@ Rectangle {
                             header.columns.resize(cell.key,
                                                   startWidth + mapToItem(header, mouse.x, 0).x - pressX)
                     }
-                    Keys.onLeftPressed: header.columns.resize(cell.key, cell.width - header.columns.charWidth)
-                    Keys.onRightPressed: header.columns.resize(cell.key, cell.width + header.columns.charWidth)
+                    onReleased: header.columns.save()
+                    Keys.onLeftPressed: {
+                        header.columns.resize(cell.key, cell.width - header.columns.charWidth)
+                        header.columns.save()
+                    }
+                    Keys.onRightPressed: {
+                        header.columns.resize(cell.key, cell.width + header.columns.charWidth)
+                        header.columns.save()
+                    }
                     Rectangle {
                         anchors.horizontalCenter: parent.horizontalCenter
                         width: handle.activeFocus ? Theme.hairline * 2 : Theme.hairline

@@ -43,9 +43,10 @@ Rectangle {
     }
 
     implicitHeight: columns.rowHeight
-    color: selected ? Theme.selection : "transparent"
+    color: selected ? Theme.selection : hover.hovered ? Theme.hover : "transparent"
+    // The current line: ringed in the accent while the list has the keys
     border.color: current ? (listFocused ? Theme.accent : Theme.border) : "transparent"
-    border.width: current ? Theme.hairline : 0
+    border.width: current ? (listFocused ? Theme.focusWidth : Theme.hairline) : 0
 
     Accessible.role: Accessible.ListItem
     Accessible.name: accessibleName()

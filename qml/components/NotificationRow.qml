@@ -1,12 +1,15 @@
 import QtQuick
-import QtQuick.Controls
 import QtQuick.Layouts
 import Vigil
 import Vigil.Models
 
-// A row of NotificationsModel: an unread dot, the notification, and its actions.
-Item {
+// A row of NotificationsModel: an unread dot (its column kept on read rows, so every row lines
+// up), the notification, and what can be done about it - Mark read (M) and Dismiss (Delete or
+// D) - as buttons over the row under the pointer or current and in its context menu. An unread
+// notification's title is bold; a read one fades.
+FeedRow {
     id: entry
+    objectName: "notificationRow_" + notificationId
     required property string notificationId
     required property string title
     required property string message
@@ -14,36 +17,51 @@ Item {
     required property var timestamp
     required property bool read
 
-    width: ListView.view ? ListView.view.width : implicitWidth
-    implicitHeight: Theme.rowHeight
-    RowLayout {
-        anchors.fill: parent
-        spacing: Theme.spacing
-        Rectangle {
-            Layout.preferredWidth: Theme.dotSize / 2
-            Layout.preferredHeight: Theme.dotSize / 2
-            radius: Theme.dotSize / 4
-            color: entry.read ? "transparent" : Theme.accent
-            Accessible.name: entry.read ? qsTr("read") : qsTr("unread")
+    badge: severity
+    badgeWords: [qsTr("critical"), qsTr("high"), qsTr("warning"), qsTr("info")]
+    text: title
+    detail: message
+    timeText: Theme.time(timestamp)
+    dimmed: read
+    emphasized: !read
+    spokenText: {
+        const what = read ? qsTr("%1 notification: %2").arg(severity).arg(title)
+                          : qsTr("Unread %1 notification: %2").arg(severity).arg(title)
+        const parts = [what]
+        for (const part of [message, timeText]) {
+            if (part.length > 0)
+                parts.push(part)
         }
-        FeedRow {
-            Layout.fillWidth: true
-            badge: entry.severity
-            text: entry.title
-            detail: entry.message
-            timeText: Theme.time(entry.timestamp)
-            dimmed: entry.read
-        }
-        Button {
-            text: qsTr("Mark read")
-            visible: !entry.read
-            flat: true
-            onClicked: NotificationsModel.markRead(entry.notificationId)
-        }
-        Button {
-            text: qsTr("Dismiss")
-            flat: true
-            onClicked: NotificationsModel.dismiss(entry.notificationId)
-        }
+        return parts.join(", ")
     }
+
+    leading: Rectangle {
+        objectName: "unreadDot"
+        Layout.preferredWidth: Theme.dotSize / 2
+        Layout.preferredHeight: Theme.dotSize / 2
+        radius: width / 2
+        color: entry.read ? "transparent" : Theme.accent
+    }
+
+    rowActions: [
+        RowAction {
+            name: "markRead_" + entry.notificationId
+            text: qsTr("Mark read")
+            iconName: "mail-mark-read"
+            shown: !entry.read
+            keys: [Qt.Key_M]
+            shortcutText: "M"
+            description: qsTr("Mark %1 read").arg(entry.title)
+            onTriggered: NotificationsModel.markRead(entry.notificationId)
+        },
+        RowAction {
+            name: "dismiss_" + entry.notificationId
+            text: qsTr("Dismiss")
+            iconName: "window-close"
+            keys: [Qt.Key_Delete, Qt.Key_D]
+            shortcutText: qsTr("Del")
+            description: qsTr("Dismiss %1").arg(entry.title)
+            onTriggered: NotificationsModel.dismiss(entry.notificationId)
+        }
+    ]
 }

@@ -1,13 +1,14 @@
 import QtQuick
-import QtQuick.Controls
-import QtQuick.Layouts
 import Vigil
 import Vigil.Models
 
-// One operator action in the Queue view (the Actions model): when, what, how far it got in
-// its tone, the server's reason when it failed, and Retry or Discard where they apply.
-Item {
+// One operator action in the Queue view (the Actions model): when, how far it got (a state: a
+// neutral chip with a dot in its tone), what, and the server's reason when it failed. Retry (R)
+// and Discard (Delete or D), where they apply, show as buttons over the row under the pointer
+// or current and in its context menu.
+FeedRow {
     id: row
+    objectName: "queueRow_" + actionId
     required property string actionId
     required property string type
     required property string target
@@ -21,43 +22,38 @@ Item {
     // Still in the outbox, not written yet (what can be discarded and has not failed)
     readonly property bool queued: canDiscard && !canRetry
 
-    width: ListView.view ? ListView.view.width : implicitWidth
-    implicitWidth: layout.implicitWidth
-    implicitHeight: Theme.rowHeight
-    Accessible.role: Accessible.ListItem
-    Accessible.name: reason.length > 0 ? qsTr("%1, %2: %3").arg(summary).arg(stateText).arg(reason)
-                                       : qsTr("%1, %2").arg(summary).arg(stateText)
+    timeText: Theme.time(createdAt)
+    badge: stateText
+    badgeTint: Theme.toneColor(tone)
+    badgeStyle: "state"
+    badgeWords: [qsTr("Queued"), qsTr("Sent"), qsTr("Accepted"), qsTr("Confirmed"), qsTr("Failed")]
+    text: summary
+    detail: reason.length > 0 ? reason
+          : queued && !ConnectionStatus.connected
+            ? qsTr("%1 - waiting for the connection").arg(type) : type
+    spokenText: reason.length > 0 ? qsTr("%1, %2: %3").arg(summary).arg(stateText).arg(reason)
+                                  : qsTr("%1, %2").arg(summary).arg(stateText)
 
-    RowLayout {
-        id: layout
-        anchors.fill: parent
-        spacing: Theme.spacing
-        FeedRow {
-            Layout.fillWidth: true
-            Layout.fillHeight: true
-            timeText: Theme.time(row.createdAt)
-            badge: row.stateText
-            badgeTint: Theme.toneColor(row.tone)
-            text: row.summary
-            detail: row.reason.length > 0 ? row.reason
-                  : row.queued && !ConnectionStatus.connected
-                    ? qsTr("%1 - waiting for the connection").arg(row.type) : row.type
-        }
-        Button {
-            objectName: "queueRetry_" + row.actionId
-            visible: row.canRetry
+    rowActions: [
+        RowAction {
+            name: "queueRetry_" + row.actionId
             text: qsTr("Retry")
-            font.pixelSize: Theme.fontSmall
-            Accessible.description: qsTr("Send %1 again").arg(row.summary)
-            onClicked: Actions.retry(row.actionId)
-        }
-        Button {
-            objectName: "queueDiscard_" + row.actionId
-            visible: row.canDiscard
+            iconName: "view-refresh"
+            shown: row.canRetry
+            keys: [Qt.Key_R]
+            shortcutText: "R"
+            description: qsTr("Send %1 again").arg(row.summary)
+            onTriggered: Actions.retry(row.actionId)
+        },
+        RowAction {
+            name: "queueDiscard_" + row.actionId
             text: qsTr("Discard")
-            font.pixelSize: Theme.fontSmall
-            Accessible.description: qsTr("Give up %1").arg(row.summary)
-            onClicked: Actions.discard(row.actionId)
+            iconName: "edit-delete"
+            shown: row.canDiscard
+            keys: [Qt.Key_Delete, Qt.Key_D]
+            shortcutText: qsTr("Del")
+            description: qsTr("Give up %1").arg(row.summary)
+            onTriggered: Actions.discard(row.actionId)
         }
-    }
+    ]
 }

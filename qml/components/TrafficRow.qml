@@ -11,10 +11,11 @@ FeedRow {
     required property var bytes
     required property string json
 
-    width: ListView.view ? ListView.view.width : implicitWidth
     timeText: Theme.time(time)
     badge: outbound ? qsTr("out") : qsTr("in")
     badgeTint: outbound ? Theme.chartOut : Theme.chartIn
+    badgeStyle: "plain"
+    badgeWords: [qsTr("out"), qsTr("in")]
     text: type
     detail: qsTr("%1 - %2 bytes").arg(channel.length > 0 ? channel : qsTr("no channel")).arg(bytes)
 }

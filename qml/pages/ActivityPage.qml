@@ -30,20 +30,23 @@ ListPage {
         onFollowRequested: page.list.positionViewAtBeginning()
     }
 
-    FilterChoice {
-        id: actorChoice
-        objectName: "activityActorFilter"
-        label: qsTr("Actor")
-        allText: qsTr("All actors")
-        choices: ActivityModel.actors
-    }
-    FilterChoice {
-        id: actionChoice
-        objectName: "activityActionFilter"
-        label: qsTr("Action")
-        allText: qsTr("All actions")
-        choices: ActivityModel.actions
-    }
+    // Under the heading: the heading keeps room for its count
+    filters: [
+        FilterChoice {
+            id: actorChoice
+            objectName: "activityActorFilter"
+            label: qsTr("Actor")
+            allText: qsTr("All actors")
+            choices: ActivityModel.actors
+        },
+        FilterChoice {
+            id: actionChoice
+            objectName: "activityActionFilter"
+            label: qsTr("Action")
+            allText: qsTr("All actions")
+            choices: ActivityModel.actions
+        }
+    ]
 
     NewItemsButton {
         objectName: "activityNewButton"

@@ -5,22 +5,30 @@ import Vigil
 import Vigil.Models
 
 // The agents: status and when each was last seen, filtered by status or searched by name; the
-// one selected (click, or Up and Down) shows its CPU and memory live beside the list.
+// one selected (click, or Up and Down) shows its CPU and memory live beside the list, or under
+// it when the window is too narrow for both side by side.
 Page {
     id: view
     objectName: "agentsView"
     background: Rectangle { color: Theme.window }
 
-    // Side by side with anchors, not a layout: a page's implicit size depends on its width.
+    // Room for the list and the detail side by side; otherwise the detail goes under the list
+    readonly property bool sideBySide: width >= Theme.panelMinWidth * 1.5 + detail.implicitWidth
+                                                + Theme.padding
+
+    // Placed by hand, not with a layout (a page's implicit size depends on its width) nor
+    // with anchors (anchors that come and go with the width do not reliably let go).
     Item {
+        id: area
         anchors.fill: parent
         ListPage {
             id: page
             objectName: "agentsPage"
-            anchors.left: parent.left
-            anchors.top: parent.top
-            anchors.bottom: parent.bottom
-            anchors.right: detail.left
+            // The list's own padding keeps it clear of the detail
+            x: 0
+            y: 0
+            width: view.sideBySide ? detail.x : area.width
+            height: view.sideBySide ? area.height : detail.y
             heading: qsTr("Agents")
             summary: statusChoice.value.length > 0
                      ? qsTr("%1 %2 of %3").arg(filter.count).arg(statusChoice.value)
@@ -38,24 +46,30 @@ Page {
                 search: page.searchText
             }
 
-            FilterChoice {
-                id: statusChoice
-                objectName: "agentStatusFilter"
-                label: qsTr("Status")
-                allText: qsTr("All statuses")
-                choices: filter.statuses
-            }
+            // Under the heading: the heading keeps room for its count
+            filters: [
+                FilterChoice {
+                    id: statusChoice
+                    objectName: "agentStatusFilter"
+                    label: qsTr("Status")
+                    allText: qsTr("All statuses")
+                    choices: filter.statuses
+                }
+            ]
 
             delegate: AgentRow {}
         }
         AgentDetail {
             id: detail
             agent: page.list.currentItem as AgentRow
-            anchors.right: parent.right
-            anchors.top: parent.top
-            anchors.bottom: parent.bottom
-            anchors.margins: Theme.padding
-            width: Math.min(view.width / 2, implicitWidth)
+            // Beside the list: its share of the width, full height; under it: the full width,
+            // the lower part of the page (room for the two charts at their least)
+            width: view.sideBySide ? Math.min(view.width / 2, implicitWidth)
+                                   : area.width - Theme.padding * 2
+            height: view.sideBySide ? area.height - Theme.padding * 2
+                                    : Math.max(area.height * 0.6, Theme.tileHeight * 3)
+            x: area.width - Theme.padding - width
+            y: view.sideBySide ? Theme.padding : area.height - Theme.padding - height
         }
     }
 }

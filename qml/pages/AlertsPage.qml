@@ -22,27 +22,30 @@ ListPage {
         search: page.searchText
     }
 
-    TabBar {
-        id: stateTabs
-        objectName: "alertStateTabs"
-        TabButton {
-            objectName: "activeAlertsTab"
-            text: qsTr("Active (%1)").arg(AlertsModel.activeCount)
-            width: implicitWidth
+    // Under the heading: the heading keeps room for its count
+    filters: [
+        TabBar {
+            id: stateTabs
+            objectName: "alertStateTabs"
+            TabButton {
+                objectName: "activeAlertsTab"
+                text: qsTr("Active (%1)").arg(AlertsModel.activeCount)
+                width: implicitWidth
+            }
+            TabButton {
+                objectName: "clearedAlertsTab"
+                text: qsTr("Cleared (%1)").arg(AlertsModel.count - AlertsModel.activeCount)
+                width: implicitWidth
+            }
+        },
+        FilterChoice {
+            id: severityChoice
+            objectName: "alertSeverityFilter"
+            label: qsTr("Severity")
+            allText: qsTr("All severities")
+            choices: filter.severities
         }
-        TabButton {
-            objectName: "clearedAlertsTab"
-            text: qsTr("Cleared (%1)").arg(AlertsModel.count - AlertsModel.activeCount)
-            width: implicitWidth
-        }
-    }
-    FilterChoice {
-        id: severityChoice
-        objectName: "alertSeverityFilter"
-        label: qsTr("Severity")
-        allText: qsTr("All severities")
-        choices: filter.severities
-    }
+    ]
 
     delegate: AlertRow {
         actionable: true

@@ -44,20 +44,23 @@ Page {
             // No frame is selected until the operator picks one (the newest keep arriving).
             Component.onCompleted: list.currentIndex = -1
 
-            ComboBox {
-                id: directionChoice
-                objectName: "debugDirectionFilter"
-                model: [qsTr("In and out"), qsTr("In"), qsTr("Out")]
-                font.pixelSize: Theme.fontSmall
-                Accessible.name: qsTr("Direction: %1").arg(displayText)
-            }
-            FilterChoice {
-                id: channelChoice
-                objectName: "debugChannelFilter"
-                label: qsTr("Channel")
-                allText: qsTr("All channels")
-                choices: TrafficLog.channels
-            }
+            // Under the heading: the heading keeps room for its count
+            filters: [
+                ComboBox {
+                    id: directionChoice
+                    objectName: "debugDirectionFilter"
+                    model: [qsTr("In and out"), qsTr("In"), qsTr("Out")]
+                    font.pixelSize: Theme.fontSmall
+                    Accessible.name: qsTr("Direction: %1").arg(displayText)
+                },
+                FilterChoice {
+                    id: channelChoice
+                    objectName: "debugChannelFilter"
+                    label: qsTr("Channel")
+                    allText: qsTr("All channels")
+                    choices: TrafficLog.channels
+                }
+            ]
             Button {
                 objectName: "debugPauseButton"
                 text: TrafficLog.paused ? qsTr("Resume") : qsTr("Pause")

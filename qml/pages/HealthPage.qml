@@ -16,15 +16,18 @@ Page {
 
     ScrollView {
         id: scroll
+        objectName: "healthScroll"
         anchors.fill: parent
         contentWidth: availableWidth
+        contentHeight: content.implicitHeight + Theme.padding * 2
 
         ColumnLayout {
-            width: scroll.availableWidth - Theme.padding * 2
+            id: content
             x: Theme.padding
+            y: Theme.padding
+            width: scroll.availableWidth - Theme.padding * 2
             spacing: Theme.padding
 
-            Item { Layout.preferredHeight: 1 }
             RowLayout {
                 Layout.fillWidth: true
                 spacing: Theme.spacing
@@ -45,10 +48,13 @@ Page {
                 }
             }
 
+            // Columns of one width (Figure), as many as the page holds: a changing value
+            // never moves the figures beside it
             GridLayout {
                 objectName: "healthFigures"
                 Layout.fillWidth: true
-                columns: Math.max(2, Math.floor(scroll.availableWidth / Theme.figureWidth))
+                columns: Math.max(2, Math.floor((content.width + columnSpacing)
+                                                / (Theme.figureWidth + columnSpacing)))
                 columnSpacing: Theme.padding
                 rowSpacing: Theme.spacing
                 Figure { objectName: "figState"; label: qsTr("State"); value: page.f.stateText }
@@ -66,9 +72,16 @@ Page {
                 Figure { objectName: "figErrors"; label: qsTr("Errors by category"); value: HealthMonitor.errorSummary; Layout.columnSpan: 2 }
             }
 
+            // Three charts abreast on a wide page; two (the third below, full width) on a
+            // narrower one; one above the other on a narrow one. A chart is never narrower
+            // than its legend needs.
             GridLayout {
+                id: charts
+                objectName: "healthCharts"
+                readonly property real chartMinWidth: Theme.panelMinWidth * 1.2
                 Layout.fillWidth: true
-                columns: page.width > Theme.panelMinWidth * 2 + Theme.padding * 3 ? 2 : 1
+                columns: content.width >= chartMinWidth * 3 + columnSpacing * 2 ? 3
+                       : content.width >= chartMinWidth * 2 + columnSpacing ? 2 : 1
                 columnSpacing: Theme.spacing
                 rowSpacing: Theme.spacing
 
@@ -78,8 +91,8 @@ Page {
                     title: qsTr("Round trip and jitter (ms)")
                     maximum: HealthMonitor.rttAxisMax
                     Layout.fillWidth: true
-                    Layout.preferredWidth: Theme.panelMinWidth
-                    Layout.preferredHeight: Theme.chartHeight
+                    Layout.preferredWidth: charts.chartMinWidth
+                    Layout.minimumHeight: implicitHeight
                     LineSeries {
                         id: rttSeries
                         name: qsTr("RTT")
@@ -122,8 +135,8 @@ Page {
                     title: qsTr("Throughput (messages/s)")
                     maximum: HealthMonitor.throughputAxisMax
                     Layout.fillWidth: true
-                    Layout.preferredWidth: Theme.panelMinWidth
-                    Layout.preferredHeight: Theme.chartHeight
+                    Layout.preferredWidth: charts.chartMinWidth
+                    Layout.minimumHeight: implicitHeight
                     LineSeries {
                         id: inSeries
                         name: qsTr("In")
@@ -146,9 +159,10 @@ Page {
                     objectName: "queueChart"
                     title: qsTr("Queue depth")
                     maximum: HealthMonitor.queueAxisMax
+                    Layout.columnSpan: charts.columns === 2 ? 2 : 1
                     Layout.fillWidth: true
-                    Layout.preferredWidth: Theme.panelMinWidth
-                    Layout.preferredHeight: Theme.chartHeight
+                    Layout.preferredWidth: charts.chartMinWidth
+                    Layout.minimumHeight: implicitHeight
                     LineSeries {
                         id: queueSeries
                         name: qsTr("Queued actions")
@@ -158,18 +172,21 @@ Page {
                         Component.onCompleted: HealthMonitor.attachSeries("queue", queueSeries)
                     }
                 }
-                DiagnosticsPanel {
-                    Layout.fillWidth: true
-                    Layout.preferredWidth: Theme.panelMinWidth
-                    Layout.preferredHeight: Theme.chartHeight
-                }
+            }
+
+            // As tall as its steps: every row whole
+            DiagnosticsPanel {
+                Layout.fillWidth: true
+                Layout.preferredHeight: implicitHeight
             }
 
             Panel {
+                objectName: "timelinePanel"
                 title: qsTr("Connection timeline")
                 subtitle: HealthMonitor.exportMessage
+                contentHeight: Theme.timelineHeight
                 Layout.fillWidth: true
-                Layout.preferredHeight: Theme.timelineHeight
+                Layout.preferredHeight: implicitHeight
                 ListView {
                     id: timeline
                     objectName: "timelineList"
@@ -177,6 +194,9 @@ Page {
                     anchors.bottomMargin: exportButton.height + Theme.spacing
                     clip: true
                     model: HealthMonitor.timeline
+                    Accessible.role: Accessible.List
+                    Accessible.name: qsTr("Connection timeline")
+                    ScrollBar.vertical: ScrollBar {}
                     delegate: TimelineRow {}
                 }
                 Button {
@@ -188,7 +208,6 @@ Page {
                     onClicked: HealthMonitor.exportTimeline()
                 }
             }
-            Item { Layout.preferredHeight: 1 }
         }
     }
 }

@@ -7,8 +7,9 @@ import Vigil.Models
 
 // The incidents: sorted, filtered and searched (IncidentList, in C++), with the operator's
 // actions laid over the rows. Enter, or a click, opens the selected incident beside the list:
-// its fields, the actions (acknowledge, assign, escalate, resolve) and its timeline. New
-// incident (Ctrl+N) creates one. Where messages could not be recovered the list says so.
+// its fields, the actions (acknowledge, assign, escalate, resolve) and its timeline; in a
+// narrow window the detail takes the list's place until it is closed. New incident (Ctrl+N)
+// creates one. Where messages could not be recovered the list says so.
 Page {
     id: view
     objectName: "incidentsView"
@@ -16,10 +17,18 @@ Page {
 
     // The detail beside the list is open (it follows the selection while it is)
     property bool detailOpen: false
+    // Too narrow for the list and the detail side by side: the open detail takes the list's
+    // place until it is closed (Close, or Escape)
+    readonly property bool narrow: width < Theme.panelMinWidth * 1.5 + detail.implicitWidth
+                                           + Theme.padding
+    readonly property bool listShown: !(narrow && detailOpen)
 
     function open(index) {
         IncidentList.select(IncidentList.idAt(index))
         detailOpen = IncidentList.selectedId.length > 0
+        // In the list's place, the detail takes the keyboard (Escape goes back)
+        if (detailOpen && narrow)
+            detail.forceActiveFocus()
     }
     function closeDetail() {
         detailOpen = false
@@ -59,6 +68,10 @@ Page {
             if (row >= 0 && row < page.count && page.currentIndex !== row)
                 page.currentIndex = row
         }
+        // The sort restored from the last run (or changed elsewhere): the box shows it
+        function onSortChanged() {
+            sortChoice.currentIndex = sortChoice.indexOfValue(IncidentList.sortKey)
+        }
     }
 
     RowLayout {
@@ -68,22 +81,33 @@ Page {
             id: page
             objectName: "incidentsPage"
             heading: qsTr("Incidents")
+            // The open count, and the severities there are (room allowing: beside the detail
+            // the count alone), so the heading's line holds it whole
             summary: {
-                const figures = qsTr("%1 open - %2 critical, %3 high, %4 medium, %5 low")
-                    .arg(IncidentsModel.openCount).arg(IncidentsModel.criticalCount)
-                    .arg(IncidentsModel.highCount).arg(IncidentsModel.mediumCount)
-                    .arg(IncidentsModel.lowCount)
+                const bySeverity = [
+                    [IncidentsModel.criticalCount, qsTr("%1 critical")],
+                    [IncidentsModel.highCount, qsTr("%1 high")],
+                    [IncidentsModel.mediumCount, qsTr("%1 medium")],
+                    [IncidentsModel.lowCount, qsTr("%1 low")]
+                ].filter(s => s[0] > 0).map(s => s[1].arg(s[0]))
+                const open = qsTr("%1 open").arg(IncidentsModel.openCount)
+                const figures = view.detailOpen || bySeverity.length === 0
+                        ? open : qsTr("%1 - %2").arg(open).arg(bySeverity.join(qsTr(", ")))
                 return IncidentList.filtered ? qsTr("%1 - %2 shown").arg(figures).arg(IncidentList.count)
                                              : figures
             }
             emptyText: IncidentList.filtered ? qsTr("No incident matches the filters.")
                                              : qsTr("No incidents yet.")
             model: IncidentList
+            // The sort order is kept across runs
+            viewKey: "incidents"
+            sortModel: IncidentList
             searchable: true
             searchHint: qsTr("Title, id or assignee (Ctrl+F)")
             // Server order: the gaps that could not be recovered are where they happened.
             gapRole: IncidentList.sortKey === IncidentList.Updated ? "gapsAfter" : ""
             activateOnClick: true
+            visible: view.listShown
             Layout.fillWidth: true
             Layout.fillHeight: true
             onActivated: index => view.open(index)
@@ -197,9 +221,12 @@ Page {
             incident: IncidentList.selected
             onCloseRequested: view.closeDetail()
             Layout.fillHeight: true
-            Layout.preferredWidth: Math.min(view.width / 2, implicitWidth)
+            // Beside the list: its share of the width; in the list's place: all of it
+            Layout.fillWidth: view.narrow
+            Layout.preferredWidth: view.narrow ? -1 : Math.min(view.width / 2, implicitWidth)
             Layout.topMargin: Theme.padding
             Layout.bottomMargin: Theme.padding
+            Layout.leftMargin: view.narrow ? Theme.padding : 0
             Layout.rightMargin: Theme.padding
         }
     }

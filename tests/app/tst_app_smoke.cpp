@@ -52,11 +52,14 @@ void TestAppSmoke::demoWindowConnectsAndRenders()
     }
     QVERIFY2(histogram.size() >= 8, qPrintable(QString::number(histogram.size())));
     QVERIFY(double(dominant) / samples < 0.97);
-    // The connected-state dot is green (Theme.ok, #2da44e) somewhere in the header.
+    // The connected-state dot is green (Theme.ok: palette.h's kOk, #1a7f37 in the light theme,
+    // #3fb950 in the dark one) somewhere in the header.
     bool green = false;
     for (int y = 0; y < 60 && !green; ++y) {
-        for (int x = 0; x < image.width() && !green; ++x)
-            green = image.pixel(x, y) == qRgb(0x2d, 0xa4, 0x4e);
+        for (int x = 0; x < image.width() && !green; ++x) {
+            const QRgb pixel = image.pixel(x, y);
+            green = pixel == qRgb(0x1a, 0x7f, 0x37) || pixel == qRgb(0x3f, 0xb9, 0x50);
+        }
     }
     QVERIFY2(green, "no connected-state indicator in the header");
 }

@@ -133,6 +133,9 @@ private Q_SLOTS:
     void queueViewFromTheHeader();
     void headerMenuShortcutsAboutAndQuit();
     void everyControlIsNamedForScreenReaders();
+    void settingsChooseTheTransport();
+    void agentDetailBesideOrUnderTheList_data();
+    void agentDetailBesideOrUnderTheList();
 
 private:
     void startOn(const QUrl &url, bool resize = true);
@@ -433,6 +436,12 @@ void TestPages::diagnosticsFromTheHealthPage()
     QCOMPARE(finished.at(0).at(0).toBool(), true);
     QQuickItem *steps = item(window, "diagnosticsSteps");
     QCOMPARE(steps->property("count").toInt(), 8);
+    // Every step shows whole: the panel is as tall as its rows, with nothing to scroll.
+    render(window);
+    QVERIFY2(steps->height() >= steps->property("contentHeight").toReal(),
+             qPrintable(QStringLiteral("%1 < %2")
+                            .arg(steps->height())
+                            .arg(steps->property("contentHeight").toReal())));
     QVERIFY2(m_context->diagnostics()->summary().endsWith(" checks passed, 1 skipped"),
              qPrintable(m_context->diagnostics()->summary()));
     render(window).save(QDir::current().filePath("page-health-diagnostics.png"));
@@ -758,8 +767,10 @@ void TestPages::headerMenuShortcutsAboutAndQuit()
     QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(window->isExposed(), kWaitMs);
     // Nothing of the old header is left: no transport box, no theme button.
-    QVERIFY(!item(window, "transportSelector"));
-    QVERIFY(!item(window, "themeButton"));
+    QQuickItem *header = item(window, "header");
+    QVERIFY(header);
+    QVERIFY(!findItem(header, "transportSelector"));
+    QVERIFY(!findItem(header, "themeButton"));
     QQuickItem *menuButton = item(window, "appMenuButton");
     QVERIFY(shown(menuButton));
     QCOMPARE(menuButton->property("text").toString(), QStringLiteral("Menu"));
@@ -904,7 +915,11 @@ void TestPages::alertsPageAcknowledgesAnAlert()
     m_context->workspace()->setPage("alerts");
     QQuickItem *page = item(window, "alertsPage");
     QTRY_VERIFY_WITH_TIMEOUT(shown(page), kWaitMs);
-    // On the Alerts page (the dashboard lists the alert too, without actions).
+    // On the Alerts page (the dashboard lists the alert too, without actions). A row shows its
+    // actions when the pointer is on it or it is selected: select it first.
+    QQuickItem *alertRow = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(shown(alertRow = findItem(page, "alertRow_" + id)), kWaitMs);
+    click(window, alertRow);
     QQuickItem *acknowledge = nullptr;
     QTRY_VERIFY_WITH_TIMEOUT(shown(acknowledge = findItem(page, "acknowledgeAlert_" + id)),
                              kWaitMs);
@@ -1067,6 +1082,95 @@ void TestPages::debugPageHiddenUntilTheSetting()
     click(window, item(window, "nav_debug"));
     QTRY_COMPARE_WITH_TIMEOUT(m_context->workspace()->page(), QStringLiteral("debug"), kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(item(window, "debugPageList")->property("count").toInt() > 0, kWaitMs);
+}
+
+void TestPages::settingsChooseTheTransport()
+{
+    // Settings > Connection > Transport, by keyboard: the choice reaches the connection at once.
+    vigil::Relay relay(demoRelay());
+    QString error;
+    QVERIFY(relay.start(&error));
+    startOn(relay.url());
+    QQuickWindow *window = m_context->window();
+    window->resize(800, 600);
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+    m_context->workspace()->setPage("settings");
+    QQuickItem *box = item(window, "transportSelector");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(box), kWaitMs);
+    QCOMPARE(box->property("displayText").toString(),
+             QStringLiteral("Automatic: WebSocket, HTTP when blocked"));
+    QCOMPARE(m_context->status()->transportPreference(), QStringLiteral("auto"));
+    window->requestActivate();
+    QMetaObject::invokeMethod(box, "forceActiveFocus");
+    QTRY_VERIFY_WITH_TIMEOUT(box->hasActiveFocus(), kWaitMs);
+    QTest::keyClick(window, Qt::Key_Down);
+    QTRY_COMPARE_WITH_TIMEOUT(m_context->status()->transportPreference(),
+                              QStringLiteral("websocket"), kWaitMs);
+    QCOMPARE(box->property("displayText").toString(), QStringLiteral("WebSocket only"));
+    QTest::keyClick(window, Qt::Key_Down);
+    QTRY_COMPARE_WITH_TIMEOUT(m_context->status()->transportPreference(), QStringLiteral("sse"),
+                              kWaitMs);
+    QCOMPARE(box->property("displayText").toString(), QStringLiteral("HTTP: server-sent events"));
+    render(window).save(QDir::current().filePath("page-settings-800x600.png"));
+    QTest::keyClick(window, Qt::Key_Up);
+    QTest::keyClick(window, Qt::Key_Up);
+    QTRY_COMPARE_WITH_TIMEOUT(m_context->status()->transportPreference(), QStringLiteral("auto"),
+                              kWaitMs);
+}
+
+void TestPages::agentDetailBesideOrUnderTheList_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("beside");
+    QTest::newRow("800x600") << QSize(800, 600) << false;
+    QTest::newRow("900x600") << QSize(900, 600) << false;
+    QTest::newRow("1280x800") << QSize(1280, 800) << true;
+}
+
+void TestPages::agentDetailBesideOrUnderTheList()
+{
+    // The selected agent's load: beside the list when both fit, under it otherwise; never
+    // over it, never past the page.
+    QFETCH(QSize, size);
+    QFETCH(bool, beside);
+    vigil::Relay relay(demoRelay());
+    QString error;
+    QVERIFY(relay.start(&error));
+    startOn(relay.url());
+    QQuickWindow *window = m_context->window();
+    window->resize(size);
+    QTRY_VERIFY_WITH_TIMEOUT(m_context->status()->connected(), kWaitMs);
+    m_context->workspace()->setPage("agents");
+    QQuickItem *list = item(window, "agentsPageList");
+    QTRY_VERIFY_WITH_TIMEOUT(shown(list) && list->property("count").toInt() > 0, kWaitMs);
+    QQuickItem *view = item(window, "agentsView");
+    QQuickItem *page = item(window, "agentsPage");
+    QQuickItem *detail = item(window, "agentDetail");
+    QVERIFY(shown(page));
+    QVERIFY(shown(detail));
+    render(window);
+    const auto sceneRect = [](const QQuickItem *it) {
+        return it->mapRectToScene(QRectF(0, 0, it->width(), it->height()));
+    };
+    const QRectF listRect = sceneRect(page);
+    const QRectF detailRect = sceneRect(detail);
+    const QString where = QStringLiteral("list %1,%2 %3x%4, detail %5,%6 %7x%8")
+                              .arg(listRect.x())
+                              .arg(listRect.y())
+                              .arg(listRect.width())
+                              .arg(listRect.height())
+                              .arg(detailRect.x())
+                              .arg(detailRect.y())
+                              .arg(detailRect.width())
+                              .arg(detailRect.height());
+    QVERIFY2(!listRect.intersects(detailRect), qPrintable(where));
+    QVERIFY2(sceneRect(view).contains(detailRect), qPrintable(where));
+    if (beside)
+        QVERIFY2(detailRect.left() >= listRect.right() - 1, qPrintable(where));
+    else
+        QVERIFY2(detailRect.top() >= listRect.bottom() - 1, qPrintable(where));
+    render(window).save(QDir::current().filePath(
+        QStringLiteral("page-agents-%1x%2.png").arg(size.width()).arg(size.height())));
 }
 
 QTEST_MAIN(TestPages)

@@ -29,7 +29,10 @@ Item {
             return row
         }
 
+        // The row's buttons show under the pointer (or on the list's current row).
         function button(row, name) {
+            mouseMove(row, row.width / 2, row.height / 2)
+            tryCompare(row, "hovered", true)
             const found = findChild(row, name)
             verify(found, name)
             tryVerify(() => found.visible && found.width > 0)

@@ -171,15 +171,19 @@ Item {
 
         readonly property var message: ({ messageId: "m1", senderId: "ana", content: "on it",
                                           timestamp: 0, own: false, unread: true, pending: false,
-                                          failed: false, deliveryText: "Sent",
+                                          failed: false, delivery: "sent", deliveryText: "Sent",
                                           deliveryTone: Tone.Idle, reason: "" })
 
         function test_ownMessageOnTheRightWithItsReceipt_data() {
             return [
-                { tag: "pending", text: "Pending", tone: Tone.Warning, token: "warning",
-                  pending: true },
-                { tag: "sent", text: "Sent", tone: Tone.Idle, token: "idle", pending: false },
-                { tag: "read", text: "Read", tone: Tone.Ok, token: "ok", pending: false }
+                { tag: "pending", delivery: "pending", text: "Pending", tone: Tone.Warning,
+                  token: "warning", pending: true, glyph: "\u25F7" },
+                { tag: "sent", delivery: "sent", text: "Sent", tone: Tone.Idle, token: "idle",
+                  pending: false, glyph: "\u2713" },
+                { tag: "delivered", delivery: "delivered", text: "Delivered", tone: Tone.Idle,
+                  token: "idle", pending: false, glyph: "\u2713\u2713" },
+                { tag: "read", delivery: "read", text: "Read", tone: Tone.Ok, token: "ok",
+                  pending: false, glyph: "\u2713\u2713" }
             ]
         }
 
@@ -188,13 +192,22 @@ Item {
                                               Object.assign({}, message,
                                                             { own: true, unread: false,
                                                               pending: data.pending,
+                                                              delivery: data.delivery,
                                                               deliveryText: data.text,
                                                               deliveryTone: data.tone }))
             compare(row.senderText, "You")
             compare(row.receipt, data.text)
-            const badge = findChild(row, "chatReceipt")
-            verify(badge.visible)
-            compare(String(badge.tint), String(Theme[data.token]))
+            // A receipt, not a tag: check marks in the tone, the word muted, no frame
+            const receipt = findChild(row, "chatReceipt")
+            verify(receipt.visible)
+            compare(String(receipt.tint), String(Theme[data.token]))
+            const glyph = findChild(receipt, "receiptGlyph")
+            compare(glyph.text, data.glyph)
+            compare(String(glyph.color), String(Theme[data.token]))
+            const word = findChild(receipt, "receiptText")
+            compare(word.text, data.text)
+            compare(String(word.color), String(Theme.textMuted))
+            compare(receipt.border, undefined)
             const bubble = findChild(row, "chatBubble")
             compare(bubble.x + bubble.width, row.width) // on the right
             verify(row.Accessible.name.indexOf(data.text) >= 0)
@@ -213,6 +226,7 @@ Item {
                                               Object.assign({}, message,
                                                             { own: true, unread: false,
                                                               pending: true, failed: true,
+                                                              delivery: "failed",
                                                               deliveryText: "Failed",
                                                               deliveryTone: Tone.Danger,
                                                               reason: "may not write to chat" }))

@@ -119,6 +119,13 @@ Item {
             mouseDrag(handle, handle.width / 2, handle.height / 2, 60, 0)
             tryVerify(() => row.columns.messageX > before + 40)
             compare(rowItem(view, 0).columns.sourceWidth, row.columns.sourceWidth)
+            // The width is kept for the next time (in characters), once the drag is done
+            const kept = String(Workspace.viewState("logs/columns", "")).split(",")
+            compare(kept.length, 4)
+            fuzzyCompare(Number(kept[2]) * row.columns.charWidth, row.columns.sourceWidth,
+                         row.columns.charWidth / 10)
+            // (The other tests start from the usual widths.)
+            Workspace.saveViewState("logs/columns", "")
             // The server cannot filter here: the switch is off and says why.
             compare(findChild(page, "logFilterOnServer").enabled, false)
             compare(findChild(page, "logFilterStatus").text, LogFilterSync.statusText)

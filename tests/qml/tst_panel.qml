@@ -57,6 +57,21 @@ Item {
                       <= panel.height - Theme.spacing)
         }
 
+        // A panel asks for room for its rows: a page lays it out at least that high.
+        function test_asksForItsRows() {
+            const panel = createTemporaryObject(panelComponent, root, { rows: 5 })
+            const five = panel.implicitHeight
+            verify(five >= Theme.rowHeight * 5)
+            panel.rows = 6
+            compare(panel.implicitHeight, five + Theme.rowHeight)
+            // At that height, the body holds the rows whole
+            panel.height = panel.implicitHeight
+            const content = findChild(panel, "panelContent")
+            tryVerify(() => content.height >= Theme.rowHeight * 6)
+            panel.contentHeight = Theme.chartHeight
+            compare(panel.implicitHeight, five - Theme.rowHeight * 5 + Theme.chartHeight)
+        }
+
         function test_headerShowsTitleAndSubtitle() {
             const panel = createTemporaryObject(panelComponent, root)
             verify(labelWith(panel, "Recent incidents"))

@@ -40,6 +40,27 @@ Item {
             compare(compact.text, full.text)
         }
 
+        // What a screen reader says: the kind of row and its severity first, then the rest
+        function test_spokenNames() {
+            const updated = new Date(2030, 0, 1, 5, 9, 0).getTime()
+            const row = createTemporaryObject(incidentComponent, root,
+                                              Object.assign({}, incident,
+                                                            { severity: "critical",
+                                                              updatedAt: updated }))
+            compare(row.Accessible.role, Accessible.ListItem)
+            compare(row.Accessible.name,
+                    "Critical incident: Disk full, investigating, ana, 05:09:00")
+            const compact = createTemporaryObject(incidentComponent, root,
+                                                  Object.assign({ compact: true }, incident))
+            compare(compact.Accessible.name, "High incident: Disk full, investigating")
+            const alertRow = createTemporaryObject(alertComponent, root,
+                                                   Object.assign({}, alert,
+                                                                 { status: AlertsModel.Acknowledged,
+                                                                   acknowledgedBy: "ana" }))
+            compare(alertRow.Accessible.name,
+                    "Warning alert: CPU high, db-1 - acknowledged by ana")
+        }
+
         function test_incidentUnassignedAndResolved() {
             const row = createTemporaryObject(incidentComponent, root,
                                               Object.assign({}, incident,
@@ -84,7 +105,8 @@ Item {
                                               { messageId: "m1", senderId: "ana", content: "on it",
                                                 timestamp: 0, own: true, unread: false,
                                                 pending: false, failed: false,
-                                                deliveryText: "Read", deliveryTone: Tone.Ok,
+                                                delivery: "read", deliveryText: "Read",
+                                                deliveryTone: Tone.Ok,
                                                 reason: "" })
             compare(String(findChild(row, "chatReceipt").tint), String(Theme.ok))
             compare(row.receipt, "Read")
@@ -133,12 +155,17 @@ Item {
             compare(row.detail, "db-1 - silenced until 14:05:00")
         }
 
-        // The dashboard's list has no actions: no buttons, and Actions is not even asked.
+        // The dashboard's list has no actions: no buttons, no menu entries, and Actions is not
+        // even asked.
         function test_alertOnTheDashboardHasNoActions() {
             const row = createTemporaryObject(alertComponent, root, alert)
             compare(row.actionable, false)
-            compare(findChild(row, "acknowledgeAlert_al-1").visible, false)
-            compare(findChild(row, "silenceAlert_al-1").visible, false)
+            mouseMove(row, row.width / 2, row.height / 2)
+            tryCompare(row, "hovered", true)
+            compare(findChild(row, "acknowledgeAlert_al-1"), null)
+            compare(findChild(row, "silenceAlert_al-1"), null)
+            compare(row.buttonActions.length, 0)
+            compare(row.menuActions.length, 0)
             compare(row.action.actionId, undefined)
         }
 

@@ -68,6 +68,49 @@ Item {
             compare(tile.Accessible.name, "Agents: 5, of 9")
         }
 
+        // The tile's width comes from its texts and the widest value expected, never from the
+        // value shown: the dashboard's rows do not reflow as figures change. A value wider
+        // than expected shrinks instead of being cut.
+        function test_widthDoesNotFollowTheValue() {
+            const tile = createTemporaryObject(tileComponent, root,
+                                               { title: "Latency", value: "5 ms",
+                                                 widest: "0000 ms", caption: "excellent" })
+            const width = tile.implicitWidth
+            verify(width >= Theme.statTileWidth)
+            tile.value = "1234 ms"
+            compare(tile.implicitWidth, width)
+            tile.widest = "000000 ms"
+            verify(tile.implicitWidth > width, "room for the wider figure")
+            tile.value = "123456789 ms"
+            tile.width = tile.implicitWidth
+            const value = findChild(tile, "tileValue")
+            waitForRendering(tile)
+            verify(!value.truncated)
+            verify(value.contentWidth <= value.width + 1, "the value shrank to fit")
+        }
+
+        // A long caption wraps in the tile's width rather than being cut.
+        function test_captionIsNeverCut() {
+            const tile = createTemporaryObject(tileComponent, root,
+                                               { title: "Queued", value: "0",
+                                                 caption: "actions waiting to be sent" })
+            verify(tile.implicitWidth >= Theme.statTileWidth)
+            tile.width = Theme.statTileWidth / 2
+            waitForRendering(tile)
+            const texts = []
+            const walk = item => {
+                for (let i = 0; i < item.children.length; ++i) {
+                    const child = item.children[i]
+                    if (child.truncated !== undefined)
+                        texts.push(child)
+                    walk(child)
+                }
+            }
+            walk(tile)
+            for (const text of texts)
+                verify(!text.truncated, text.text)
+        }
+
         function test_accentColour() {
             const tile = createTemporaryObject(tileComponent, root, { value: "1" })
             const value = findChild(tile, "tileValue")
