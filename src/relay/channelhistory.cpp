@@ -170,6 +170,21 @@ std::optional<QByteArray> ChannelHistory::stamp(Envelope &envelope, QString *cod
     return frame;
 }
 
+void ChannelHistory::keepStamped(const Envelope &envelope, qint64 bytes)
+{
+    Channel &channel = m_channels[envelope.channel];
+    channel.seq = envelope.seq;
+    keep(channel, envelope, bytes);
+}
+
+void ChannelHistory::reset(const QString &epoch)
+{
+    Q_ASSERT(!m_store);
+    m_channels.clear();
+    m_bytes = 0;
+    m_epoch = epoch;
+}
+
 void ChannelHistory::keep(Channel &channel, const Envelope &e, qint64 bytes)
 {
     channel.history.push_back({e, bytes});

@@ -49,6 +49,12 @@ public:
     /// and message, when it may not be kept: too many channels, seqs used up, the store cannot
     /// save, or too large as sent.
     std::optional<QByteArray> stamp(Envelope &envelope, QString *code, QString *why);
+    /// Keeps a message another node stamped (a shared broker's), as the channel's newest: the
+    /// broker checked the caps, so none is checked here.
+    void keepStamped(const Envelope &envelope, qint64 bytes);
+    /// Forgets every channel and names the history `epoch` (a shared broker's, whose history
+    /// this mirrors). Only without a store.
+    void reset(const QString &epoch);
     /// See Relay::replay().
     [[nodiscard]] QList<Envelope> replay(const QString &channel, qint64 since, bool *recovered,
                                          bool *more, qint64 maxBytes,

@@ -4,6 +4,9 @@
 #include "relay.h"
 
 #include <QJsonDocument>
+#include <QPointer>
+
+#include <algorithm>
 
 namespace vigil {
 
@@ -38,7 +41,7 @@ void HttpPostQueue::post(const Principal &who, const QByteArray &body, HttpConne
             QStringLiteral("the body must be one envelope or an array of envelopes (JSON)")));
         return;
     }
-    auto job = std::make_unique<Job>();
+    auto job = std::make_shared<Job>();
     job->items = doc.isArray() ? doc.array() : QJsonArray{doc.object()};
     const int maxBatch = m_relay->config().httpMaxBatch;
     if (job->items.size() > maxBatch) {
@@ -71,12 +74,22 @@ void HttpPostQueue::forget(HttpConnection *connection)
         if (job->connection == connection)
             job->connection = nullptr;
     }
+    for (const auto &job : m_waiting) {
+        if (job->connection == connection)
+            job->connection = nullptr;
+    }
 }
 
 void HttpPostQueue::clear()
 {
     m_timer.stop();
+    // Answers still to come find their job without a connection.
+    for (const auto &job : m_jobs)
+        job->connection = nullptr;
+    for (const auto &job : m_waiting)
+        job->connection = nullptr;
     m_jobs.clear();
+    m_waiting.clear();
 }
 
 // One slice of the oldest request, then the next request gets its turn.
@@ -84,47 +97,76 @@ void HttpPostQueue::runSlice()
 {
     if (m_jobs.empty())
         return;
-    Job *job = m_jobs.front().get();
+    std::shared_ptr<Job> job = m_jobs.front();
+    m_jobs.pop_front();
     const qsizetype end = std::min(job->next + kSlice, job->items.size());
     while (job->connection && job->next < end) {
-        job->answers.append(accept(*job, job->items.at(job->next)));
+        accept(job, job->next);
         ++job->next;
     }
-    std::unique_ptr<Job> taken = std::move(m_jobs.front());
-    m_jobs.pop_front();
-    if (taken->connection && taken->next >= taken->items.size()) {
-        HttpResponse response;
-        response.headers = {{"Content-Type", "application/json"}};
-        response.body = QJsonDocument(taken->answers).toJson(QJsonDocument::Compact);
-        taken->connection->respond(response);
-    } else if (taken->connection) {
-        m_jobs.push_back(std::move(taken));
+    if (job->connection && job->next < job->items.size()) {
+        m_jobs.push_back(job);
+    } else if (job->connection && job->pending > 0) {
+        m_waiting.push_back(job);
+    } else {
+        finish(job);
     }
     if (!m_jobs.empty())
         m_timer.start(0);
 }
 
-QJsonObject HttpPostQueue::accept(Job &job, const QJsonValue &item)
+void HttpPostQueue::finish(const std::shared_ptr<Job> &job)
 {
+    if (job->answered || job->pending > 0 || job->next < job->items.size())
+        return;
+    job->answered = true;
+    m_waiting.erase(std::remove(m_waiting.begin(), m_waiting.end(), job), m_waiting.end());
+    if (!job->connection)
+        return;
+    HttpResponse response;
+    response.headers = {{"Content-Type", "application/json"}};
+    response.body = QJsonDocument(job->answers).toJson(QJsonDocument::Compact);
+    job->connection->respond(response);
+}
+
+void HttpPostQueue::accept(const std::shared_ptr<Job> &job, qsizetype index)
+{
+    const QJsonValue item = job->items.at(index);
     // Messages beyond the budget are answered one by one, like the WebSocket's: the client
     // sends those again later, and their ids make that safe.
     const QString id = item.toObject().value(QStringLiteral("id")).toString().left(kMaxNameLength);
-    if (job.prepaid > 0) {
-        --job.prepaid;
-    } else if (!m_relay->consumeRate(job.who, 1)) {
-        return Relay::errorEnvelope(QStringLiteral("rate_limited"),
-                                    QStringLiteral("more than %1 messages per second; slow down")
-                                        .arg(m_relay->config().rateLimit),
-                                    id)
-            .toJson();
+    if (job->prepaid > 0) {
+        --job->prepaid;
+    } else if (!m_relay->consumeRate(job->who, 1)) {
+        job->answers.append(
+            Relay::errorEnvelope(QStringLiteral("rate_limited"),
+                                 QStringLiteral("more than %1 messages per second; slow down")
+                                     .arg(m_relay->config().rateLimit),
+                                 id)
+                .toJson());
+        return;
     }
     const ParseResult parsed =
         item.isObject()
             ? envelopeFromJson(item.toObject())
             : ParseResult{{}, {ParseError::NotObject, {}, QStringLiteral("not a JSON object")}};
-    if (!parsed.ok())
-        return Relay::errorEnvelope(QStringLiteral("bad_message"), parsed.error.message).toJson();
-    return m_relay->acceptClientMessage(job.who, parsed.envelope).toJson();
+    if (!parsed.ok()) {
+        job->answers.append(
+            Relay::errorEnvelope(QStringLiteral("bad_message"), parsed.error.message).toJson());
+        return;
+    }
+    // A shared broker answers later, and maybe out of turn with other requests: the answer
+    // takes its place in the array.
+    job->answers.append(QJsonValue());
+    ++job->pending;
+    m_relay->acceptClientMessage(
+        job->who, parsed.envelope,
+        [self = QPointer<HttpPostQueue>(this), job, index](const Envelope &answer) {
+            job->answers[index] = answer.toJson();
+            --job->pending;
+            if (self)
+                self->finish(job);
+        });
 }
 
 } // namespace vigil

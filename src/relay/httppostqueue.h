@@ -8,6 +8,7 @@
 
 #include <deque>
 #include <memory>
+#include <vector>
 
 namespace vigil {
 
@@ -40,15 +41,21 @@ private:
         Principal who;
         QJsonArray items;
         qsizetype next = 0;
-        int prepaid = 0; ///< messages already taken from the rate budget
-        QJsonArray answers;
+        int prepaid = 0;    ///< messages already taken from the rate budget
+        QJsonArray answers; ///< one per item, in order
+        int pending = 0;    ///< answers the relay has yet to give (a shared broker's)
+        bool answered = false;
     };
 
     void runSlice();
-    QJsonObject accept(Job &job, const QJsonValue &item);
+    void accept(const std::shared_ptr<Job> &job, qsizetype index);
+    /// Answers the request once every message is handled and answered.
+    void finish(const std::shared_ptr<Job> &job);
 
     Relay *m_relay;
-    std::deque<std::unique_ptr<Job>> m_jobs;
+    std::deque<std::shared_ptr<Job>> m_jobs;
+    /// Handled, waiting for answers from a shared broker.
+    std::vector<std::shared_ptr<Job>> m_waiting;
     QTimer m_timer;
 };
 

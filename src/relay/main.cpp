@@ -253,6 +253,22 @@ int main(int argc, char *argv[])
                         "addresses; repeatable."),
          QStringLiteral("NAME")},
     });
+    // Several nodes sharing channels (docs/scaling.md)
+    parser.addOptions({
+        {QStringLiteral("broker"),
+         QStringLiteral("Share channels, seqs and history with other relay nodes through Redis "
+                        "(redis://HOST[:PORT][/DB]); excludes --data-dir."),
+         QStringLiteral("URL")},
+        {QStringLiteral("broker-timeout-ms"),
+         QStringLiteral("Time for the broker to answer at start; then exit 1 (default 2000)."),
+         QStringLiteral("N")},
+        {QStringLiteral("broker-dedup-ttl"),
+         QStringLiteral("Seconds the broker remembers a client message id (default 86400)."),
+         QStringLiteral("N")},
+        {QStringLiteral("node"),
+         QStringLiteral("This node's name in health and metrics (default HOST-PID)."),
+         QStringLiteral("NAME")},
+    });
     if (!parser.parse(QCoreApplication::arguments()))
         return usage(parser.errorText());
     if (parser.isSet(QStringLiteral("help")))
@@ -348,6 +364,16 @@ int main(int argc, char *argv[])
                    &config.httpMaxConnectionsPerAddress))
         return 2;
     config.allowedHosts = parser.values(QStringLiteral("allow-host"));
+    config.brokerUrl = parser.value(QStringLiteral("broker"));
+    config.node = parser.value(QStringLiteral("node"));
+    if (!parseInto(parser, QStringLiteral("broker-timeout-ms"), 100, 600000,
+                   &config.brokerTimeoutMs) ||
+        !parseInto(parser, QStringLiteral("broker-dedup-ttl"), 1, 365 * 86400,
+                   &config.dedupTtlSeconds))
+        return 2;
+    if (!config.brokerUrl.isEmpty() && !config.dataDir.isEmpty())
+        return usage(QStringLiteral("--broker and --data-dir exclude each other: with a broker, "
+                                    "Redis keeps the history"));
 
     vigil::Relay relay(config);
     QString error;
@@ -367,7 +393,8 @@ int main(int argc, char *argv[])
                             {QStringLiteral("url"), relay.url().toString()},
                             {QStringLiteral("http"), relay.httpUrl().toString()},
                             {QStringLiteral("port"), relay.port()},
-                            {QStringLiteral("epoch"), relay.epoch()}};
+                            {QStringLiteral("epoch"), relay.epoch()},
+                            {QStringLiteral("node"), relay.node()}};
     std::fprintf(stdout, "%s\n", QJsonDocument(ready).toJson(QJsonDocument::Compact).constData());
     std::fflush(stdout);
 

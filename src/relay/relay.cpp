@@ -1,15 +1,19 @@
 #include "relay.h"
 
+#include "broker.h"
 #include "channelhistory.h"
 #include "demofeed.h"
 #include "httpfrontend.h"
 #include "logthrottle.h"
 #include "operatoractions.h"
 #include "protocol/logging.h"
+#include "redisbroker.h"
 #include "websocketsessions.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonArray>
+#include <QSysInfo>
 
 namespace vigil {
 
@@ -18,6 +22,12 @@ namespace {
 qint64 wallNow()
 {
     return QDateTime::currentMSecsSinceEpoch();
+}
+
+Envelope ackEnvelope(const QString &id)
+{
+    return Envelope::create(QStringLiteral("ack"), kSystemChannel,
+                            QJsonObject{{QStringLiteral("id"), id}});
 }
 
 } // namespace
@@ -30,7 +40,15 @@ Relay::Relay(RelayConfig config, QObject *parent)
     , m_actions(std::make_unique<OperatorActions>())
     , m_log(std::make_unique<LogThrottle>())
 {
+    if (m_config.node.isEmpty()) {
+        m_config.node = QStringLiteral("%1-%2").arg(
+            QSysInfo::machineHostName(), QString::number(QCoreApplication::applicationPid()));
+    }
     m_clock.start();
+    if (m_config.brokerUrl.isEmpty()) {
+        QString unused;
+        makeBroker(&unused);
+    }
     connect(m_webSockets.get(), &WebSocketSessions::clientConnected, this, &Relay::clientConnected);
     connect(m_webSockets.get(), &WebSocketSessions::clientDisconnected, this,
             &Relay::clientDisconnected);
@@ -39,6 +57,26 @@ Relay::Relay(RelayConfig config, QObject *parent)
 Relay::~Relay()
 {
     stop();
+}
+
+bool Relay::makeBroker(QString *error)
+{
+    if (m_config.brokerUrl.isEmpty()) {
+        m_broker = std::make_unique<LocalBroker>(m_history.get());
+    } else {
+        const std::optional<RedisAddress> address = RedisAddress::parse(m_config.brokerUrl, error);
+        if (!address)
+            return false;
+        if (!m_config.dataDir.isEmpty()) {
+            *error = QStringLiteral("--data-dir and --broker exclude each other: with a broker, "
+                                    "Redis keeps the history");
+            return false;
+        }
+        m_broker = std::make_unique<RedisBroker>(m_config, *address, m_history.get());
+    }
+    connect(m_broker.get(), &Broker::entry, this, &Relay::onEntry);
+    connect(m_broker.get(), &Broker::epochReset, this, &Relay::onEpochReset);
+    return true;
 }
 
 void Relay::warnThrottled(const QString &kind, const QString &line)
@@ -66,7 +104,9 @@ bool Relay::start(QString *error)
                      .arg(m_config.host.toString());
         return false;
     }
-    if (!m_history->open(error))
+    if (!m_broker && !makeBroker(error))
+        return false;
+    if (!m_broker->open(error))
         return false;
     learnFromHistory();
 
@@ -103,7 +143,10 @@ void Relay::stop()
     if (m_http)
         m_http->stop();
     m_http.reset();
-    m_history->close();
+    if (m_broker)
+        m_broker->close();
+    else
+        m_history->close();
 }
 
 quint16 Relay::port() const
@@ -181,55 +224,96 @@ bool Relay::consumeRate(const Principal &who, int messages)
 
 Envelope Relay::acceptClientMessage(const Principal &who, const Envelope &message)
 {
+    if (m_broker && m_broker->shared()) {
+        return errorEnvelope(QStringLiteral("unavailable"),
+                             QStringLiteral("a relay with a shared broker answers later"),
+                             message.id);
+    }
+    std::optional<Envelope> answer;
+    acceptClientMessage(who, message, [&answer](const Envelope &a) { answer = a; });
+    Q_ASSERT(answer);
+    return answer ? *answer : errorEnvelope(QStringLiteral("unavailable"), {}, message.id);
+}
+
+void Relay::acceptClientMessage(const Principal &who, const Envelope &message, Answer answer)
+{
     const ParseError invalid = validateClientMessage(message);
-    if (invalid.code != ParseError::None)
-        return errorEnvelope(QStringLiteral("bad_message"), invalid.message, message.id);
+    if (invalid.code != ParseError::None) {
+        answer(errorEnvelope(QStringLiteral("bad_message"), invalid.message, message.id));
+        return;
+    }
     if (message.channel == kSystemChannel || !who.canWrite(message.channel)) {
-        return errorEnvelope(QStringLiteral("forbidden_channel"),
+        answer(errorEnvelope(QStringLiteral("forbidden_channel"),
                              QStringLiteral("%1 may not write to channel \"%2\"")
                                  .arg(who.user, message.channel.left(64)),
-                             message.id);
+                             message.id));
+        return;
     }
     if (m_seenIds.contains(message.id)) {
         ++m_duplicates;
         qCDebug(lcRelay) << "duplicate" << message.id << "acked again, not fanned out";
-    } else if (OperatorActions::isAction(message.type)) {
-        if (std::optional<Envelope> refusal = applyAction(who, message))
-            return *refusal;
-    } else {
-        Envelope e = message;
-        if (e.timestamp == 0)
-            e.timestamp = wallNow();
-        QString code;
-        QString why;
-        if (!stampAndPublish(e, &code, &why))
-            return errorEnvelope(code, why, message.id);
-        rememberId(message.id);
-        demoFollow(who, e);
+        answer(ackEnvelope(message.id));
+        return;
     }
-    return Envelope::create(QStringLiteral("ack"), kSystemChannel,
-                            QJsonObject{{QStringLiteral("id"), message.id}});
+    if (OperatorActions::isAction(message.type)) {
+        applyAction(who, message, answer);
+        return;
+    }
+    Envelope e = message;
+    if (e.timestamp == 0)
+        e.timestamp = wallNow();
+    m_broker->publish(e, message.id, [this, who, answer](const Broker::Result &result) {
+        const QString &id = result.envelope.id;
+        if (result.duplicate) {
+            // Published before through another node of a shared broker.
+            ++m_duplicates;
+            rememberId(id);
+            qCDebug(lcRelay) << "duplicate" << id << "acked again, not fanned out";
+        } else if (!result.ok()) {
+            answer(errorEnvelope(result.code, result.why, id));
+            return;
+        } else {
+            rememberId(id);
+            demoFollow(who, result.envelope);
+        }
+        answer(ackEnvelope(id));
+    });
 }
 
-std::optional<Envelope> Relay::applyAction(const Principal &who, const Envelope &action)
+void Relay::applyAction(const Principal &who, const Envelope &action, const Answer &answer)
 {
     // The action itself is not fanned out: subscribers learn what happened from the update,
     // and a refused request leaves nothing on the channel or in its history.
     OperatorActions::Outcome outcome = m_actions->decide(who, action, wallNow());
-    QString code = outcome.code;
-    QString why = outcome.message;
-    if (outcome.update && stampAndPublish(*outcome.update, &code, &why)) {
-        rememberId(action.id);
-        ++m_actionsApplied;
-        qCDebug(lcRelay).noquote()
-            << who.user << action.type << "applied as" << outcome.update->type;
-        if (m_demo && outcome.update->channel == kIncidentsChannel)
-            m_demo->followIncident(outcome.update->payload.toObject());
-        return std::nullopt;
+    const auto refuse = [this, who, action, answer](const QString &code, const QString &why) {
+        ++m_actionsRefused;
+        qCDebug(lcRelay).noquote() << who.user << action.type << "refused:" << code;
+        answer(errorEnvelope(code, why, action.id));
+    };
+    if (!outcome.update) {
+        refuse(outcome.code, outcome.message);
+        return;
     }
-    ++m_actionsRefused;
-    qCDebug(lcRelay).noquote() << who.user << action.type << "refused:" << code;
-    return errorEnvelope(code, why, action.id);
+    m_broker->publish(*outcome.update, action.id,
+                      [this, who, action, answer, refuse](const Broker::Result &result) {
+                          if (result.duplicate) {
+                              ++m_duplicates;
+                              rememberId(action.id);
+                              answer(ackEnvelope(action.id));
+                              return;
+                          }
+                          if (!result.ok()) {
+                              refuse(result.code, result.why);
+                              return;
+                          }
+                          rememberId(action.id);
+                          ++m_actionsApplied;
+                          qCDebug(lcRelay).noquote()
+                              << who.user << action.type << "applied as" << result.envelope.type;
+                          if (m_demo && result.envelope.channel == kIncidentsChannel)
+                              m_demo->followIncident(result.envelope.payload.toObject());
+                          answer(ackEnvelope(action.id));
+                      });
 }
 
 void Relay::demoFollow(const Principal &who, const Envelope &message)
@@ -276,6 +360,19 @@ QList<Envelope> Relay::replay(const QString &channel, qint64 since, bool *recove
 
 Envelope Relay::publish(Envelope envelope)
 {
+    if (m_broker && m_broker->shared()) {
+        const QString type = envelope.type.left(64);
+        const QString channel = envelope.channel.left(64);
+        m_broker->publish(envelope, {}, [this, type, channel](const Broker::Result &result) {
+            if (!result.ok()) {
+                warnThrottled(QStringLiteral("not published ") + result.code,
+                              QStringLiteral("a %1 message was not published on %2: %3")
+                                  .arg(type, channel, result.why));
+            }
+        });
+        envelope.seq = 0;
+        return envelope;
+    }
     QString code;
     QString why;
     if (const auto stamped = stampAndPublish(envelope, &code, &why))
@@ -289,13 +386,32 @@ Envelope Relay::publish(Envelope envelope)
 
 std::optional<Envelope> Relay::stampAndPublish(Envelope envelope, QString *code, QString *why)
 {
-    const std::optional<QByteArray> frame = m_history->stamp(envelope, code, why);
-    if (!frame)
-        return std::nullopt;
+    std::optional<Envelope> stamped;
+    m_broker->publish(std::move(envelope), {}, [&](const Broker::Result &result) {
+        if (result.ok()) {
+            stamped = result.envelope;
+        } else {
+            *code = result.code;
+            *why = result.why;
+        }
+    });
+    return stamped;
+}
+
+void Relay::onEntry(const Envelope &envelope, const QByteArray &frame)
+{
     m_actions->observe(envelope); // before anyone hears of it, so a reaction sees it applied
-    m_webSockets->fanOut(envelope, QString::fromUtf8(*frame));
+    m_webSockets->fanOut(envelope, QString::fromUtf8(frame));
     Q_EMIT published(envelope);
-    return envelope;
+}
+
+void Relay::onEpochReset()
+{
+    // What clients hold (seqs, and what the operator actions know) belongs to a history that
+    // is gone: they reconnect, learn the new epoch from `welcome` and subscribe from the start.
+    m_actions = std::make_unique<OperatorActions>();
+    m_webSockets->stop();
+    m_webSockets->start();
 }
 
 QJsonObject Relay::sessionsJson() const
@@ -319,7 +435,9 @@ QJsonObject Relay::healthJson() const
              {QStringLiteral("clients"), m_webSockets->count()},
              {QStringLiteral("averageLatencyMs"), m_webSockets->averageLatencyMs()},
              {QStringLiteral("errorRate"), frames ? double(errors) / double(frames) : 0.0}}}};
-    m_history->addStorageHealth(&health);
+    health.insert(QStringLiteral("node"), m_config.node);
+    if (m_broker)
+        m_broker->addHealth(&health);
     return health;
 }
 
@@ -328,6 +446,7 @@ QJsonObject Relay::metricsJson() const
     const WebSocketSessions::Counters &ws = m_webSockets->counters();
     return {{QStringLiteral("server"),
              QJsonObject{{QStringLiteral("version"), QStringLiteral(VIGIL_VERSION)},
+                         {QStringLiteral("node"), m_config.node},
                          {QStringLiteral("startedAt"), m_startedAt},
                          {QStringLiteral("uptimeMs"), wallNow() - m_startedAt},
                          {QStringLiteral("authentication"), authRequired()},

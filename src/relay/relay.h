@@ -15,6 +15,7 @@
 #include <QUrlQuery>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -22,6 +23,7 @@ class QWebSocket;
 
 namespace vigil {
 
+class Broker;
 class ChannelHistory;
 class DemoFeed;
 class HttpFrontend;
@@ -77,6 +79,12 @@ struct RelayConfig
     int httpMaxConnections = 1024;   ///< HTTP connections at once (WebSockets not counted)
     int httpMaxConnectionsPerAddress = 64;
     QStringList allowedHosts; ///< Host names served without tokens, besides loopback ones
+
+    // Several relay nodes sharing channels (docs/scaling.md)
+    QString brokerUrl;           ///< redis://HOST:PORT[/DB]; empty: this relay alone
+    int brokerTimeoutMs = 2000;  ///< connecting and answering at start
+    int dedupTtlSeconds = 86400; ///< client ids kept in the broker for de-duplication
+    QString node;                ///< names this node in health and metrics; empty: host-pid
 };
 
 /// \brief The server side of the Vigil protocol: authentication and channel authorization,
@@ -115,8 +123,12 @@ public:
 
     /// Stamps the next seq of the envelope's channel, keeps it in history, sends it to every
     /// subscriber. Returns the stamped envelope, or one with seq -1 when it was not published
-    /// (too large as sent, too many channels, history cannot be saved; logged).
+    /// (too large as sent, too many channels, history cannot be saved; logged). With a shared
+    /// broker (`--broker`) the seq is not known yet: returns it with seq 0, and published()
+    /// tells the seq once the message comes back from the broker.
     Envelope publish(Envelope envelope);
+    /// The node's name (RelayConfig::node, or host-pid).
+    [[nodiscard]] QString node() const { return m_config.node; }
 
     // --- shared with the HTTP front end and the WebSocket sessions ---
     [[nodiscard]] bool authRequired() const { return !m_tokens.isEmpty(); }
@@ -140,7 +152,14 @@ public:
     /// saved). Every entry point that publishes for a client goes through here. An operator
     /// action (OperatorActions) is not published itself: the update confirming it is, or it is
     /// refused (`invalid_action`, `not_found`, `conflict`).
+    ///
+    /// This form answers at once, which only a relay without a shared broker can do: with one
+    /// it answers `error unavailable`; use the form below.
     Envelope acceptClientMessage(const Principal &who, const Envelope &message);
+    /// The same, answering through `answer`: at once without a shared broker, once the broker
+    /// has stored the message with one (never after stop()).
+    void acceptClientMessage(const Principal &who, const Envelope &message,
+                             std::function<void(const Envelope &)> answer);
     /// The per-principal rate limit (rateLimit per second, rateBurst at once) for entry points
     /// without a connection of their own (HTTP): takes `messages` from `who`'s budget and
     /// returns true, or returns false and takes nothing when the budget holds fewer.
@@ -164,11 +183,19 @@ Q_SIGNALS:
     void published(const vigil::Envelope &envelope);
 
 private:
-    /// Stamps and publishes; nullopt with an error envelope's code and message when not.
+    using Answer = std::function<void(const Envelope &)>;
+    /// Chooses the broker `--broker` names (the relay's own history without one).
+    bool makeBroker(QString *error);
+    /// Stamps and publishes through a broker that answers at once; nullopt with an error
+    /// envelope's code and message when not.
     std::optional<Envelope> stampAndPublish(Envelope envelope, QString *code, QString *why);
-    /// Decides an operator action and publishes its confirmation; the `error` envelope when
-    /// it is refused or cannot be published, nullopt when it was applied.
-    std::optional<Envelope> applyAction(const Principal &who, const Envelope &action);
+    /// What the broker reports: kept in history already; observed, fanned out.
+    void onEntry(const vigil::Envelope &envelope, const QByteArray &frame);
+    /// The shared broker lost its history: every client starts again from the new epoch.
+    void onEpochReset();
+    /// Decides an operator action and publishes its confirmation; answers the `ack`, or the
+    /// `error` envelope when it is refused or cannot be published.
+    void applyAction(const Principal &who, const Envelope &action, const Answer &answer);
     /// What the demo feed does when a client's message was published (a colleague's receipts).
     void demoFollow(const Principal &who, const Envelope &message);
     /// Rebuilds what the operator actions know of incidents and alerts from the history.
@@ -179,6 +206,7 @@ private:
     RelayConfig m_config;
     TokenTable m_tokens;
     std::unique_ptr<ChannelHistory> m_history;
+    std::unique_ptr<Broker> m_broker;
     std::unique_ptr<WebSocketSessions> m_webSockets;
     std::unique_ptr<HttpFrontend> m_http;
     std::unique_ptr<DemoFeed> m_demo;

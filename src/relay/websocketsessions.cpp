@@ -6,6 +6,7 @@
 #include "relaystore.h"
 
 #include <QDateTime>
+#include <QPointer>
 #include <QUrlQuery>
 #include <QUuid>
 #include <QWebSocket>
@@ -270,7 +271,13 @@ void WebSocketSessions::onTextMessage(QWebSocket *socket, const QString &text)
         return;
     }
     const Principal principal = it->principal;
-    sendTo(socket, m_relay->acceptClientMessage(principal, e));
+    // With a shared broker the answer comes once the broker has stored the message; the
+    // session may be gone by then.
+    m_relay->acceptClientMessage(principal, e,
+                                 [this, target = QPointer<QWebSocket>(socket)](const Envelope &a) {
+                                     if (target)
+                                         sendTo(target, a);
+                                 });
 }
 
 void WebSocketSessions::onSubscribe(QWebSocket *socket, const Envelope &envelope)

@@ -1,0 +1,684 @@
+#include "redisbroker.h"
+
+#include "channelhistory.h"
+#include "protocol/logging.h"
+#include "relay.h"
+#include "relaystore.h"
+
+#include <QUrl>
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include <hiredis/adapters/qt.h>
+
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+namespace vigil {
+
+namespace {
+
+// The keys, all under one prefix so a Redis shared with other uses stays readable.
+const QByteArray kEpochKey = QByteArrayLiteral("vigil:epoch");
+const QByteArray kSeqKey = QByteArrayLiteral("vigil:seq"); ///< hash: channel -> last seq
+/// A stream with one entry per channel ever published to: how nodes learn of new channels.
+const QByteArray kChannelsKey = QByteArrayLiteral("vigil:channels");
+const QByteArray kStreamPrefix = QByteArrayLiteral("vigil:stream:");
+const QByteArray kIdPrefix = QByteArrayLiteral("vigil:id:");
+
+constexpr int kReadBlockMs = 2000;
+constexpr int kReadCount = 1000;
+constexpr int kMinBackoffMs = 100;
+constexpr int kMaxBackoffMs = 5000;
+constexpr int kReadErrorRetryMs = 1000;
+
+// Publishing in one atomic step: the epoch must still be ours, a client id is claimed (SET NX
+// with an expiry; a duplicate is not stored again), a new channel must fit the cap, the seq
+// is the channel's counter plus one and becomes the stream entry id, and a new channel is
+// announced on the channels stream. Answers {1, seq}, {0, 0} duplicate, {-1, epoch} the epoch
+// changed, {-2, 0} too many channels.
+// KEYS: epoch, seq hash, the channel's stream, channels stream, the id's key.
+// ARGV: our epoch, channel, history size, max channels, envelope without seq, id ttl or "".
+const char kPublishScript[] = R"lua(
+local epoch = redis.call('GET', KEYS[1])
+if epoch ~= ARGV[1] then return {-1, epoch or ''} end
+if ARGV[6] ~= '' then
+  if not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[6]) then return {0, 0} end
+end
+local known = redis.call('HEXISTS', KEYS[2], ARGV[2])
+if known == 0 and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then
+  if ARGV[6] ~= '' then redis.call('DEL', KEYS[5]) end
+  return {-2, 0}
+end
+local seq = redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], string.format('%d-0', seq), 'e', ARGV[5])
+if known == 0 then redis.call('XADD', KEYS[4], '*', 'channel', ARGV[2]) end
+return {1, seq}
+)lua";
+
+QByteArray streamKey(const QString &channel)
+{
+    return kStreamPrefix + channel.toUtf8();
+}
+
+QByteArray replyString(const redisReply *r)
+{
+    if (!r || (r->type != REDIS_REPLY_STRING && r->type != REDIS_REPLY_STATUS &&
+               r->type != REDIS_REPLY_ERROR))
+        return {};
+    return QByteArray(r->str, qsizetype(r->len));
+}
+
+/// One stream entry as XRANGE and XREAD give it: its id and the value of `field`.
+struct StreamEntry
+{
+    QByteArray id;
+    QByteArray value;
+};
+
+std::optional<StreamEntry> streamEntry(const redisReply *r, const QByteArray &field)
+{
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+        r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_ARRAY)
+        return std::nullopt;
+    StreamEntry entry{replyString(r->element[0]), {}};
+    const redisReply *fields = r->element[1];
+    for (size_t i = 0; i + 1 < fields->elements; i += 2) {
+        if (replyString(fields->element[i]) == field) {
+            entry.value = replyString(fields->element[i + 1]);
+            return entry;
+        }
+    }
+    return std::nullopt;
+}
+
+/// A channel's stored message, with the seq its entry id holds.
+std::optional<Envelope> storedEnvelope(const StreamEntry &entry)
+{
+    bool ok = false;
+    const qint64 seq = entry.id.left(entry.id.indexOf('-')).toLongLong(&ok);
+    ParseResult parsed = parseEnvelope(entry.value, std::numeric_limits<qsizetype>::max());
+    if (!ok || !parsed.ok())
+        return std::nullopt;
+    parsed.envelope.seq = seq;
+    return parsed.envelope;
+}
+
+} // namespace
+
+/// \brief One asynchronous hiredis connection on the Qt event loop that reconnects with
+/// backoff. Commands given while it is down are refused; those in flight when it goes down
+/// are answered with a null reply.
+class RedisLink
+{
+public:
+    using Callback = std::function<void(redisReply *)>;
+
+    RedisLink(QByteArray name, RedisAddress address, std::function<void()> up,
+              std::function<void(const QString &)> down)
+        : m_name(std::move(name))
+        , m_address(std::move(address))
+        , m_onUp(std::move(up))
+        , m_onDown(std::move(down))
+    {
+        m_retry.setSingleShot(true);
+        QObject::connect(&m_retry, &QTimer::timeout, [this] { connectNow(); });
+    }
+    ~RedisLink() { stop(); }
+    RedisLink(const RedisLink &) = delete;
+    RedisLink &operator=(const RedisLink &) = delete;
+
+    void start()
+    {
+        m_stopped = false;
+        connectNow();
+    }
+    void stop()
+    {
+        m_stopped = true;
+        m_retry.stop();
+        m_up = false;
+        if (redisAsyncContext *c = std::exchange(m_ctx, nullptr)) {
+            detach(c);
+            redisAsyncFree(c); // answers what is in flight with null replies
+        }
+    }
+    [[nodiscard]] bool isUp() const { return m_up; }
+    /// Connected or connecting: commands are taken (and sent once connected).
+    [[nodiscard]] bool accepting() const { return m_ctx != nullptr; }
+
+    /// False (and `callback` dropped) when the connection is down.
+    bool command(const QList<QByteArray> &args, Callback callback)
+    {
+        if (!m_ctx)
+            return false;
+        std::vector<const char *> argv;
+        std::vector<size_t> lengths;
+        argv.reserve(size_t(args.size()));
+        lengths.reserve(size_t(args.size()));
+        for (const QByteArray &a : args) {
+            argv.push_back(a.constData());
+            lengths.push_back(size_t(a.size()));
+        }
+        auto *owned = new Callback(std::move(callback));
+        if (redisAsyncCommandArgv(m_ctx, &RedisLink::replied, owned, int(argv.size()), argv.data(),
+                                  lengths.data()) != REDIS_OK) {
+            delete owned;
+            return false;
+        }
+        return true;
+    }
+
+private:
+    void connectNow()
+    {
+        if (m_stopped || m_ctx)
+            return;
+        redisAsyncContext *c =
+            redisAsyncConnect(m_address.host.toUtf8().constData(), m_address.port);
+        if (!c || c->err) {
+            const QString why = c ? QString::fromUtf8(c->errstr) : QStringLiteral("out of memory");
+            if (c)
+                redisAsyncFree(c);
+            lost(why);
+            return;
+        }
+        c->data = this;
+        m_adapter = std::make_unique<RedisQtAdapter>();
+        m_adapter->setContext(c);
+        redisAsyncSetConnectCallback(c, &RedisLink::connected);
+        redisAsyncSetDisconnectCallback(c, &RedisLink::disconnected);
+        m_ctx = c;
+        // Queued first, so it reaches Redis before anything else sent on this connection.
+        if (m_address.db != 0) {
+            command({"SELECT", QByteArray::number(m_address.db)}, [this](redisReply *r) {
+                if (r && r->type == REDIS_REPLY_ERROR)
+                    qCCritical(lcRelay).noquote() << "redis SELECT failed:" << replyString(r);
+            });
+        }
+    }
+
+    // The Qt adapter of hiredis forgets nothing of a freed context: it is taken off the context
+    // (its socket notifiers deleted, the context's hooks cleared) while the context still lives.
+    void detach(redisAsyncContext *c)
+    {
+        if (c->ev.cleanup)
+            c->ev.cleanup(c->ev.data);
+        c->ev.addRead = nullptr;
+        c->ev.delRead = nullptr;
+        c->ev.addWrite = nullptr;
+        c->ev.delWrite = nullptr;
+        c->ev.cleanup = nullptr;
+        m_adapter.reset();
+    }
+
+    void lost(const QString &why)
+    {
+        const bool wasUp = m_up;
+        m_up = false;
+        if (m_stopped)
+            return;
+        if (wasUp || m_backoffMs == kMinBackoffMs) {
+            qCWarning(lcRelay).noquote()
+                << "redis" << m_name << "connection to" << m_address.toString() << "lost:" << why
+                << "- reconnecting with backoff";
+        }
+        m_onDown(why);
+        m_retry.start(m_backoffMs);
+        m_backoffMs = std::min(m_backoffMs * 2, kMaxBackoffMs);
+    }
+
+    static void connected(const redisAsyncContext *cc, int status)
+    {
+        auto *c = const_cast<redisAsyncContext *>(cc);
+        auto *self = static_cast<RedisLink *>(c->data);
+        if (status != REDIS_OK) {
+            // hiredis frees the context after this returns.
+            self->detach(c);
+            self->m_ctx = nullptr;
+            self->lost(QString::fromUtf8(c->errstr));
+            return;
+        }
+        self->m_up = true;
+        self->m_backoffMs = kMinBackoffMs;
+        self->m_onUp();
+    }
+
+    static void disconnected(const redisAsyncContext *cc, int status)
+    {
+        Q_UNUSED(status)
+        auto *c = const_cast<redisAsyncContext *>(cc);
+        auto *self = static_cast<RedisLink *>(c->data);
+        self->detach(c);
+        if (self->m_ctx != c)
+            return; // stop() freed it
+        self->m_ctx = nullptr;
+        self->lost(c->err ? QString::fromUtf8(c->errstr) : QStringLiteral("connection closed"));
+    }
+
+    static void replied(redisAsyncContext *c, void *reply, void *privdata)
+    {
+        Q_UNUSED(c)
+        std::unique_ptr<Callback> callback(static_cast<Callback *>(privdata));
+        (*callback)(static_cast<redisReply *>(reply));
+    }
+
+    QByteArray m_name;
+    RedisAddress m_address;
+    std::function<void()> m_onUp;
+    std::function<void(const QString &)> m_onDown;
+    redisAsyncContext *m_ctx = nullptr;
+    std::unique_ptr<RedisQtAdapter> m_adapter;
+    QTimer m_retry;
+    int m_backoffMs = kMinBackoffMs;
+    bool m_up = false;
+    bool m_stopped = true;
+};
+
+std::optional<RedisAddress> RedisAddress::parse(const QString &url, QString *error)
+{
+    const QUrl u(url, QUrl::StrictMode);
+    RedisAddress address;
+    if (!u.isValid() || u.scheme() != u"redis" || u.host().isEmpty()) {
+        *error = QStringLiteral("--broker wants redis://HOST[:PORT][/DB], not \"%1\"").arg(url);
+        return std::nullopt;
+    }
+    if (!u.userInfo().isEmpty() || u.hasQuery() || u.hasFragment()) {
+        *error = QStringLiteral("--broker: only redis://HOST[:PORT][/DB] is supported (no "
+                                "password, query or fragment)");
+        return std::nullopt;
+    }
+    address.host = u.host();
+    address.port = u.port(6379);
+    const QString path = u.path();
+    if (!path.isEmpty() && path != u"/") {
+        bool ok = false;
+        address.db = path.mid(1).toInt(&ok);
+        if (!ok || address.db < 0) {
+            *error = QStringLiteral("--broker: the database must be a number, as in "
+                                    "redis://HOST:PORT/0");
+            return std::nullopt;
+        }
+    }
+    return address;
+}
+
+QString RedisAddress::toString() const
+{
+    return QStringLiteral("redis://%1:%2/%3").arg(host).arg(port).arg(db);
+}
+
+RedisBroker::RedisBroker(const RelayConfig &config, RedisAddress address, ChannelHistory *history,
+                         QObject *parent)
+    : Broker(parent)
+    , m_config(config)
+    , m_address(std::move(address))
+    , m_history(history)
+{
+    m_writer = std::make_unique<RedisLink>(
+        "publishing", m_address, [this] { onWriterUp(); },
+        [this](const QString &why) {
+            m_problem = why;
+            onLinkDown();
+        });
+    m_reader = std::make_unique<RedisLink>(
+        "reading", m_address, [this] { onReaderUp(); },
+        [this](const QString &why) {
+            m_problem = why;
+            m_readerSynced = false;
+            m_reading = false;
+            onLinkDown();
+        });
+}
+
+RedisBroker::~RedisBroker()
+{
+    close();
+}
+
+bool RedisBroker::open(QString *error)
+{
+    // Before the relay listens, one blocking connection (with a timeout) gets what replays
+    // need; serving never blocks.
+    const int ms = std::max(m_config.brokerTimeoutMs, 1);
+    const timeval timeout{ms / 1000, (ms % 1000) * 1000};
+    redisContext *c =
+        redisConnectWithTimeout(m_address.host.toUtf8().constData(), m_address.port, timeout);
+    const auto fail = [&](const QString &why) {
+        *error =
+            QStringLiteral("cannot use the message broker %1: %2").arg(m_address.toString(), why);
+        if (c)
+            redisFree(c);
+        return false;
+    };
+    if (!c || c->err)
+        return fail(c ? QString::fromUtf8(c->errstr) : QStringLiteral("out of memory"));
+    redisSetTimeout(c, timeout);
+    using ReplyPtr = std::unique_ptr<redisReply, void (*)(void *)>;
+    QString problem;
+    const auto run = [&](const QList<QByteArray> &args) -> ReplyPtr {
+        std::vector<const char *> argv;
+        std::vector<size_t> lengths;
+        for (const QByteArray &a : args) {
+            argv.push_back(a.constData());
+            lengths.push_back(size_t(a.size()));
+        }
+        ReplyPtr reply(static_cast<redisReply *>(
+                           redisCommandArgv(c, int(argv.size()), argv.data(), lengths.data())),
+                       freeReplyObject);
+        if (!reply)
+            problem = QString::fromUtf8(c->errstr);
+        else if (reply->type == REDIS_REPLY_ERROR)
+            problem = QString::fromUtf8(replyString(reply.get()));
+        if (!reply || reply->type == REDIS_REPLY_ERROR)
+            return ReplyPtr(nullptr, freeReplyObject);
+        return reply;
+    };
+    if (m_address.db != 0 && !run({"SELECT", QByteArray::number(m_address.db)}))
+        return fail(problem);
+    // The epoch is made once, by whichever node comes first, and lives as long as Redis's data.
+    if (!run({"SET", kEpochKey, RelayStore::newEpoch().toUtf8(), "NX"}))
+        return fail(problem);
+    const ReplyPtr epoch = run({"GET", kEpochKey});
+    if (!epoch || epoch->type != REDIS_REPLY_STRING)
+        return fail(problem.isEmpty() ? QStringLiteral("it keeps no epoch") : problem);
+    m_epoch = QString::fromUtf8(replyString(epoch.get()));
+    m_history->reset(m_epoch);
+    m_positions.clear();
+    m_channelsPosition = "0-0";
+
+    const ReplyPtr channels = run({"XRANGE", kChannelsKey, "-", "+"});
+    if (!channels)
+        return fail(problem);
+    for (size_t i = 0; i < channels->elements; ++i) {
+        const std::optional<StreamEntry> entry = streamEntry(channels->element[i], "channel");
+        if (!entry)
+            continue;
+        m_channelsPosition = entry->id;
+        const QString channel = QString::fromUtf8(entry->value);
+        const ReplyPtr history = run({"XREVRANGE", streamKey(channel), "+", "-", "COUNT",
+                                      QByteArray::number(m_config.historySize)});
+        if (!history)
+            return fail(problem);
+        QByteArray position = "0-0";
+        for (size_t j = history->elements; j-- > 0;) {
+            const std::optional<StreamEntry> stored = streamEntry(history->element[j], "e");
+            const std::optional<Envelope> e = stored ? storedEnvelope(*stored) : std::nullopt;
+            if (!e) {
+                qCWarning(lcRelay).noquote() << "redis: an unreadable entry of" << channel;
+                continue;
+            }
+            m_history->keepStamped(*e, e->serialize().size());
+            position = stored->id;
+        }
+        m_positions.insert(channel, position);
+    }
+    redisFree(c);
+    qCInfo(lcRelay).noquote() << "message broker" << m_address.toString() << "epoch" << m_epoch
+                              << "with" << m_positions.size() << "channels";
+    m_closed = false;
+    m_writer->start();
+    m_reader->start();
+    return true;
+}
+
+void RedisBroker::close()
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    m_writer->stop();
+    m_reader->stop();
+    m_reading = false;
+    m_readerSynced = false;
+    m_available = false;
+}
+
+bool RedisBroker::connected() const
+{
+    return m_writer->isUp() && m_readerSynced;
+}
+
+void RedisBroker::onWriterUp()
+{
+    if (connected() != m_available) {
+        m_available = connected();
+        qCInfo(lcRelay).noquote() << "message broker" << m_address.toString() << "connected";
+        Q_EMIT availabilityChanged(m_available);
+    }
+}
+
+void RedisBroker::onLinkDown()
+{
+    if (m_available) {
+        m_available = false;
+        Q_EMIT availabilityChanged(false);
+    }
+}
+
+void RedisBroker::onReaderUp()
+{
+    // Back after an outage: read on from the last entry reported, unless Redis lost what it
+    // held meanwhile (then its epoch is another, or none).
+    resync();
+}
+
+void RedisBroker::resync()
+{
+    ++m_generation;
+    m_readerSynced = false;
+    m_reader->command({"SET", kEpochKey, RelayStore::newEpoch().toUtf8(), "NX"},
+                      [](redisReply *) {});
+    m_reader->command({"GET", kEpochKey}, [this](redisReply *r) {
+        if (!r || m_closed)
+            return;
+        const QString epoch = QString::fromUtf8(replyString(r));
+        if (r->type != REDIS_REPLY_STRING || epoch.isEmpty()) {
+            qCCritical(lcRelay).noquote() << "redis: cannot read the epoch:" << replyString(r);
+            QTimer::singleShot(kReadErrorRetryMs, this, [this] {
+                if (m_reader->isUp())
+                    resync();
+            });
+            return;
+        }
+        if (epoch != m_epoch) {
+            qCWarning(lcRelay).noquote()
+                << "the message broker's history was lost (epoch" << m_epoch << "is now" << epoch
+                << "): the relay's history starts again";
+            m_epoch = epoch;
+            m_history->reset(epoch);
+            m_positions.clear();
+            m_channelsPosition = "0-0";
+            Q_EMIT epochReset(epoch);
+        }
+        m_readerSynced = true;
+        onWriterUp();
+        readNext();
+    });
+}
+
+void RedisBroker::readNext()
+{
+    if (m_closed || m_reading || !m_readerSynced)
+        return;
+    QList<QByteArray> args{"XREAD",
+                           "COUNT",
+                           QByteArray::number(kReadCount),
+                           "BLOCK",
+                           QByteArray::number(kReadBlockMs),
+                           "STREAMS",
+                           kChannelsKey};
+    QList<QByteArray> ids{m_channelsPosition};
+    for (auto it = m_positions.cbegin(); it != m_positions.cend(); ++it) {
+        args.append(streamKey(it.key()));
+        ids.append(it.value());
+    }
+    args.append(ids);
+    const quint64 generation = m_generation;
+    m_reading = m_reader->command(args, [this, generation](redisReply *r) {
+        m_reading = false;
+        if (!r || m_closed)
+            return; // the connection is down: reading starts again once it is back
+        if (generation != m_generation) {
+            readNext();
+            return;
+        }
+        if (r->type == REDIS_REPLY_ERROR) {
+            qCCritical(lcRelay).noquote() << "redis XREAD failed:" << replyString(r);
+            QTimer::singleShot(kReadErrorRetryMs, this, [this] { readNext(); });
+            return;
+        }
+        takeEntries(r);
+        readNext();
+    });
+}
+
+void RedisBroker::takeEntries(const void *replyPtr)
+{
+    const auto *reply = static_cast<const redisReply *>(replyPtr);
+    if (reply->type != REDIS_REPLY_ARRAY)
+        return; // nil: nothing new within the block time
+    const quint64 generation = m_generation;
+    for (size_t i = 0; i < reply->elements; ++i) {
+        const redisReply *stream = reply->element[i];
+        if (stream->type != REDIS_REPLY_ARRAY || stream->elements != 2)
+            continue;
+        const QByteArray key = replyString(stream->element[0]);
+        const redisReply *entries = stream->element[1];
+        if (key == kChannelsKey) {
+            for (size_t j = 0; j < entries->elements; ++j) {
+                const std::optional<StreamEntry> entry =
+                    streamEntry(entries->element[j], "channel");
+                if (!entry)
+                    continue;
+                m_channelsPosition = entry->id;
+                const QString channel = QString::fromUtf8(entry->value);
+                if (!m_positions.contains(channel))
+                    m_positions.insert(channel, "0-0");
+            }
+            continue;
+        }
+        if (!key.startsWith(kStreamPrefix))
+            continue;
+        const QString channel = QString::fromUtf8(key.mid(kStreamPrefix.size()));
+        for (size_t j = 0; j < entries->elements; ++j) {
+            const std::optional<StreamEntry> stored = streamEntry(entries->element[j], "e");
+            if (!stored)
+                continue;
+            m_positions.insert(channel, stored->id);
+            const std::optional<Envelope> e = storedEnvelope(*stored);
+            if (!e) {
+                qCWarning(lcRelay).noquote() << "redis: an unreadable entry of" << channel;
+                continue;
+            }
+            const QByteArray frame = e->serialize();
+            m_history->keepStamped(*e, frame.size());
+            Q_EMIT entry(*e, frame);
+            if (generation != m_generation || m_closed)
+                return; // a reaction to it found the history reset
+        }
+    }
+}
+
+void RedisBroker::publish(Envelope envelope, const QString &dedupId, Done done)
+{
+    if (m_closed)
+        return;
+    const auto unavailable = [this](Result result) {
+        ++m_unavailableAnswers;
+        result.code = QStringLiteral("unavailable");
+        result.why = QStringLiteral("the relay has lost its message broker for the moment; the "
+                                    "message was not published, send it again later");
+        return result;
+    };
+    Result result;
+    result.envelope = envelope;
+    // The seq is not known yet: the limit counts the widest one.
+    Envelope widest = envelope;
+    widest.seq = RelayStore::kMaxSeq;
+    const qsizetype size = widest.serialize().size();
+    if (size > m_config.maxMessageBytes) {
+        result.code = QStringLiteral("too_large");
+        result.why = QStringLiteral("the message is %1 bytes as it would be sent (with its seq and "
+                                    "timestamp), over the limit of %2 bytes")
+                         .arg(size)
+                         .arg(m_config.maxMessageBytes);
+        done(result);
+        return;
+    }
+    if (!m_writer->accepting()) {
+        done(unavailable(result));
+        return;
+    }
+    Envelope stored = envelope;
+    stored.seq = -1;
+    const QList<QByteArray> args{"EVAL",
+                                 kPublishScript,
+                                 "5",
+                                 kEpochKey,
+                                 kSeqKey,
+                                 streamKey(envelope.channel),
+                                 kChannelsKey,
+                                 kIdPrefix + dedupId.toUtf8(),
+                                 m_epoch.toUtf8(),
+                                 envelope.channel.toUtf8(),
+                                 QByteArray::number(m_config.historySize),
+                                 QByteArray::number(m_config.maxChannels),
+                                 stored.serialize(),
+                                 dedupId.isEmpty() ? QByteArray()
+                                                   : QByteArray::number(m_config.dedupTtlSeconds)};
+    const bool sent = m_writer->command(args, [this, result, done, unavailable](redisReply *r) {
+        if (m_closed)
+            return;
+        Result answer = result;
+        if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+            r->element[0]->type != REDIS_REPLY_INTEGER) {
+            if (r)
+                qCCritical(lcRelay).noquote() << "redis publish failed:" << replyString(r);
+            done(unavailable(answer));
+            return;
+        }
+        switch (r->element[0]->integer) {
+        case 1:
+            answer.envelope.seq = r->element[1]->integer;
+            break;
+        case 0:
+            answer.duplicate = true;
+            break;
+        case -2:
+            answer.code = QStringLiteral("too_many_channels");
+            answer.why =
+                QStringLiteral("the relay keeps at most %1 channels").arg(m_config.maxChannels);
+            break;
+        default:
+            // Redis lost its history since we read it: catch up first.
+            if (m_readerSynced)
+                resync();
+            answer = unavailable(answer);
+            break;
+        }
+        done(answer);
+    });
+    if (!sent)
+        done(unavailable(result));
+}
+
+void RedisBroker::addHealth(QJsonObject *health) const
+{
+    QJsonObject broker{{QStringLiteral("url"), m_address.toString()},
+                       {QStringLiteral("connected"), connected()},
+                       {QStringLiteral("channels"), int(m_positions.size())},
+                       {QStringLiteral("unavailableAnswers"), qint64(m_unavailableAnswers)}};
+    if (!connected() && !m_closed) {
+        health->insert(QStringLiteral("status"), QStringLiteral("degraded"));
+        health->insert(QStringLiteral("reason"),
+                       QStringLiteral("lost the message broker %1 (%2): messages are refused "
+                                      "with `unavailable` until it is back")
+                           .arg(m_address.toString(), m_problem));
+    }
+    health->insert(QStringLiteral("broker"), broker);
+}
+
+} // namespace vigil
