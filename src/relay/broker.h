@@ -2,6 +2,8 @@
 
 #include "protocol/envelope.h"
 
+#include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 
@@ -50,6 +52,16 @@ public:
     virtual void publish(Envelope envelope, const QString &dedupId, Done done) = 0;
     /// Adds the broker's state to an /api/health answer.
     virtual void addHealth(QJsonObject *health) const = 0;
+    /// Tells the other nodes which sessions `node` serves (a shared broker forgets them after
+    /// `ttlMs` unless told again), and learns theirs. Nothing for a broker that is not shared.
+    virtual void sharePresence(const QString &node, const QJsonArray &sessions, int ttlMs)
+    {
+        Q_UNUSED(node)
+        Q_UNUSED(sessions)
+        Q_UNUSED(ttlMs)
+    }
+    /// The other nodes' sessions as they last shared them: node -> sessions.
+    [[nodiscard]] virtual QHash<QString, QJsonArray> peerSessions() const { return {}; }
 
 Q_SIGNALS:
     /// A stamped message to fan out, kept in the history already; in seq order per channel.

@@ -268,6 +268,10 @@ int main(int argc, char *argv[])
         {QStringLiteral("node"),
          QStringLiteral("This node's name in health and metrics (default HOST-PID)."),
          QStringLiteral("NAME")},
+        {QStringLiteral("presence-interval-ms"),
+         QStringLiteral("How often this node shares its sessions with the others; they forget "
+                        "them after three times this (default 2000)."),
+         QStringLiteral("N")},
     });
     if (!parser.parse(QCoreApplication::arguments()))
         return usage(parser.errorText());
@@ -369,7 +373,9 @@ int main(int argc, char *argv[])
     if (!parseInto(parser, QStringLiteral("broker-timeout-ms"), 100, 600000,
                    &config.brokerTimeoutMs) ||
         !parseInto(parser, QStringLiteral("broker-dedup-ttl"), 1, 365 * 86400,
-                   &config.dedupTtlSeconds))
+                   &config.dedupTtlSeconds) ||
+        !parseInto(parser, QStringLiteral("presence-interval-ms"), 10, 3600000,
+                   &config.presenceIntervalMs))
         return 2;
     if (!config.brokerUrl.isEmpty() && !config.dataDir.isEmpty())
         return usage(QStringLiteral("--broker and --data-dir exclude each other: with a broker, "

@@ -5,6 +5,8 @@
 #include "relay.h"
 #include "relaystore.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QUrl>
 
 #include <hiredis/async.h>
@@ -27,6 +29,10 @@ const QByteArray kSeqKey = QByteArrayLiteral("vigil:seq"); ///< hash: channel ->
 const QByteArray kChannelsKey = QByteArrayLiteral("vigil:channels");
 const QByteArray kStreamPrefix = QByteArrayLiteral("vigil:stream:");
 const QByteArray kIdPrefix = QByteArrayLiteral("vigil:id:");
+/// Presence: a sorted set of node names scored by when their entry expires (Redis's clock),
+/// and per node its sessions (a JSON array) under a key that expires as well.
+const QByteArray kNodesKey = QByteArrayLiteral("vigil:nodes");
+const QByteArray kPresencePrefix = QByteArrayLiteral("vigil:presence:");
 
 constexpr int kReadBlockMs = 2000;
 constexpr int kReadCount = 1000;
@@ -56,6 +62,19 @@ local seq = redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], string.format('%d-0', seq), 'e', ARGV[5])
 if known == 0 then redis.call('XADD', KEYS[4], '*', 'channel', ARGV[2]) end
 return {1, seq}
+)lua";
+
+// Sharing a node's sessions: its presence key is set with an expiry, the node is (re)scored
+// in the set of nodes with the same expiry, by Redis's clock so that the nodes' clocks do not
+// matter, and nodes whose entry expired leave the set. Answers the nodes present.
+// KEYS: the set of nodes, this node's presence key. ARGV: node, ttl in ms, sessions (JSON).
+const char kPresenceScript[] = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('(%d', now))
+return redis.call('ZRANGE', KEYS[1], 0, -1)
 )lua";
 
 QByteArray streamKey(const QString &channel)
@@ -434,6 +453,8 @@ void RedisBroker::close()
     m_reading = false;
     m_readerSynced = false;
     m_available = false;
+    m_presenceBusy = false;
+    m_peers.clear();
 }
 
 bool RedisBroker::connected() const
@@ -679,6 +700,66 @@ void RedisBroker::addHealth(QJsonObject *health) const
                            .arg(m_address.toString(), m_problem));
     }
     health->insert(QStringLiteral("broker"), broker);
+}
+
+void RedisBroker::sharePresence(const QString &node, const QJsonArray &sessions, int ttlMs)
+{
+    if (m_closed || m_presenceBusy)
+        return; // the last one is still under way: Redis is slow, do not pile up
+    if (!m_writer->isUp()) {
+        m_peers.clear(); // what the others shared can no longer be told from what expired
+        return;
+    }
+    const QByteArray nodeName = node.toUtf8();
+    m_presenceBusy = m_writer->command(
+        {"EVAL", kPresenceScript, "2", kNodesKey, kPresencePrefix + nodeName, nodeName,
+         QByteArray::number(std::max(ttlMs, 1)),
+         QJsonDocument(sessions).toJson(QJsonDocument::Compact)},
+        [this, node](redisReply *r) {
+            m_presenceBusy = false;
+            if (m_closed)
+                return;
+            if (!r || r->type != REDIS_REPLY_ARRAY) {
+                if (r)
+                    qCWarning(lcRelay).noquote() << "redis: presence not shared:" << replyString(r);
+                m_peers.clear();
+                return;
+            }
+            QStringList others;
+            for (size_t i = 0; i < r->elements; ++i) {
+                const QString name = QString::fromUtf8(replyString(r->element[i]));
+                if (!name.isEmpty() && name != node)
+                    others.append(name);
+            }
+            readPeers(others);
+        });
+}
+
+void RedisBroker::readPeers(const QStringList &nodes)
+{
+    if (nodes.isEmpty()) {
+        m_peers.clear();
+        return;
+    }
+    QList<QByteArray> args{"MGET"};
+    for (const QString &name : nodes)
+        args.append(kPresencePrefix + name.toUtf8());
+    m_presenceBusy = m_writer->command(args, [this, nodes](redisReply *r) {
+        m_presenceBusy = false;
+        if (m_closed)
+            return;
+        QHash<QString, QJsonArray> peers;
+        if (r && r->type == REDIS_REPLY_ARRAY && r->elements == size_t(nodes.size())) {
+            for (size_t i = 0; i < r->elements; ++i) {
+                if (r->element[i]->type != REDIS_REPLY_STRING)
+                    continue; // expired since the set was read
+                const QJsonDocument doc = QJsonDocument::fromJson(replyString(r->element[i]));
+                if (doc.isArray())
+                    peers.insert(nodes.at(qsizetype(i)), doc.array());
+            }
+        }
+        m_peers = peers;
+    });
 }
 
 } // namespace vigil

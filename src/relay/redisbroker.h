@@ -59,6 +59,8 @@ public:
     [[nodiscard]] bool shared() const override { return true; }
     void publish(Envelope envelope, const QString &dedupId, Done done) override;
     void addHealth(QJsonObject *health) const override;
+    void sharePresence(const QString &node, const QJsonArray &sessions, int ttlMs) override;
+    [[nodiscard]] QHash<QString, QJsonArray> peerSessions() const override { return m_peers; }
     /// Both connections up and reading.
     [[nodiscard]] bool connected() const;
 
@@ -75,6 +77,8 @@ private:
     void takeEntries(const void *reply);
     /// Redis holds another epoch than ours (or none): adopt it, and read every channel again.
     void resync();
+    /// Reads the sessions `nodes` shared (all but this node).
+    void readPeers(const QStringList &nodes);
 
     const RelayConfig &m_config;
     RedisAddress m_address;
@@ -91,6 +95,8 @@ private:
     bool m_closed = true;
     QString m_problem; ///< why the broker is unavailable, for /api/health
     quint64 m_unavailableAnswers = 0;
+    QHash<QString, QJsonArray> m_peers; ///< the other nodes' sessions, as last read
+    bool m_presenceBusy = false;        ///< a sharePresence() is under way
 };
 
 } // namespace vigil

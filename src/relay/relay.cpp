@@ -118,6 +118,11 @@ bool Relay::start(QString *error)
     }
     m_startedAt = wallNow();
     m_webSockets->start();
+    if (m_broker->shared()) {
+        connect(&m_presence, &QTimer::timeout, this, &Relay::sharePresence, Qt::UniqueConnection);
+        m_presence.start(std::max(m_config.presenceIntervalMs, 10));
+        sharePresence();
+    }
     qCInfo(lcRelay).noquote() << "listening on" << url().toString()
                               << (authRequired()
                                       ? QStringLiteral("(%1 tokens)").arg(m_tokens.size())
@@ -139,6 +144,7 @@ void Relay::stop()
 {
     if (m_demo)
         m_demo->stop();
+    m_presence.stop();
     m_webSockets->stop();
     if (m_http)
         m_http->stop();
@@ -414,10 +420,41 @@ void Relay::onEpochReset()
     m_webSockets->start();
 }
 
+QJsonArray Relay::ownSessions() const
+{
+    QJsonArray sessions = m_webSockets->sessionsJson();
+    for (QJsonValueRef value : sessions) {
+        QJsonObject session = value.toObject();
+        session.insert(QStringLiteral("node"), m_config.node);
+        value = session;
+    }
+    return sessions;
+}
+
+void Relay::sharePresence()
+{
+    // Forgotten after three refreshes missed: a node killed outright drops out of the lists.
+    m_broker->sharePresence(m_config.node, ownSessions(), 3 * m_config.presenceIntervalMs);
+}
+
 QJsonObject Relay::sessionsJson() const
 {
-    return {{QStringLiteral("count"), m_webSockets->count()},
-            {QStringLiteral("sessions"), m_webSockets->sessionsJson()}};
+    QJsonArray sessions = ownSessions();
+    QJsonObject nodes{{m_config.node, int(sessions.size())}};
+    const QHash<QString, QJsonArray> peers =
+        m_broker ? m_broker->peerSessions() : QHash<QString, QJsonArray>();
+    QStringList names = peers.keys();
+    names.sort();
+    for (const QString &name : std::as_const(names)) {
+        const QJsonArray theirs = peers.value(name);
+        nodes.insert(name, int(theirs.size()));
+        for (const QJsonValue &session : theirs)
+            sessions.append(session);
+    }
+    return {{QStringLiteral("count"), int(sessions.size())},
+            {QStringLiteral("node"), m_config.node},
+            {QStringLiteral("nodes"), nodes},
+            {QStringLiteral("sessions"), sessions}};
 }
 
 QJsonObject Relay::healthJson() const
@@ -436,6 +473,15 @@ QJsonObject Relay::healthJson() const
              {QStringLiteral("averageLatencyMs"), m_webSockets->averageLatencyMs()},
              {QStringLiteral("errorRate"), frames ? double(errors) / double(frames) : 0.0}}}};
     health.insert(QStringLiteral("node"), m_config.node);
+    if (m_broker && m_broker->shared()) {
+        // The figures above are this node's; these count every node's sessions. Counts only:
+        // any token may read the health, and the sessions name users (/api/sessions shows a
+        // non-admin only its own).
+        const QJsonObject all = sessionsJson();
+        health.insert(QStringLiteral("cluster"),
+                      QJsonObject{{QStringLiteral("clients"), all.value(QStringLiteral("count"))},
+                                  {QStringLiteral("nodes"), all.value(QStringLiteral("nodes"))}});
+    }
     if (m_broker)
         m_broker->addHealth(&health);
     return health;

@@ -85,6 +85,9 @@ struct RelayConfig
     int brokerTimeoutMs = 2000;  ///< connecting and answering at start
     int dedupTtlSeconds = 86400; ///< client ids kept in the broker for de-duplication
     QString node;                ///< names this node in health and metrics; empty: host-pid
+    /// How often a node shares its sessions with the other nodes; they forget them after three
+    /// times this (a node that died without a word).
+    int presenceIntervalMs = 2000;
 };
 
 /// \brief The server side of the Vigil protocol: authentication and channel authorization,
@@ -165,6 +168,8 @@ public:
     /// returns true, or returns false and takes nothing when the budget holds fewer.
     bool consumeRate(const Principal &who, int messages);
     [[nodiscard]] QJsonObject healthJson() const;
+    /// Every session, each naming its node: with a shared broker, the other nodes' too (as they
+    /// last shared them).
     [[nodiscard]] QJsonObject sessionsJson() const;
     [[nodiscard]] QJsonObject metricsJson() const;
     /// Counts a request served over HTTP (for the metrics).
@@ -201,6 +206,10 @@ private:
     /// Rebuilds what the operator actions know of incidents and alerts from the history.
     void learnFromHistory();
     void warnThrottled(const QString &kind, const QString &line);
+    /// This node's WebSocket sessions, each naming the node.
+    [[nodiscard]] QJsonArray ownSessions() const;
+    /// Shares ownSessions() through the shared broker (docs/scaling.md, "Presence").
+    void sharePresence();
     bool rememberId(const QString &id); ///< false when the id was already seen
 
     RelayConfig m_config;
@@ -215,6 +224,7 @@ private:
     std::deque<QString> m_seenOrder;
     QHash<QString, RateBucket> m_principalRates;
     std::unique_ptr<LogThrottle> m_log;
+    QTimer m_presence; ///< with a shared broker: this node's sessions go to the others
     QElapsedTimer m_clock;
     qint64 m_startedAt = 0;
     quint64 m_httpRequests = 0;

@@ -2,6 +2,7 @@
 // fan-out across nodes in one order, seqs strictly increasing whichever node publishes, the
 // epoch kept in Redis, de-duplication across nodes, replay on another node, and Redis faults.
 #include "helpers/loopback.h"
+#include "helpers/redisserver.h"
 #include "helpers/testsupport.h"
 #include "protocol/envelope.h"
 #include "relay/relay.h"
@@ -10,8 +11,6 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QSignalSpy>
-#include <QStandardPaths>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
@@ -20,83 +19,9 @@
 
 using vigil::Envelope;
 using vigil::test::kWaitMs;
+using vigil::test::RedisServer;
 
 namespace {
-
-/// A redis-server of this test's own on a loopback port, without persistence unless asked.
-class RedisServer
-{
-public:
-    ~RedisServer() { kill(); }
-
-    /// False with the reason in `error`; redis-server missing is a failure, not a skip: CI
-    /// installs it (packaging/build-deps.txt).
-    bool start(QString *error, bool persistent = false)
-    {
-        const QString program =
-            QStandardPaths::findExecutable(QStringLiteral("redis-server"),
-                                           {QStringLiteral("/usr/bin"), QStringLiteral("/usr/sbin"),
-                                            QStringLiteral("/usr/local/bin")});
-        if (program.isEmpty()) {
-            *error = QStringLiteral("redis-server is not installed: install the Debian package "
-                                    "redis-server (packaging/build-deps.txt)");
-            return false;
-        }
-        if (m_port == 0)
-            m_port = vigil::test::closedPort();
-        QStringList args{QStringLiteral("--port"),
-                         QString::number(m_port),
-                         QStringLiteral("--bind"),
-                         QStringLiteral("127.0.0.1"),
-                         QStringLiteral("--save"),
-                         QString(),
-                         QStringLiteral("--dir"),
-                         m_dir.path(),
-                         QStringLiteral("--appendonly"),
-                         persistent ? QStringLiteral("yes") : QStringLiteral("no")};
-        if (persistent)
-            args << QStringLiteral("--appendfsync") << QStringLiteral("always");
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start(program, args);
-        if (!m_process.waitForStarted(kWaitMs)) {
-            *error = QStringLiteral("cannot start redis-server: ") + m_process.errorString();
-            return false;
-        }
-        if (!QTest::qWaitFor([this] { return command("PING") == "+PONG"; }, kWaitMs)) {
-            *error = QStringLiteral("redis-server does not answer PING: ") +
-                     QString::fromUtf8(m_process.readAll());
-            return false;
-        }
-        return true;
-    }
-    void kill()
-    {
-        if (m_process.state() == QProcess::NotRunning)
-            return;
-        m_process.kill();
-        m_process.waitForFinished(kWaitMs);
-    }
-    /// One inline command; the first line of the answer ("" when none).
-    QByteArray command(const QByteArray &line)
-    {
-        QTcpSocket socket;
-        socket.connectToHost(QHostAddress::LocalHost, m_port);
-        if (!socket.waitForConnected(1000))
-            return {};
-        socket.write(line + "\r\n");
-        while (!socket.canReadLine()) {
-            if (!socket.waitForReadyRead(kWaitMs))
-                return {};
-        }
-        return socket.readLine().trimmed();
-    }
-    [[nodiscard]] QString url() const { return QStringLiteral("redis://127.0.0.1:%1").arg(m_port); }
-
-private:
-    QTemporaryDir m_dir;
-    QProcess m_process;
-    quint16 m_port = 0;
-};
 
 /// A protocol-naive client keeping every envelope it receives.
 class Client : public QObject
@@ -199,6 +124,7 @@ private Q_SLOTS:
     void unreachableBrokerStopsTheStart();
     void unreachableBrokerExitCode();
     void redisLostAndBackWithoutGapOrDuplicate();
+    void presenceListsEveryNodesSessions();
 
 private:
     std::unique_ptr<vigil::Relay> startNode(const QString &name);
@@ -226,6 +152,7 @@ std::unique_ptr<vigil::Relay> TestRelayCluster::startNode(const QString &name)
     config.brokerUrl = m_redis->url();
     config.node = name;
     config.historySize = 100;
+    config.presenceIntervalMs = 100;
     auto relay = std::make_unique<vigil::Relay>(config);
     QString error;
     if (!relay->start(&error)) {
@@ -446,6 +373,64 @@ void TestRelayCluster::redisLostAndBackWithoutGapOrDuplicate()
     QCOMPARE(seqsOf(onA.onChannel("logs")), expected);
     QCOMPARE(seqsOf(reader.onChannel("logs")).mid(5), expected.mid(10));
     QCOMPARE(onA.socket.state(), QAbstractSocket::ConnectedState);
+}
+
+void TestRelayCluster::presenceListsEveryNodesSessions()
+{
+    auto a = startNode("a");
+    auto b = startNode("b");
+    QVERIFY(a && b);
+    Client onA(a->url());
+    Client onB1(b->url());
+    Client onB2(b->url());
+    QVERIFY(onA.subscribe("chat"));
+    QVERIFY(onB1.subscribe("alerts"));
+    QVERIFY(onB2.waitOpen());
+    const QString sessionOnA =
+        onA.ofType("welcome").value(0).payload.toObject()["session"].toString();
+    QVERIFY(!sessionOnA.isEmpty());
+    const auto sessionNodes = [](const QJsonObject &all) {
+        QStringList nodes;
+        for (const QJsonValue &session : all.value("sessions").toArray())
+            nodes.append(session.toObject().value("node").toString());
+        nodes.sort();
+        return nodes;
+    };
+    const QJsonObject perNode{{"a", 1}, {"b", 2}};
+
+    // Every node lists every node's sessions, each naming its node; its own figures stay its own.
+    for (vigil::Relay *relay : {a.get(), b.get()}) {
+        QTRY_COMPARE_WITH_TIMEOUT(relay->sessionsJson().value("nodes").toObject(), perNode,
+                                  kWaitMs);
+        const QJsonObject all = relay->sessionsJson();
+        QCOMPARE(all.value("count").toInt(), 3);
+        QCOMPARE(all.value("node").toString(), relay->node());
+        QCOMPARE(sessionNodes(all), (QStringList{"a", "b", "b"}));
+        const QJsonObject health = relay->healthJson();
+        QCOMPARE(health.value("cluster").toObject().value("clients").toInt(), 3);
+        QCOMPARE(health.value("cluster").toObject().value("nodes").toObject(), perNode);
+        QCOMPARE(health.value("websocket").toObject().value("clients").toInt(),
+                 relay->clientCount());
+    }
+    // What a node shares of a session is what it lists of its own.
+    bool found = false;
+    for (const QJsonValue &value : b->sessionsJson().value("sessions").toArray()) {
+        const QJsonObject session = value.toObject();
+        if (session.value("session").toString() != sessionOnA)
+            continue;
+        found = true;
+        QCOMPARE(session.value("node").toString(), QString("a"));
+        QCOMPARE(session.value("channels").toArray(), (QJsonArray{"chat"}));
+    }
+    QVERIFY(found);
+
+    // A node gone without a word (its presence is not withdrawn) drops out once it expires.
+    b.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(a->sessionsJson().value("nodes").toObject(), (QJsonObject{{"a", 1}}),
+                              kWaitMs);
+    QCOMPARE(sessionNodes(a->sessionsJson()), QStringList{"a"});
+    QCOMPARE(a->healthJson().value("cluster").toObject().value("clients").toInt(), 1);
+    QCOMPARE(m_redis->command("EXISTS vigil:presence:b"), QByteArray(":0"));
 }
 
 QTEST_MAIN(TestRelayCluster)
