@@ -330,7 +330,13 @@ void Relay::demoFollow(const Principal &who, const Envelope &message)
 
 void Relay::learnFromHistory()
 {
-    for (const QString &channel : {kIncidentsChannel, kAlertsChannel}) {
+    // The ids of what the history holds are known ids again: a client whose ack was lost when
+    // the relay died re-sends with the same id after the restart, and that message must be
+    // acked as a duplicate, not published a second time. The incidents' and alerts' states
+    // are rebuilt for the operator actions.
+    const QStringList channels = m_history->channelsJson().keys();
+    for (const QString &channel : channels) {
+        const bool actions = channel == kIncidentsChannel || channel == kAlertsChannel;
         qint64 since = 0;
         bool more = true;
         while (more) {
@@ -338,8 +344,12 @@ void Relay::learnFromHistory()
             const QList<Envelope> page = m_history->replay(channel, since, &recovered, &more, -1);
             if (page.isEmpty())
                 break;
-            for (const Envelope &e : page)
-                m_actions->observe(e);
+            for (const Envelope &e : page) {
+                if (!e.id.isEmpty())
+                    rememberId(e.id);
+                if (actions)
+                    m_actions->observe(e);
+            }
             since = page.last().seq;
         }
     }

@@ -179,6 +179,7 @@ private Q_SLOTS:
     void fullDiskIsLoudAndNoSeqIsReused_data();
     void fullDiskIsLoudAndNoSeqIsReused();
     void killNineKeepsWhatWasSaved();
+    void resentAfterARestartIsNotPublishedTwice();
     void damagedStoreSaysWhatWasLost();
     void readOnlyStoreIsRefusedNotReplaced_data();
     void readOnlyStoreIsRefusedNotReplaced();
@@ -285,6 +286,47 @@ void TestRelayStore::killNineKeepsWhatWasSaved()
     QCOMPARE(seqs, (QList<qint64>{1, 2, 3, 4, 5, 1006}));
     QVERIFY(recovered);
     relay.logRss("after");
+}
+
+// A client's ack was lost when the relay died: after the restart it sends the message again
+// with the same id. The relay knows the id from its saved history: it acks it as a duplicate
+// and neither fans it out nor stores it a second time (seen by the chaos run, seed 1).
+void TestRelayStore::resentAfterARestartIsNotPublishedTwice()
+{
+    QTemporaryDir dir;
+    const QString data = dir.filePath("data");
+    const QString file = data + "/relay.sqlite";
+    const Envelope message =
+        Envelope::create("chat.message", "chat", QJsonObject{{"text", "once only"}});
+    {
+        RelayProcess relay({"--data-dir", data});
+        QVERIFY(relay.isRunning());
+        WsClient sender(relay.wsUrl());
+        QVERIFY(sender.waitConnected());
+        sender.sendEnvelope(message);
+        QTRY_COMPARE_WITH_TIMEOUT(sender.ofType("ack").size(), 1, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(storedCount(file, "chat"), 1, kWaitMs);
+        relay.stop(SIGKILL);
+    }
+    RelayProcess relay({"--data-dir", data});
+    QVERIFY(relay.isRunning());
+    WsClient watcher(relay.wsUrl());
+    QVERIFY(watcher.waitConnected());
+    watcher.subscribe("chat", 0);
+    QTRY_COMPARE_WITH_TIMEOUT(watcher.onChannel("chat").size(), 1, kWaitMs); // the replay
+    WsClient sender(relay.wsUrl());
+    QVERIFY(sender.waitConnected());
+    sender.sendEnvelope(message); // the same id
+    QTRY_COMPARE_WITH_TIMEOUT(sender.ofType("ack").size(), 1, kWaitMs);
+    QVERIFY(sender.ofType("error").isEmpty());
+    // A later message shows the fan-out went on: the duplicate was not fanned out before it.
+    publish(relay, "chat", 1);
+    QTRY_COMPARE_WITH_TIMEOUT(watcher.onChannel("chat").size(), 2, kWaitMs);
+    QCOMPARE(watcher.onChannel("chat").at(0).id, message.id);
+    QVERIFY(watcher.onChannel("chat").at(1).id != message.id);
+    QTRY_COMPARE_WITH_TIMEOUT(storedCount(file, "chat"), 2, kWaitMs);
+    bool recovered = false;
+    QCOMPARE(replaySeqs(relay, "chat", &recovered).size(), 2);
 }
 
 void TestRelayStore::damagedStoreSaysWhatWasLost()
