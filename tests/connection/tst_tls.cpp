@@ -57,8 +57,10 @@ void TestTls::initTestCase()
     m_server->setSslConfiguration(tls);
     QVERIFY(m_server->listen(QHostAddress::LocalHost, 0));
     connect(m_server.get(), &QWebSocketServer::newConnection, this, [this] {
-        while (QWebSocket *s = m_server->nextPendingConnection())
+        while (QWebSocket *s = m_server->nextPendingConnection()) {
+            s->setParent(this); // deleted with the test (LeakSanitizer saw them leak)
             m_accepted.append(s);
+        }
     });
 }
 

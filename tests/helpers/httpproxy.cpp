@@ -9,6 +9,15 @@ HttpProxy::HttpProxy(quint16 upstreamPort, QObject *parent)
     connect(&m_server, &QTcpServer::newConnection, this, &HttpProxy::onNewConnection);
 }
 
+HttpProxy::~HttpProxy()
+{
+    // The server deletes its sockets next; a socket being deleted still says it disconnected,
+    // and the other end of its link must not react to a half-destroyed socket (UBSan saw it).
+    const auto sockets = m_server.findChildren<QTcpSocket *>();
+    for (QTcpSocket *socket : sockets)
+        QObject::disconnect(socket, &QAbstractSocket::disconnected, nullptr, nullptr);
+}
+
 bool HttpProxy::listen()
 {
     return m_server.listen(QHostAddress::LocalHost, 0);

@@ -19,6 +19,7 @@ public:
     enum class Upgrade { Allow, Refuse, Drop };
 
     explicit HttpProxy(quint16 upstreamPort, QObject *parent = nullptr);
+    ~HttpProxy() override;
     bool listen();
     [[nodiscard]] quint16 port() const { return m_server.serverPort(); }
     void setUpgrade(Upgrade mode) { m_upgrade = mode; }
