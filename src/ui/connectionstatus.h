@@ -46,7 +46,8 @@ class ConnectionStatus : public QObject, public CppOwnedSingleton<ConnectionStat
     Q_PROPERTY(bool overHttp READ overHttp NOTIFY changed)
     /// Why the HTTP fallback is in use; empty on WebSocket
     Q_PROPERTY(QString fallbackReason READ fallbackReason NOTIFY changed)
-    /// The sentence about HTTP in use, e.g. "Using HTTP (SSE)" (the reason says who chose it); empty on WebSocket
+    /// The sentence about HTTP in use, e.g. "Using HTTP (SSE)" (the reason says who chose it);
+    /// empty on WebSocket
     Q_PROPERTY(QString transportNotice READ transportNotice NOTIFY changed)
     /// auto, websocket, sse or poll: the operator's choice
     Q_PROPERTY(QString transportPreference READ transportPreference NOTIFY changed)
