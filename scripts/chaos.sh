@@ -49,13 +49,17 @@ if [[ -z $out ]]; then
   out=$(cd "$build" && pwd)/chaos/${mode:-custom}-$(date +%Y%m%d-%H%M%S)-$$
 fi
 mkdir -p "$(dirname "$out")"
-# A tmpfs the run mounted for its full-disk fault must not outlive it, whatever happens.
+# A tmpfs the run mounted for its full-disk fault must not outlive it, whatever happens. The
+# clean-up never changes the exit status: with nothing left mounted, grep finds nothing, which
+# under pipefail would turn a passing run into exit 1.
 cleanup() {
+  local mounted
   if [[ -r /proc/mounts ]]; then
-    grep -F " $out/" /proc/mounts | awk '{print $2}' | while read -r mounted; do
+    for mounted in $(awk -v dir="$out/" 'index($2, dir) == 1 {print $2}' /proc/mounts); do
       umount -l "$mounted" 2>/dev/null || true
     done
   fi
+  return 0
 }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT
