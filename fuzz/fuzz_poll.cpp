@@ -25,7 +25,7 @@ void handle(const QList<QByteArray> &elements)
         if (element.size() > kMaxMessageBytes) {
             const QJsonObject o = QJsonDocument::fromJson(element).object();
             const QString channel = o.value(QStringLiteral("channel")).toString();
-            const qint64 seq = qint64(o.value(QStringLiteral("seq")).toDouble(-1));
+            const qint64 seq = jsonInteger(o.value(QStringLiteral("seq")), -1);
             (void)(isValidChannelName(channel) && seq >= 0);
         } else {
             const ParseResult parsed = parseEnvelope(element, kMaxMessageBytes);

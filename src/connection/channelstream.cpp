@@ -238,8 +238,7 @@ void ChannelStream::onSubscribed(const QJsonObject &payload)
     const bool recovered = payload.value(QStringLiteral("recovered")).toBool(true);
     m_subscribePending.remove(channel);
     m_subscribeOrder.removeOne(channel);
-    Q_EMIT subscribed(channel, qint64(payload.value(QStringLiteral("head")).toDouble(-1)),
-                      recovered);
+    Q_EMIT subscribed(channel, jsonInteger(payload.value(QStringLiteral("head")), -1), recovered);
     if (!recovered && !m_reloadPending.contains(channel))
         Q_EMIT recoveryFailed(channel);
     // A long replay comes in pages: ask for the next one from where this one ended. A page that

@@ -271,7 +271,7 @@ void HttpTransport::emitElements(const QList<QByteArray> &elements,
             // Skip it and move past it, or the next poll brings it again, for ever.
             const QJsonObject o = QJsonDocument::fromJson(element).object();
             const QString channel = o.value(QStringLiteral("channel")).toString();
-            const qint64 seq = qint64(o.value(QStringLiteral("seq")).toDouble(-1));
+            const qint64 seq = jsonInteger(o.value(QStringLiteral("seq")), -1);
             const bool known = isValidChannelName(channel) && seq >= 0;
             if (known)
                 notePosition(channel, seq);

@@ -260,7 +260,7 @@ void AgentsModel::record(const Envelope &e)
         const std::optional<double> cpu = optionalNumber(p, QLatin1StringView("cpu"));
         const std::optional<double> memory = optionalNumber(p, QLatin1StringView("memory"));
         const QJsonValue seen = p.value(QLatin1StringView("lastSeen"));
-        const qint64 lastSeen = seen.isDouble() ? qint64(seen.toDouble()) : timeOf(e);
+        const qint64 lastSeen = jsonInteger(seen, timeOf(e));
         m_rows.upsert(str(p, QLatin1StringView("agentId")), [=](Agent &row) {
             assignIf(row.name, name);
             assignIf(row.status, status);
@@ -600,7 +600,7 @@ void ChatModel::record(const Envelope &e)
         message.conversationId = str(p, QLatin1StringView("conversationId"));
         message.senderId = str(p, QLatin1StringView("senderId"));
         message.content = str(p, QLatin1StringView("content"));
-        message.timestamp = at.isDouble() ? qint64(at.toDouble()) : timeOf(e);
+        message.timestamp = jsonInteger(at, timeOf(e));
         // The server has it: at least sent, and replayed after its receipts it stays delivered
         // or read. An own pending row becomes this message (same id), never a second row.
         // Who the operator is and what they have seen are read at the flush.

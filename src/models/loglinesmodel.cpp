@@ -193,10 +193,10 @@ void LogLinesModel::ingest(const QList<Envelope> &frame)
                 const QJsonObject o = value.toObject();
                 const QJsonValue time = o.value(QLatin1StringView("timestamp"));
                 const QJsonValue seq = o.value(QLatin1StringView("seq"));
-                LogEntryIn entry = entryFrom(
-                    o, time.isDouble() && time.toDouble() > 0 ? qint64(time.toDouble()) : at);
+                LogEntryIn entry =
+                    entryFrom(o, jsonInteger(time, 0) > 0 ? jsonInteger(time, 0) : at);
                 entry.id = o.value(QLatin1StringView("id")).toString();
-                entry.seq = seq.isDouble() ? qint64(seq.toDouble()) : e.seq;
+                entry.seq = jsonInteger(seq, e.seq);
                 m_queue.append(std::move(entry));
             }
         }

@@ -49,6 +49,21 @@ ParseResult wrongType(const QString &field, const QString &expected, const QJson
         QStringLiteral("field \"%1\" must be %2 (got %3)").arg(field, expected, jsonTypeName(got)));
 }
 
+} // namespace
+
+qint64 jsonInteger(const QJsonValue &value, qint64 fallback)
+{
+    if (!value.isDouble())
+        return fallback;
+    const double number = value.toDouble();
+    if (!std::isfinite(number) || std::floor(number) != number || number > kMaxExactInteger ||
+        number < -kMaxExactInteger)
+        return fallback;
+    return static_cast<qint64>(number);
+}
+
+namespace {
+
 // Reads an optional non-negative integer field; returns false and fills `error` on failure.
 bool readInteger(const QJsonObject &object, const QString &field, qint64 *out, ParseResult *error)
 {

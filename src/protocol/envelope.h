@@ -28,6 +28,11 @@ enum class Priority { Critical = 0, High = 1, Normal = 2, Low = 3 };
 [[nodiscard]] const QStringList &knownChannels();
 [[nodiscard]] bool isValidChannelName(const QString &name);
 
+/// A whole number a peer sent as a JSON number (a seq, a head, a time in ms): `fallback` when
+/// it is not a number, not whole, or beyond what a JSON number carries exactly (2^53 either
+/// way). Never converts an out-of-range double to an integer (undefined behaviour).
+[[nodiscard]] qint64 jsonInteger(const QJsonValue &value, qint64 fallback);
+
 /// \brief Why a frame was rejected: a category for counting plus a sentence for people.
 struct ParseError
 {

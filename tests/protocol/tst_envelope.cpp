@@ -3,7 +3,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
+
 #include <QUuid>
+#include <limits>
 
 using vigil::Envelope;
 using vigil::ParseError;
@@ -22,6 +24,7 @@ private Q_SLOTS:
     void roundTrip_data();
     void roundTrip();
     void createMakesUuidAndTimestamp();
+    void jsonIntegerNeverOverflows();
     void sizeLimitIsCheckedBeforeDecoding();
     void errorsNeverEchoTheBody();
     void priorityNames();
@@ -240,6 +243,30 @@ void TestEnvelope::clientMessagesNeedIdAndChannel()
     QCOMPARE(vigil::validateClientMessage(e).field, QStringLiteral("channel"));
     e.channel = QStringLiteral("chat");
     QCOMPARE(vigil::validateClientMessage(e).code, ParseError::None);
+}
+
+// A seq, head or time from a peer is read as a whole number within 2^53 or not at all: the
+// fuzzer sent a seq of 8.8e101 in a long-poll answer, which a plain cast to qint64 turned into
+// undefined behaviour.
+void TestEnvelope::jsonIntegerNeverOverflows()
+{
+    using vigil::jsonInteger;
+    QCOMPARE(jsonInteger(QJsonValue(42), -1), 42);
+    QCOMPARE(jsonInteger(QJsonValue(-7), -1), -7);
+    QCOMPARE(jsonInteger(QJsonValue(9007199254740992.0), -1), Q_INT64_C(9007199254740992));
+    QCOMPARE(jsonInteger(QJsonValue(8.84444e101), -1), -1);
+    QCOMPARE(jsonInteger(QJsonValue(-8.84444e101), -1), -1);
+    QCOMPARE(jsonInteger(QJsonValue(9007199254740994.0), -1), -1);
+    QCOMPARE(jsonInteger(QJsonValue(1.5), -1), -1);
+    QCOMPARE(jsonInteger(QJsonValue(std::numeric_limits<double>::infinity()), -1), -1);
+    QCOMPARE(jsonInteger(QJsonValue(std::numeric_limits<double>::quiet_NaN()), -1), -1);
+    QCOMPARE(jsonInteger(QJsonValue(QStringLiteral("12")), -1), -1);
+    QCOMPARE(jsonInteger(QJsonValue(), 5), 5);
+    // As it arrives: a huge number in a parsed document.
+    const QJsonObject o =
+        QJsonDocument::fromJson(R"({"seq": 884444444444444444444444444444444444444444444})")
+            .object();
+    QCOMPARE(jsonInteger(o.value("seq"), -1), -1);
 }
 
 QTEST_GUILESS_MAIN(TestEnvelope)
