@@ -90,7 +90,7 @@ ColumnLayout {
     RowLayout {
         spacing: Theme.spacing
         Layout.fillWidth: true
-        // The keys, under the field rather than in its placeholder (which a narrow window cuts)
+        // How Enter and Shift+Enter work: shown under the field, since a narrow window cuts a placeholder.
         Caption {
             objectName: "composerKeys"
             text: composer.keysHint

@@ -864,8 +864,9 @@ void TestPages::everyControlIsNamedForScreenReaders()
                 it->property("readOnly").toBool() && !it->property("activeFocusOnTab").toBool();
             QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(it);
             QString name = iface ? iface->text(QAccessible::Name).trimmed() : QString();
-            // What Qt Quick names a control with once a screen reader is running (no screen
-            // reader runs here): a button's text, a field's placeholder, a box's shown text.
+            // No screen reader runs here, so Qt Quick has not filled in its default names yet.
+            // Use the same defaults it would: a button's text, a field's placeholder, and the
+            // text a combo box shows.
             for (const char *fallback : {"text", "placeholderText", "displayText"}) {
                 if (name.isEmpty() && !it->inherits("QQuickTextEdit") &&
                     (it->inherits("QQuickAbstractButton") || it->inherits("QQuickTextInput") ||
