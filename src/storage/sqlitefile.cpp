@@ -179,6 +179,12 @@ bool SqliteFile::migrate(const QList<QStringList> &migrations, QString *error)
         version = q.value(0).toInt();
     }
     const int target = int(migrations.size());
+    if (version < 0) {
+        // Vigil never writes a negative schema version: the header is damaged or the file is
+        // someone else's. It is moved aside like any other damaged file.
+        *error = QStringLiteral("its schema version (%1) is not one Vigil writes").arg(version);
+        return false;
+    }
     if (version > target) {
         m_tooNew = true;
         *error = QStringLiteral("it was written by a newer Vigil (schema %1, this one knows %2)")

@@ -73,6 +73,7 @@ private Q_SLOTS:
     void usesWalAndSchemaVersion();
     void migratesVersionOneFiles();
     void newerSchemaIsRefused();
+    void negativeSchemaVersionIsMovedAside();
     void survivesKillNineAtAnyInstant();
     void unreadableRowsMoveToDeadLettersAndDoNotBlock();
 };
@@ -564,6 +565,31 @@ void TestOutbox::newerSchemaIsRefused()
     QVERIFY2(error.contains("written by a newer Vigil (schema 99"), qPrintable(error));
     QVERIFY(QFile::exists(path));
     QCOMPARE(QDir(dir.path()).entryList({"o.sqlite.corrupt-*"}).size(), 0);
+}
+
+void TestOutbox::negativeSchemaVersionIsMovedAside()
+{
+    // Found by fuzz_outbox: a header with user_version 0xFEFFFFFF made the migration loop
+    // start at a negative index of the migration list.
+    QTemporaryDir dir;
+    const QString path = dir.filePath("o.sqlite");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "negative");
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec("CREATE TABLE t(x)"));
+        QVERIFY(q.exec("PRAGMA user_version = -16777217"));
+    }
+    QSqlDatabase::removeDatabase("negative");
+    Outbox outbox;
+    QString error;
+    QVERIFY2(outbox.open(path, &error), qPrintable(error));
+    QVERIFY2(outbox.recoveryNotice().contains("schema version (-16777217) is not one Vigil"),
+             qPrintable(outbox.recoveryNotice()));
+    QCOMPARE(QDir(dir.path()).entryList({"o.sqlite.corrupt-*"}).size(), 1);
+    QVERIFY2(outbox.enqueue("p", message(), &error).has_value(), qPrintable(error));
+    QCOMPARE(outbox.pending("p").size(), 1);
 }
 
 void TestOutbox::survivesKillNineAtAnyInstant()
