@@ -260,7 +260,8 @@ int main(int argc, char *argv[])
                         "(redis://HOST[:PORT][/DB]); excludes --data-dir."),
          QStringLiteral("URL")},
         {QStringLiteral("broker-timeout-ms"),
-         QStringLiteral("Time for the broker to answer at start; then exit 1 (default 2000)."),
+         QStringLiteral("Time the broker has to answer: at start (then exit 1) and for "
+                        "any command while serving (then the node reconnects; default 2000)."),
          QStringLiteral("N")},
         {QStringLiteral("broker-dedup-ttl"),
          QStringLiteral("Seconds the broker remembers a client message id (default 86400)."),

@@ -7,16 +7,11 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QUrl>
 
-#include <hiredis/async.h>
 #include <hiredis/hiredis.h>
-
-#include <hiredis/adapters/qt.h>
 
 #include <algorithm>
 #include <limits>
-#include <vector>
 
 namespace vigil {
 
@@ -36,8 +31,6 @@ const QByteArray kPresencePrefix = QByteArrayLiteral("vigil:presence:");
 
 constexpr int kReadBlockMs = 2000;
 constexpr int kReadCount = 1000;
-constexpr int kMinBackoffMs = 100;
-constexpr int kMaxBackoffMs = 5000;
 constexpr int kReadErrorRetryMs = 1000;
 
 // Publishing in one atomic step: the epoch must still be ours, a client id is claimed (SET NX
@@ -82,14 +75,6 @@ QByteArray streamKey(const QString &channel)
     return kStreamPrefix + channel.toUtf8();
 }
 
-QByteArray replyString(const redisReply *r)
-{
-    if (!r || (r->type != REDIS_REPLY_STRING && r->type != REDIS_REPLY_STATUS &&
-               r->type != REDIS_REPLY_ERROR))
-        return {};
-    return QByteArray(r->str, qsizetype(r->len));
-}
-
 /// One stream entry as XRANGE and XREAD give it: its id and the value of `field`.
 struct StreamEntry
 {
@@ -102,11 +87,11 @@ std::optional<StreamEntry> streamEntry(const redisReply *r, const QByteArray &fi
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
         r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_ARRAY)
         return std::nullopt;
-    StreamEntry entry{replyString(r->element[0]), {}};
+    StreamEntry entry{redisReplyString(r->element[0]), {}};
     const redisReply *fields = r->element[1];
     for (size_t i = 0; i + 1 < fields->elements; i += 2) {
-        if (replyString(fields->element[i]) == field) {
-            entry.value = replyString(fields->element[i + 1]);
+        if (redisReplyString(fields->element[i]) == field) {
+            entry.value = redisReplyString(fields->element[i + 1]);
             return entry;
         }
     }
@@ -127,208 +112,6 @@ std::optional<Envelope> storedEnvelope(const StreamEntry &entry)
 
 } // namespace
 
-/// \brief One asynchronous hiredis connection on the Qt event loop that reconnects with
-/// backoff. Commands given while it is down are refused; those in flight when it goes down
-/// are answered with a null reply.
-class RedisLink
-{
-public:
-    using Callback = std::function<void(redisReply *)>;
-
-    RedisLink(QByteArray name, RedisAddress address, std::function<void()> up,
-              std::function<void(const QString &)> down)
-        : m_name(std::move(name))
-        , m_address(std::move(address))
-        , m_onUp(std::move(up))
-        , m_onDown(std::move(down))
-    {
-        m_retry.setSingleShot(true);
-        QObject::connect(&m_retry, &QTimer::timeout, [this] { connectNow(); });
-    }
-    ~RedisLink() { stop(); }
-    RedisLink(const RedisLink &) = delete;
-    RedisLink &operator=(const RedisLink &) = delete;
-
-    void start()
-    {
-        m_stopped = false;
-        connectNow();
-    }
-    void stop()
-    {
-        m_stopped = true;
-        m_retry.stop();
-        m_up = false;
-        if (redisAsyncContext *c = std::exchange(m_ctx, nullptr)) {
-            detach(c);
-            redisAsyncFree(c); // answers what is in flight with null replies
-        }
-    }
-    [[nodiscard]] bool isUp() const { return m_up; }
-    /// Connected or connecting: commands are taken (and sent once connected).
-    [[nodiscard]] bool accepting() const { return m_ctx != nullptr; }
-
-    /// False (and `callback` dropped) when the connection is down.
-    bool command(const QList<QByteArray> &args, Callback callback)
-    {
-        if (!m_ctx)
-            return false;
-        std::vector<const char *> argv;
-        std::vector<size_t> lengths;
-        argv.reserve(size_t(args.size()));
-        lengths.reserve(size_t(args.size()));
-        for (const QByteArray &a : args) {
-            argv.push_back(a.constData());
-            lengths.push_back(size_t(a.size()));
-        }
-        auto *owned = new Callback(std::move(callback));
-        if (redisAsyncCommandArgv(m_ctx, &RedisLink::replied, owned, int(argv.size()), argv.data(),
-                                  lengths.data()) != REDIS_OK) {
-            delete owned;
-            return false;
-        }
-        return true;
-    }
-
-private:
-    void connectNow()
-    {
-        if (m_stopped || m_ctx)
-            return;
-        redisAsyncContext *c =
-            redisAsyncConnect(m_address.host.toUtf8().constData(), m_address.port);
-        if (!c || c->err) {
-            const QString why = c ? QString::fromUtf8(c->errstr) : QStringLiteral("out of memory");
-            if (c)
-                redisAsyncFree(c);
-            lost(why);
-            return;
-        }
-        c->data = this;
-        m_adapter = std::make_unique<RedisQtAdapter>();
-        m_adapter->setContext(c);
-        redisAsyncSetConnectCallback(c, &RedisLink::connected);
-        redisAsyncSetDisconnectCallback(c, &RedisLink::disconnected);
-        m_ctx = c;
-        // Queued first, so it reaches Redis before anything else sent on this connection.
-        if (m_address.db != 0) {
-            command({"SELECT", QByteArray::number(m_address.db)}, [this](redisReply *r) {
-                if (r && r->type == REDIS_REPLY_ERROR)
-                    qCCritical(lcRelay).noquote() << "redis SELECT failed:" << replyString(r);
-            });
-        }
-    }
-
-    // The Qt adapter of hiredis forgets nothing of a freed context: it is taken off the context
-    // (its socket notifiers deleted, the context's hooks cleared) while the context still lives.
-    void detach(redisAsyncContext *c)
-    {
-        if (c->ev.cleanup)
-            c->ev.cleanup(c->ev.data);
-        c->ev.addRead = nullptr;
-        c->ev.delRead = nullptr;
-        c->ev.addWrite = nullptr;
-        c->ev.delWrite = nullptr;
-        c->ev.cleanup = nullptr;
-        m_adapter.reset();
-    }
-
-    void lost(const QString &why)
-    {
-        const bool wasUp = m_up;
-        m_up = false;
-        if (m_stopped)
-            return;
-        if (wasUp || m_backoffMs == kMinBackoffMs) {
-            qCWarning(lcRelay).noquote()
-                << "redis" << m_name << "connection to" << m_address.toString() << "lost:" << why
-                << "- reconnecting with backoff";
-        }
-        m_onDown(why);
-        m_retry.start(m_backoffMs);
-        m_backoffMs = std::min(m_backoffMs * 2, kMaxBackoffMs);
-    }
-
-    static void connected(const redisAsyncContext *cc, int status)
-    {
-        auto *c = const_cast<redisAsyncContext *>(cc);
-        auto *self = static_cast<RedisLink *>(c->data);
-        if (status != REDIS_OK) {
-            // hiredis frees the context after this returns.
-            self->detach(c);
-            self->m_ctx = nullptr;
-            self->lost(QString::fromUtf8(c->errstr));
-            return;
-        }
-        self->m_up = true;
-        self->m_backoffMs = kMinBackoffMs;
-        self->m_onUp();
-    }
-
-    static void disconnected(const redisAsyncContext *cc, int status)
-    {
-        Q_UNUSED(status)
-        auto *c = const_cast<redisAsyncContext *>(cc);
-        auto *self = static_cast<RedisLink *>(c->data);
-        self->detach(c);
-        if (self->m_ctx != c)
-            return; // stop() freed it
-        self->m_ctx = nullptr;
-        self->lost(c->err ? QString::fromUtf8(c->errstr) : QStringLiteral("connection closed"));
-    }
-
-    static void replied(redisAsyncContext *c, void *reply, void *privdata)
-    {
-        Q_UNUSED(c)
-        std::unique_ptr<Callback> callback(static_cast<Callback *>(privdata));
-        (*callback)(static_cast<redisReply *>(reply));
-    }
-
-    QByteArray m_name;
-    RedisAddress m_address;
-    std::function<void()> m_onUp;
-    std::function<void(const QString &)> m_onDown;
-    redisAsyncContext *m_ctx = nullptr;
-    std::unique_ptr<RedisQtAdapter> m_adapter;
-    QTimer m_retry;
-    int m_backoffMs = kMinBackoffMs;
-    bool m_up = false;
-    bool m_stopped = true;
-};
-
-std::optional<RedisAddress> RedisAddress::parse(const QString &url, QString *error)
-{
-    const QUrl u(url, QUrl::StrictMode);
-    RedisAddress address;
-    if (!u.isValid() || u.scheme() != u"redis" || u.host().isEmpty()) {
-        *error = QStringLiteral("--broker wants redis://HOST[:PORT][/DB], not \"%1\"").arg(url);
-        return std::nullopt;
-    }
-    if (!u.userInfo().isEmpty() || u.hasQuery() || u.hasFragment()) {
-        *error = QStringLiteral("--broker: only redis://HOST[:PORT][/DB] is supported (no "
-                                "password, query or fragment)");
-        return std::nullopt;
-    }
-    address.host = u.host();
-    address.port = u.port(6379);
-    const QString path = u.path();
-    if (!path.isEmpty() && path != u"/") {
-        bool ok = false;
-        address.db = path.mid(1).toInt(&ok);
-        if (!ok || address.db < 0) {
-            *error = QStringLiteral("--broker: the database must be a number, as in "
-                                    "redis://HOST:PORT/0");
-            return std::nullopt;
-        }
-    }
-    return address;
-}
-
-QString RedisAddress::toString() const
-{
-    return QStringLiteral("redis://%1:%2/%3").arg(host).arg(port).arg(db);
-}
-
 RedisBroker::RedisBroker(const RelayConfig &config, RedisAddress address, ChannelHistory *history,
                          QObject *parent)
     : Broker(parent)
@@ -337,13 +120,13 @@ RedisBroker::RedisBroker(const RelayConfig &config, RedisAddress address, Channe
     , m_history(history)
 {
     m_writer = std::make_unique<RedisLink>(
-        "publishing", m_address, [this] { onWriterUp(); },
+        "publishing", m_address, m_config.brokerTimeoutMs, [this] { onWriterUp(); },
         [this](const QString &why) {
             m_problem = why;
             onLinkDown();
         });
     m_reader = std::make_unique<RedisLink>(
-        "reading", m_address, [this] { onReaderUp(); },
+        "reading", m_address, m_config.brokerTimeoutMs, [this] { onReaderUp(); },
         [this](const QString &why) {
             m_problem = why;
             m_readerSynced = false;
@@ -361,66 +144,44 @@ bool RedisBroker::open(QString *error)
 {
     // Before the relay listens, one blocking connection (with a timeout) gets what replays
     // need; serving never blocks.
-    const int ms = std::max(m_config.brokerTimeoutMs, 1);
-    const timeval timeout{ms / 1000, (ms % 1000) * 1000};
-    redisContext *c =
-        redisConnectWithTimeout(m_address.host.toUtf8().constData(), m_address.port, timeout);
-    const auto fail = [&](const QString &why) {
-        *error =
-            QStringLiteral("cannot use the message broker %1: %2").arg(m_address.toString(), why);
-        if (c)
-            redisFree(c);
+    RedisCall call(m_address, m_config.brokerTimeoutMs);
+    const auto fail = [&] {
+        *error = QStringLiteral("cannot use the message broker %1: %2")
+                     .arg(m_address.toString(), call.problem());
         return false;
     };
-    if (!c || c->err)
-        return fail(c ? QString::fromUtf8(c->errstr) : QStringLiteral("out of memory"));
-    redisSetTimeout(c, timeout);
-    using ReplyPtr = std::unique_ptr<redisReply, void (*)(void *)>;
-    QString problem;
-    const auto run = [&](const QList<QByteArray> &args) -> ReplyPtr {
-        std::vector<const char *> argv;
-        std::vector<size_t> lengths;
-        for (const QByteArray &a : args) {
-            argv.push_back(a.constData());
-            lengths.push_back(size_t(a.size()));
-        }
-        ReplyPtr reply(static_cast<redisReply *>(
-                           redisCommandArgv(c, int(argv.size()), argv.data(), lengths.data())),
-                       freeReplyObject);
-        if (!reply)
-            problem = QString::fromUtf8(c->errstr);
-        else if (reply->type == REDIS_REPLY_ERROR)
-            problem = QString::fromUtf8(replyString(reply.get()));
-        if (!reply || reply->type == REDIS_REPLY_ERROR)
-            return ReplyPtr(nullptr, freeReplyObject);
-        return reply;
-    };
-    if (m_address.db != 0 && !run({"SELECT", QByteArray::number(m_address.db)}))
-        return fail(problem);
+    if (!call.ok())
+        return fail();
+    const auto run = [&call](const QList<QByteArray> &args) { return call.run(args); };
     // The epoch is made once, by whichever node comes first, and lives as long as Redis's data.
     if (!run({"SET", kEpochKey, RelayStore::newEpoch().toUtf8(), "NX"}))
-        return fail(problem);
-    const ReplyPtr epoch = run({"GET", kEpochKey});
-    if (!epoch || epoch->type != REDIS_REPLY_STRING)
-        return fail(problem.isEmpty() ? QStringLiteral("it keeps no epoch") : problem);
-    m_epoch = QString::fromUtf8(replyString(epoch.get()));
+        return fail();
+    const RedisCall::Reply epoch = run({"GET", kEpochKey});
+    if (!epoch)
+        return fail();
+    if (epoch->type != REDIS_REPLY_STRING) {
+        *error = QStringLiteral("cannot use the message broker %1: it keeps no epoch")
+                     .arg(m_address.toString());
+        return false;
+    }
+    m_epoch = QString::fromUtf8(redisReplyString(epoch.get()));
     m_history->reset(m_epoch);
     m_positions.clear();
     m_channelsPosition = "0-0";
 
-    const ReplyPtr channels = run({"XRANGE", kChannelsKey, "-", "+"});
+    const RedisCall::Reply channels = run({"XRANGE", kChannelsKey, "-", "+"});
     if (!channels)
-        return fail(problem);
+        return fail();
     for (size_t i = 0; i < channels->elements; ++i) {
         const std::optional<StreamEntry> entry = streamEntry(channels->element[i], "channel");
         if (!entry)
             continue;
         m_channelsPosition = entry->id;
         const QString channel = QString::fromUtf8(entry->value);
-        const ReplyPtr history = run({"XREVRANGE", streamKey(channel), "+", "-", "COUNT",
-                                      QByteArray::number(m_config.historySize)});
+        const RedisCall::Reply history = run({"XREVRANGE", streamKey(channel), "+", "-", "COUNT",
+                                              QByteArray::number(m_config.historySize)});
         if (!history)
-            return fail(problem);
+            return fail();
         QByteArray position = "0-0";
         for (size_t j = history->elements; j-- > 0;) {
             const std::optional<StreamEntry> stored = streamEntry(history->element[j], "e");
@@ -434,7 +195,6 @@ bool RedisBroker::open(QString *error)
         }
         m_positions.insert(channel, position);
     }
-    redisFree(c);
     qCInfo(lcRelay).noquote() << "message broker" << m_address.toString() << "epoch" << m_epoch
                               << "with" << m_positions.size() << "channels";
     m_closed = false;
@@ -450,6 +210,7 @@ void RedisBroker::close()
     m_closed = true;
     m_writer->stop();
     m_reader->stop();
+    withdrawPresence();
     m_reading = false;
     m_readerSynced = false;
     m_available = false;
@@ -495,9 +256,9 @@ void RedisBroker::resync()
     m_reader->command({"GET", kEpochKey}, [this](redisReply *r) {
         if (!r || m_closed)
             return;
-        const QString epoch = QString::fromUtf8(replyString(r));
+        const QString epoch = QString::fromUtf8(redisReplyString(r));
         if (r->type != REDIS_REPLY_STRING || epoch.isEmpty()) {
-            qCCritical(lcRelay).noquote() << "redis: cannot read the epoch:" << replyString(r);
+            qCCritical(lcRelay).noquote() << "redis: cannot read the epoch:" << redisReplyString(r);
             QTimer::singleShot(kReadErrorRetryMs, this, [this] {
                 if (m_reader->isUp())
                     resync();
@@ -538,22 +299,25 @@ void RedisBroker::readNext()
     }
     args.append(ids);
     const quint64 generation = m_generation;
-    m_reading = m_reader->command(args, [this, generation](redisReply *r) {
-        m_reading = false;
-        if (!r || m_closed)
-            return; // the connection is down: reading starts again once it is back
-        if (generation != m_generation) {
+    m_reading = m_reader->command(
+        args,
+        [this, generation](redisReply *r) {
+            m_reading = false;
+            if (!r || m_closed)
+                return; // the connection is down: reading starts again once it is back
+            if (generation != m_generation) {
+                readNext();
+                return;
+            }
+            if (r->type == REDIS_REPLY_ERROR) {
+                qCCritical(lcRelay).noquote() << "redis XREAD failed:" << redisReplyString(r);
+                QTimer::singleShot(kReadErrorRetryMs, this, [this] { readNext(); });
+                return;
+            }
+            takeEntries(r);
             readNext();
-            return;
-        }
-        if (r->type == REDIS_REPLY_ERROR) {
-            qCCritical(lcRelay).noquote() << "redis XREAD failed:" << replyString(r);
-            QTimer::singleShot(kReadErrorRetryMs, this, [this] { readNext(); });
-            return;
-        }
-        takeEntries(r);
-        readNext();
-    });
+        },
+        kReadBlockMs);
 }
 
 void RedisBroker::takeEntries(const void *replyPtr)
@@ -566,7 +330,7 @@ void RedisBroker::takeEntries(const void *replyPtr)
         const redisReply *stream = reply->element[i];
         if (stream->type != REDIS_REPLY_ARRAY || stream->elements != 2)
             continue;
-        const QByteArray key = replyString(stream->element[0]);
+        const QByteArray key = redisReplyString(stream->element[0]);
         const redisReply *entries = stream->element[1];
         if (key == kChannelsKey) {
             for (size_t j = 0; j < entries->elements; ++j) {
@@ -657,7 +421,7 @@ void RedisBroker::publish(Envelope envelope, const QString &dedupId, Done done)
         if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
             r->element[0]->type != REDIS_REPLY_INTEGER) {
             if (r)
-                qCCritical(lcRelay).noquote() << "redis publish failed:" << replyString(r);
+                qCCritical(lcRelay).noquote() << "redis publish failed:" << redisReplyString(r);
             done(unavailable(answer));
             return;
         }
@@ -711,28 +475,47 @@ void RedisBroker::sharePresence(const QString &node, const QJsonArray &sessions,
         return;
     }
     const QByteArray nodeName = node.toUtf8();
-    m_presenceBusy = m_writer->command(
-        {"EVAL", kPresenceScript, "2", kNodesKey, kPresencePrefix + nodeName, nodeName,
-         QByteArray::number(std::max(ttlMs, 1)),
-         QJsonDocument(sessions).toJson(QJsonDocument::Compact)},
-        [this, node](redisReply *r) {
-            m_presenceBusy = false;
-            if (m_closed)
-                return;
-            if (!r || r->type != REDIS_REPLY_ARRAY) {
-                if (r)
-                    qCWarning(lcRelay).noquote() << "redis: presence not shared:" << replyString(r);
-                m_peers.clear();
-                return;
-            }
-            QStringList others;
-            for (size_t i = 0; i < r->elements; ++i) {
-                const QString name = QString::fromUtf8(replyString(r->element[i]));
-                if (!name.isEmpty() && name != node)
-                    others.append(name);
-            }
-            readPeers(others);
-        });
+    m_node = node;
+    m_presenceBusy =
+        m_writer->command({"EVAL", kPresenceScript, "2", kNodesKey, kPresencePrefix + nodeName,
+                           nodeName, QByteArray::number(std::max(ttlMs, 1)),
+                           QJsonDocument(sessions).toJson(QJsonDocument::Compact)},
+                          [this, node](redisReply *r) {
+                              m_presenceBusy = false;
+                              if (m_closed)
+                                  return;
+                              if (!r || r->type != REDIS_REPLY_ARRAY) {
+                                  if (r)
+                                      qCWarning(lcRelay).noquote()
+                                          << "redis: presence not shared:" << redisReplyString(r);
+                                  m_peers.clear();
+                                  return;
+                              }
+                              QStringList others;
+                              for (size_t i = 0; i < r->elements; ++i) {
+                                  const QString name =
+                                      QString::fromUtf8(redisReplyString(r->element[i]));
+                                  if (!name.isEmpty() && name != node)
+                                      others.append(name);
+                              }
+                              readPeers(others);
+                          });
+}
+
+void RedisBroker::withdrawPresence()
+{
+    if (m_node.isEmpty())
+        return;
+    // A clean stop tells the other nodes at once rather than leaving them to list this node's
+    // sessions until its entry expires. Blocking, for at most the broker's answer time: the
+    // relay is stopping and nothing else is served any more.
+    const QByteArray node = std::exchange(m_node, QString()).toUtf8();
+    RedisCall call(m_address, m_config.brokerTimeoutMs);
+    if (!call.ok() || !call.run({"ZREM", kNodesKey, node}) ||
+        !call.run({"DEL", kPresencePrefix + node})) {
+        qCWarning(lcRelay).noquote() << "redis: this node's presence was not withdrawn ("
+                                     << call.problem() << "); it expires on its own";
+    }
 }
 
 void RedisBroker::readPeers(const QStringList &nodes)
@@ -753,7 +536,7 @@ void RedisBroker::readPeers(const QStringList &nodes)
             for (size_t i = 0; i < r->elements; ++i) {
                 if (r->element[i]->type != REDIS_REPLY_STRING)
                     continue; // expired since the set was read
-                const QJsonDocument doc = QJsonDocument::fromJson(replyString(r->element[i]));
+                const QJsonDocument doc = QJsonDocument::fromJson(redisReplyString(r->element[i]));
                 if (doc.isArray())
                     peers.insert(nodes.at(qsizetype(i)), doc.array());
             }

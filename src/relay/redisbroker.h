@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broker.h"
+#include "redislink.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -10,20 +11,7 @@
 
 namespace vigil {
 
-class RedisLink;
 struct RelayConfig;
-
-/// \brief Where `--broker redis://HOST:PORT[/DB]` points.
-struct RedisAddress
-{
-    QString host;
-    int port = 6379;
-    int db = 0;
-
-    /// Parses `redis://HOST[:PORT][/DB]`; nullopt with a sentence in `error`.
-    static std::optional<RedisAddress> parse(const QString &url, QString *error);
-    [[nodiscard]] QString toString() const;
-};
 
 /// \brief A broker shared by several relay nodes through Redis (docs/scaling.md).
 ///
@@ -37,7 +25,8 @@ struct RedisAddress
 ///
 /// Nothing blocks the relay's thread once open() has returned: both connections are hiredis
 /// asynchronous contexts on the Qt event loop, and each reconnects with backoff when Redis goes
-/// away. Meanwhile publish() answers `unavailable` and replays are served from what the node
+/// away, or stops answering for longer than RelayConfig::brokerTimeoutMs (RedisLink). Meanwhile
+/// publish() answers `unavailable` and replays are served from what the node
 /// has; back, the reader resumes after the last entry it reported, so nothing is missed or
 /// reported twice.
 class RedisBroker : public Broker
@@ -79,6 +68,8 @@ private:
     void resync();
     /// Reads the sessions `nodes` shared (all but this node).
     void readPeers(const QStringList &nodes);
+    /// Takes this node's presence out of Redis (on a clean stop).
+    void withdrawPresence();
 
     const RelayConfig &m_config;
     RedisAddress m_address;
@@ -97,6 +88,7 @@ private:
     quint64 m_unavailableAnswers = 0;
     QHash<QString, QJsonArray> m_peers; ///< the other nodes' sessions, as last read
     bool m_presenceBusy = false;        ///< a sharePresence() is under way
+    QString m_node;                     ///< the name this node shares its presence under
 };
 
 } // namespace vigil

@@ -82,7 +82,7 @@ struct RelayConfig
 
     // Several relay nodes sharing channels (docs/scaling.md)
     QString brokerUrl;           ///< redis://HOST:PORT[/DB]; empty: this relay alone
-    int brokerTimeoutMs = 2000;  ///< connecting and answering at start
+    int brokerTimeoutMs = 2000;  ///< connecting at start, and answering any command
     int dedupTtlSeconds = 86400; ///< client ids kept in the broker for de-duplication
     QString node;                ///< names this node in health and metrics; empty: host-pid
     /// How often a node shares its sessions with the other nodes; they forget them after three

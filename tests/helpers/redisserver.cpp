@@ -7,6 +7,9 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <signal.h>
+#include <sys/types.h>
+
 namespace vigil::test {
 
 QString findSystemProgram(const QString &program)
@@ -62,6 +65,18 @@ void RedisServer::kill()
         return;
     m_process.kill();
     m_process.waitForFinished(kWaitMs);
+}
+
+void RedisServer::pause()
+{
+    if (m_process.state() == QProcess::Running)
+        ::kill(pid_t(m_process.processId()), SIGSTOP);
+}
+
+void RedisServer::resume()
+{
+    if (m_process.state() == QProcess::Running)
+        ::kill(pid_t(m_process.processId()), SIGCONT);
 }
 
 QByteArray RedisServer::command(const QByteArray &line)

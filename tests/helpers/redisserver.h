@@ -24,6 +24,9 @@ public:
     bool start(QString *error, bool persistent = false);
     /// SIGKILL, and the wait for its end.
     void kill();
+    /// SIGSTOP: Redis keeps its connections open but answers nothing until resume() (SIGCONT).
+    void pause();
+    void resume();
     /// One inline command; the first line of the answer ("" when none).
     QByteArray command(const QByteArray &line);
     [[nodiscard]] quint16 port() const { return m_port; }

@@ -125,9 +125,12 @@ private Q_SLOTS:
     void unreachableBrokerExitCode();
     void redisLostAndBackWithoutGapOrDuplicate();
     void presenceListsEveryNodesSessions();
+    void cleanStopWithdrawsPresence();
+    void unansweringRedisIsLostNotAHang();
 
 private:
-    std::unique_ptr<vigil::Relay> startNode(const QString &name);
+    std::unique_ptr<vigil::Relay> startNode(const QString &name, int presenceIntervalMs = 100,
+                                            int brokerTimeoutMs = 2000);
 
     std::unique_ptr<RedisServer> m_redis;
 };
@@ -146,13 +149,15 @@ void TestRelayCluster::cleanup()
     m_redis.reset();
 }
 
-std::unique_ptr<vigil::Relay> TestRelayCluster::startNode(const QString &name)
+std::unique_ptr<vigil::Relay>
+TestRelayCluster::startNode(const QString &name, int presenceIntervalMs, int brokerTimeoutMs)
 {
     vigil::RelayConfig config;
     config.brokerUrl = m_redis->url();
     config.node = name;
     config.historySize = 100;
-    config.presenceIntervalMs = 100;
+    config.presenceIntervalMs = presenceIntervalMs;
+    config.brokerTimeoutMs = brokerTimeoutMs;
     auto relay = std::make_unique<vigil::Relay>(config);
     QString error;
     if (!relay->start(&error)) {
@@ -431,6 +436,61 @@ void TestRelayCluster::presenceListsEveryNodesSessions()
     QCOMPARE(sessionNodes(a->sessionsJson()), QStringList{"a"});
     QCOMPARE(a->healthJson().value("cluster").toObject().value("clients").toInt(), 1);
     QCOMPARE(m_redis->command("EXISTS vigil:presence:b"), QByteArray(":0"));
+}
+
+void TestRelayCluster::cleanStopWithdrawsPresence()
+{
+    // b shares its presence at its start and then rarely, so it would stay listed for a minute
+    // if it were not withdrawn.
+    auto a = startNode("a");
+    auto b = startNode("b", 20000);
+    QVERIFY(a && b);
+    QTRY_COMPARE_WITH_TIMEOUT(m_redis->command("EXISTS vigil:presence:b"), QByteArray(":1"),
+                              kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(a->sessionsJson().value("nodes").toObject(),
+                              (QJsonObject{{"a", 0}, {"b", 0}}), kWaitMs);
+
+    b.reset(); // a clean stop, as on SIGTERM
+    QCOMPARE(m_redis->command("EXISTS vigil:presence:b"), QByteArray(":0"));
+    QCOMPARE(m_redis->command("ZSCORE vigil:nodes b"), QByteArray("$-1"));
+    QTRY_COMPARE_WITH_TIMEOUT(a->sessionsJson().value("nodes").toObject(), (QJsonObject{{"a", 0}}),
+                              kWaitMs);
+}
+
+void TestRelayCluster::unansweringRedisIsLostNotAHang()
+{
+    // A Redis that keeps its connections but answers nothing (paused, swapping, a dead route)
+    // must not leave publishers waiting for ever: after the answer time the node takes it as
+    // lost, says so, and recovers once it answers again.
+    auto a = startNode("a", 100, 300);
+    QVERIFY(a);
+    Client reader(a->url());
+    QVERIFY(reader.subscribe("alerts"));
+    Client pub(a->url());
+    QVERIFY(pub.waitOpen());
+    const Envelope first = Envelope::create("alert.raised", "alerts", QJsonObject{{"n", 1}});
+    pub.send(first);
+    QTRY_VERIFY_WITH_TIMEOUT(pub.acked(first.id), kWaitMs);
+
+    m_redis->pause();
+    const Envelope stalled = Envelope::create("alert.raised", "alerts", QJsonObject{{"n", 2}});
+    pub.send(stalled);
+    QTRY_COMPARE_WITH_TIMEOUT(pub.errorFor(stalled.id), QString("unavailable"), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(a->healthJson().value("status").toString(), QString("degraded"),
+                              kWaitMs);
+    QVERIFY2(a->healthJson().value("reason").toString().contains("did not answer within 300 ms"),
+             qPrintable(a->healthJson().value("reason").toString()));
+    QCOMPARE(reader.socket.state(), QAbstractSocket::ConnectedState);
+
+    m_redis->resume();
+    QTRY_COMPARE_WITH_TIMEOUT(a->healthJson().value("status").toString(), QString("ok"), kWaitMs);
+    pub.send(stalled); // the client's outbox sends it again
+    const Envelope third = Envelope::create("alert.raised", "alerts", QJsonObject{{"n", 3}});
+    pub.send(third);
+    QTRY_VERIFY_WITH_TIMEOUT(pub.acked(third.id), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(reader.onChannel("alerts").size(), 3, kWaitMs);
+    QCOMPARE(idsOf(reader.onChannel("alerts")), (QStringList{first.id, stalled.id, third.id}));
+    QCOMPARE(seqsOf(reader.onChannel("alerts")), (QList<qint64>{1, 2, 3}));
 }
 
 QTEST_MAIN(TestRelayCluster)
