@@ -170,6 +170,14 @@ grep -q '^ExecStart=/usr/bin/vigil-relay ' "$unit" || fail "ExecStart does not r
 grep -qx 'EnvironmentFile=-/etc/default/vigil-relay' "$unit" ||
   fail "the unit does not read /etc/default/vigil-relay"
 grep -qx 'DynamicUser=yes' "$unit" || fail "the relay does not run as an unprivileged user"
+# The history goes to the state directory unless /etc/default/vigil-relay names a broker
+# instead: both come from one variable that file can override (--broker excludes --data-dir).
+grep -qx 'Environment="VIGIL_RELAY_STORE=--data-dir %S/vigil-relay"' "$unit" ||
+  fail "the unit does not default VIGIL_RELAY_STORE to the state directory"
+grep -qx 'ExecStart=/usr/bin/vigil-relay $VIGIL_RELAY_STORE $VIGIL_RELAY_ARGS' "$unit" ||
+  fail "ExecStart does not take the store and the options from the environment"
+grep -q '^#   VIGIL_RELAY_STORE="--broker redis://' "$root/etc/default/vigil-relay" ||
+  fail "/etc/default/vigil-relay does not show how to run as a node with a broker"
 if command -v systemd-analyze >/dev/null; then
   # Point the copy at the unpacked program: verify checks that ExecStart exists.
   mkdir -p "$work/unit"
