@@ -65,8 +65,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     // Qt 6.4's JSON parser drops a U+FEFF that starts a string read as raw UTF-8 (it takes it
     // for a byte-order mark), and the value it keeps compares unequal to the same text parsed
-    // again. Qt's, not Vigil's: a frame holding those bytes, or one whose serialized form does
-    // (the frame wrote it as the escape \ufeff), is not compared.
+    // again. parseEnvelope refuses a type, id or channel that begins with it; inside a payload
+    // it is Qt's matter, not Vigil's: a frame holding those bytes, or one whose serialized form
+    // does (the frame wrote it as the escape \ufeff), is not compared.
     const QByteArray serialized = envelope.serialize();
     if (frame.contains("\xEF\xBB\xBF") || serialized.contains("\xEF\xBB\xBF"))
         return 0;

@@ -105,6 +105,15 @@ bool readName(const QJsonObject &object, const QString &field, QString *out, Par
                          QStringLiteral("field \"%1\" must not be empty").arg(field));
         return false;
     }
+    if (text.startsWith(QChar(0xFEFF))) {
+        // Qt's JSON reader (and others) drop a U+FEFF that starts a string, taking it for a
+        // byte order mark: such a name would change on its next trip through JSON.
+        *error = failure(ParseError::InvalidValue, field,
+                         QStringLiteral("field \"%1\" begins with U+FEFF (a byte order mark), "
+                                        "which JSON readers drop")
+                             .arg(field));
+        return false;
+    }
     if (text.size() > kMaxNameLength) {
         *error = failure(ParseError::InvalidValue, field,
                          QStringLiteral("field \"%1\" is %2 characters long, the limit is %3")
