@@ -2,7 +2,8 @@
 // of arbitrary bytes.
 //
 // Checked besides not crashing: a refusal names the problem but never a token; a table that
-// loads finds every listed token's principal, and nothing for a token it does not list.
+// loads finds every listed token's principal, and nothing for a token it does not list; a
+// refused file leaves the table loaded before it unchanged.
 #include "fuzzsupport.h"
 #include "relay/principal.h"
 
@@ -42,16 +43,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QString path = QDir(fuzz::scratchDir()).filePath(QStringLiteral("tokens.json"));
     fuzz::writeFile(path, contents);
 
+    // A table loaded before: a refused file must leave it exactly as it was.
+    const QString earlierPath = QDir(fuzz::scratchDir()).filePath(QStringLiteral("earlier.json"));
+    const QString earlierToken = QStringLiteral("fuzz-earlier-token-7f3a9c");
+    fuzz::writeFile(earlierPath, QByteArrayLiteral(R"({"tokens":[{"token":"fuzz-earlier-token-)"
+                                                   R"(7f3a9c","user":"earlier"}]})"));
     TokenTable table;
     QString error;
+    if (!table.load(earlierPath, &error))
+        fuzz::fail("the earlier tokens file is refused", error);
+    error.clear();
     const bool loaded = table.load(path, &error);
     const QList<QJsonObject> entries = entriesOf(contents);
 
     if (!loaded) {
         if (error.isEmpty())
             fuzz::fail("a refused tokens file without a reason");
-        // Not checked: the table may keep the entries read before the one at fault. Its only
-        // caller, Relay::start(), refuses to start then, so nothing uses them.
+        const Principal *kept = table.find(earlierToken);
+        if (table.size() != 1 || !kept || kept->user != u"earlier")
+            fuzz::fail("a refused tokens file changed the table loaded before", error);
         // Long enough not to occur in the file's path or the sentence by chance.
         for (const QJsonObject &entry : entries) {
             const QString token = entry.value(QStringLiteral("token")).toString();

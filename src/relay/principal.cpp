@@ -83,7 +83,6 @@ Principal Principal::anonymous()
 
 bool TokenTable::load(const QString &path, QString *error)
 {
-    m_tokens.clear();
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("cannot read the tokens file %1: %2").arg(path, file.errorString());
@@ -104,6 +103,8 @@ bool TokenTable::load(const QString &path, QString *error)
         return false;
     }
     const QJsonArray entries = list.toArray();
+    // Read whole before it replaces the table: a refused file changes nothing.
+    QHash<QString, Principal> tokens;
     for (int i = 0; i < entries.size(); ++i) {
         const QJsonObject entry = entries.at(i).toObject();
         const QString token = entry.value(QStringLiteral("token")).toString();
@@ -122,13 +123,13 @@ bool TokenTable::load(const QString &path, QString *error)
             !readChannelList(entry, QStringLiteral("write"), i, &p.write, error))
             return false;
         const QString key = keyFor(token);
-        if (m_tokens.contains(key)) {
+        if (tokens.contains(key)) {
             *error = QStringLiteral("tokens[%1] repeats a token used by an earlier entry").arg(i);
             return false;
         }
-        m_tokens.insert(key, p);
+        tokens.insert(key, p);
     }
-    if (m_tokens.isEmpty()) {
+    if (tokens.isEmpty()) {
         *error = QStringLiteral("the tokens file %1 lists no tokens").arg(path);
         return false;
     }
@@ -138,6 +139,7 @@ bool TokenTable::load(const QString &path, QString *error)
             << "can be read or changed by every user of this machine: make it readable by the "
                "relay's user only (chmod 600)";
     }
+    m_tokens = std::move(tokens);
     return true;
 }
 

@@ -29,8 +29,8 @@ class TokenTable
 {
 public:
     /// Reads the JSON tokens file (see docs/relay.md). A malformed file is an error that names
-    /// the problem (never the tokens themselves). A file other users may read or write is
-    /// logged as a warning.
+    /// the problem (never the tokens themselves) and leaves the table as it was. A file other
+    /// users may read or write is logged as a warning.
     bool load(const QString &path, QString *error);
     [[nodiscard]] bool isEmpty() const { return m_tokens.isEmpty(); }
     [[nodiscard]] int size() const { return int(m_tokens.size()); }
