@@ -228,13 +228,17 @@ QList<Envelope> ChannelHistory::replay(const QString &channel, qint64 since, boo
     *recovered = true;
     if (more)
         *more = false;
+    // With a shared broker the epoch lives in Redis, so a `since` beyond what this node has read
+    // is history it has not read yet (a client that failed over from a node further ahead), not
+    // history lost: this node fans it out as it reads it, and the client drops what it has.
+    const bool notReadYet = !m_config.brokerUrl.isEmpty();
     const auto it = m_channels.constFind(channel);
     if (it == m_channels.constEnd()) {
-        *recovered = since <= 0;
+        *recovered = since <= 0 || notReadYet;
         return out;
     }
     if (since > it->seq) {
-        *recovered = false; // the client knows a history this relay no longer has
+        *recovered = notReadYet; // alone, the client knows a history this relay no longer has
         return out;
     }
     if (since == it->seq)

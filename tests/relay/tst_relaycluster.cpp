@@ -126,6 +126,7 @@ private Q_SLOTS:
     void redisLostAndBackWithoutGapOrDuplicate();
     void presenceListsEveryNodesSessions();
     void cleanStopWithdrawsPresence();
+    void sinceBeyondThisNodesHeadIsNotALoss();
     void unansweringRedisIsLostNotAHang();
 
 private:
@@ -455,6 +456,36 @@ void TestRelayCluster::cleanStopWithdrawsPresence()
     QCOMPARE(m_redis->command("ZSCORE vigil:nodes b"), QByteArray("$-1"));
     QTRY_COMPARE_WITH_TIMEOUT(a->sessionsJson().value("nodes").toObject(), (QJsonObject{{"a", 0}}),
                               kWaitMs);
+}
+
+void TestRelayCluster::sinceBeyondThisNodesHeadIsNotALoss()
+{
+    // A client that fails over from a node further ahead may ask for more than this node has
+    // read yet. Same epoch (it lives in Redis): nothing is lost, this node is only behind, and
+    // what it reads later still reaches the client.
+    auto a = startNode("a");
+    QVERIFY(a);
+    Client pub(a->url());
+    QVERIFY(pub.waitOpen());
+    for (int i = 0; i < 3; ++i)
+        pub.send(Envelope::create("chat.message", "chat", QJsonObject{{"n", i}}));
+    Client ahead(a->url());
+    QVERIFY(ahead.subscribe("chat", 0));
+    QTRY_COMPARE_WITH_TIMEOUT(ahead.onChannel("chat").size(), 3, kWaitMs);
+
+    Client failedOver(a->url());
+    QVERIFY(failedOver.subscribe("chat", 5));
+    QVERIFY(failedOver.subscribe("incidents", 9)); // a channel this node has not read at all
+    const QList<Envelope> answers = failedOver.ofType("subscribed");
+    QCOMPARE(answers.size(), 2);
+    for (const Envelope &answer : answers) {
+        QVERIFY2(answer.payload.toObject().value("recovered").toBool(false),
+                 QJsonDocument(answer.payload.toObject()).toJson().constData());
+    }
+    QVERIFY(failedOver.onChannel("chat").isEmpty());
+    pub.send(Envelope::create("chat.message", "chat", QJsonObject{{"n", 3}}));
+    QTRY_COMPARE_WITH_TIMEOUT(failedOver.onChannel("chat").size(), 1, kWaitMs);
+    QCOMPARE(failedOver.onChannel("chat").first().seq, 4);
 }
 
 void TestRelayCluster::unansweringRedisIsLostNotAHang()
