@@ -15,6 +15,41 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# --hostile-server: Vigil's clients against hostile servers instead of a chaos run
+# (docs/reliability-hostile-server.md). It takes --short, --build-dir, --no-build and --out as
+# above; everything else goes to vigil-chaos-hostile-server (see its --help). The last line
+# printed is its result as one JSON object; exit 0 only when every case passed.
+hostile_server() {
+  local build=build do_build=1 out= bin
+  local -a rest=()
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      --hostile-server) shift ;;
+      --build-dir) build=$2; shift 2 ;;
+      --no-build) do_build=0; shift ;;
+      --out) out=$2; shift 2 ;;
+      *) rest+=("$1"); shift ;;
+    esac
+  done
+  if [[ $do_build == 1 ]]; then
+    export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
+    [[ -f $build/CMakeCache.txt ]] || cmake --preset default -B "$build"
+    cmake --build "$build" -j2 --target vigil-chaos-hostile-server vigil-chaos-client vigil-cli
+  fi
+  bin=$(cd "$build/bin" && pwd)
+  if [[ ! -x $bin/vigil-chaos-hostile-server ]]; then
+    echo "chaos.sh: $bin/vigil-chaos-hostile-server is missing; build it or drop --no-build" >&2
+    exit 2
+  fi
+  [[ -n $out ]] || out=$(cd "$build" && pwd)/chaos/hostile-server-$(date +%Y%m%d-%H%M%S)-$$
+  exec "$bin/vigil-chaos-hostile-server" --bin-dir "$bin" --out "$out" "${rest[@]}"
+}
+for arg in "$@"; do
+  if [[ $arg == --hostile-server ]]; then
+    hostile_server "$@"
+  fi
+done
+
 build=build
 do_build=1
 mode=

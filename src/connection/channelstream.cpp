@@ -78,6 +78,12 @@ std::optional<Envelope> unpackEntry(const Envelope &frame, const QJsonValue &val
 // (a server may send any) only up to this many.
 constexpr int kMaxTrackedChannels = 1024;
 
+// A server may ping to see that the client is there; a few times a window is plenty. Past that
+// pings are a flood: every answer is a frame the server may never read, and a batch of
+// thousands read at once would keep the event loop busy answering them for seconds.
+constexpr int kServerPingsAnswered = 10;
+constexpr qint64 kServerPingWindowMs = 10000;
+
 } // namespace
 
 ChannelStream::ChannelStream(const ConnectionConfig &config, LinkStats &stats, LogLimiter &log,
@@ -110,7 +116,7 @@ void ChannelStream::webSocketOpened()
         m_welcomeTimer.start(m_config.welcomeWaitMs);
 }
 
-void ChannelStream::handleControl(const Envelope &e)
+void ChannelStream::handleControl(const Envelope &e, qint64 nowMs)
 {
     const QJsonObject payload = e.payload.toObject();
     if (e.type == u"welcome") {
@@ -118,8 +124,7 @@ void ChannelStream::handleControl(const Envelope &e)
     } else if (e.type == u"pong") {
         Q_EMIT pongReceived();
     } else if (e.type == u"ping") {
-        if (m_send)
-            m_send(Envelope::create(QStringLiteral("pong"), QStringLiteral("system"), e.payload));
+        answerPing(e, nowMs);
     } else if (e.type == u"subscribed") {
         onSubscribed(payload);
     } else if (e.type == u"ack") {
@@ -139,6 +144,21 @@ void ChannelStream::handleControl(const Envelope &e)
     }
 }
 
+void ChannelStream::answerPing(const Envelope &ping, qint64 nowMs)
+{
+    while (!m_serverPings.empty() && nowMs - m_serverPings.front() >= kServerPingWindowMs)
+        m_serverPings.pop_front();
+    if (int(m_serverPings.size()) >= kServerPingsAnswered) {
+        Q_EMIT unansweredPing(tr("more than %1 pings from the server within %2 s; not answered")
+                                  .arg(kServerPingsAnswered)
+                                  .arg(kServerPingWindowMs / 1000));
+        return;
+    }
+    m_serverPings.push_back(nowMs);
+    if (m_send)
+        m_send(Envelope::create(QStringLiteral("pong"), QStringLiteral("system"), ping.payload));
+}
+
 void ChannelStream::welcomed(const QJsonObject &payload)
 {
     m_welcome = payload;
@@ -154,7 +174,7 @@ void ChannelStream::welcomed(const QJsonObject &payload)
 bool ChannelStream::take(const Envelope &e, qint64 nowMs)
 {
     if ((e.channel.isEmpty() || e.channel == u"system") && isControlType(e.type)) {
-        handleControl(e);
+        handleControl(e, nowMs);
         return false;
     }
     if (!e.id.isEmpty() && m_dedup.seen(e.id, nowMs)) {

@@ -15,6 +15,7 @@
 #include <QStringList>
 #include <QTimer>
 
+#include <deque>
 #include <functional>
 #include <optional>
 #include <utility>
@@ -27,11 +28,11 @@ class LogLimiter;
 /// \brief The inbound side of a connection as the protocol sees it, whatever transport
 /// carries it: control messages, and which channels were asked for and where each stands.
 ///
-/// It answers the server's pings, hands pongs to the heartbeat, keeps what the server said of
-/// itself (`welcome`), passes acks and errors on, builds the `subscribe` requests (with `since`
-/// from the ChannelCursor), drops duplicates by id, advances positions, notices gaps in a live
-/// stream, follows paged replays, finishes reloads, adopts a new server history (epoch) and skips
-/// messages that cannot be taken.
+/// It answers the server's pings (a few per window), hands pongs to the heartbeat, keeps what the
+/// server said of itself (`welcome`), passes acks and errors on, builds the `subscribe` requests
+/// (with `since` from the ChannelCursor), drops duplicates by id, advances positions, notices gaps
+/// in a live stream, follows paged replays, finishes reloads, adopts a new server history (epoch)
+/// and skips messages that cannot be taken.
 ///
 /// On a WebSocket it subscribes by itself, through the sender it is given: once the server has
 /// said who it is (`welcome` and its epoch decide where each channel resumes), after a short
@@ -127,9 +128,13 @@ Q_SIGNALS:
     /// Entries of a relay batch that cannot be taken (no seq, no id, wrong types): the frame's
     /// other entries go on; the manager counts this like a bad frame.
     void badBatch(const QString &why);
+    /// A server `ping` past the few per window that are answered: it is not answered, and the
+    /// manager counts it like a bad frame (a flood of pings ends the link as one).
+    void unansweredPing(const QString &why);
 
 private:
-    void handleControl(const Envelope &envelope);
+    void handleControl(const Envelope &envelope, qint64 nowMs);
+    void answerPing(const Envelope &ping, qint64 nowMs);
     void welcomed(const QJsonObject &payload);
     void onSubscribed(const QJsonObject &payload);
     /// Sends a `subscribe` for `channels` (each with its `since`) and marks them pending.
@@ -160,6 +165,7 @@ private:
     QStringList m_subscribeOrder; ///< pending subscribes in the order they were asked for
     QSet<QString> m_reloadPending;
     QHash<QString, qint64> m_pagedFrom; ///< where the last page of a paged replay ended
+    std::deque<qint64> m_serverPings;   ///< when the server pings answered lately came
     std::function<bool(const Envelope &)> m_send;
     QTimer m_welcomeTimer;
     bool m_webSocketOpen = false;

@@ -79,6 +79,7 @@ ConnectionManager::ConnectionManager(ConnectionConfig config, QObject *parent)
     connect(&m_stream, &ChannelStream::logFilterApplied, this,
             &ConnectionManager::logFilterApplied);
     connect(&m_stream, &ChannelStream::badBatch, this, &ConnectionManager::noteBadFrame);
+    connect(&m_stream, &ChannelStream::unansweredPing, this, &ConnectionManager::noteBadFrame);
     connect(&m_stream, &ChannelStream::pongReceived, &m_heartbeat,
             [this] { m_heartbeat.answered(); });
 }

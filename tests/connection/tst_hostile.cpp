@@ -1,7 +1,8 @@
 // ConnectionManager against a hostile server in this process (tests/helpers/hostileserver.*):
 // every buffer stays bounded (this process's resident memory is recorded and compared), the
 // manager says what is wrong, drops a peer that keeps breaking the protocol and reconnects with
-// backoff, parses SSE with any line end, and skips a message over its limit instead of looping.
+// backoff, answers only a few of a storm of server pings, parses SSE with any line end, and skips
+// a message over its limit instead of looping.
 #include "connection/connectionmanager.h"
 #include "helpers/connectionfixture.h"
 #include "helpers/hostileserver.h"
@@ -93,6 +94,7 @@ private Q_SLOTS:
     void pollEndlessAnswerIsDroppedWithinBound();
     void garbageFramesDisconnectAndLogsStayShort();
     void pingFloodOfANonReaderDisconnects();
+    void pingStormIsAnsweredOnlyAFewTimes();
     void oversizedFrameIsSkippedNotLoopedOver();
     void oversizedSseEventIsSkipped();
 };
@@ -226,6 +228,29 @@ void TestHostile::pingFloodOfANonReaderDisconnects()
     QVERIFY2(reasons(states).contains("the server does not read what it is sent"),
              qPrintable(reasons(states)));
     QVERIFY2(rss.growthKb() < 96 * 1024, qPrintable(QString::number(rss.growthKb())));
+}
+
+void TestHostile::pingStormIsAnsweredOnlyAFewTimes()
+{
+    // A server that sends protocol pings without pause and reads what comes back. Answering
+    // each kept the client's event loop busy for seconds per batch read (vigil-chaos-hostile-
+    // server, app-ping-storm); a few are answered per window, the rest count as bad frames and
+    // the link ends as for any peer that keeps breaking the protocol.
+    HostileServer server(HostileServer::Mode::AppPingStorm);
+    QVERIFY(server.listen());
+    ConnectionManager manager(hostileClient(server, vigil::TransportPreference::WebSocket));
+    QSignalSpy states(&manager, &ConnectionManager::stateChanged);
+    manager.open();
+    QTRY_VERIFY_WITH_TIMEOUT(manager.badFrameDisconnects() >= 2, 20000);
+    manager.close();
+    qInfo("the server sent %llu bytes, the client %llu", qulonglong(server.bytesSent()),
+          qulonglong(server.bytesReceived()));
+    const QString said = reasons(states);
+    QVERIFY2(said.contains("the server sent 20 bad frames within 10 s"), qPrintable(said));
+    QVERIFY(server.bytesSent() > 1024 * 1024); // the storm really happened
+    // Ten pongs per window and a subscribe per link: a few KB, not an answer to every ping.
+    QVERIFY2(server.bytesReceived() < 64 * 1024,
+             qPrintable(QString::number(server.bytesReceived())));
 }
 
 void TestHostile::oversizedFrameIsSkippedNotLoopedOver()

@@ -13,10 +13,10 @@ constexpr qint64 kMaxQueued = 1024 * 1024; // what this server holds per connect
 constexpr qsizetype kMaxHead = 64 * 1024;
 constexpr qsizetype kMaxClientFrame = 16 * 1024 * 1024;
 
-QByteArray frameHeader(int opcode, quint64 length)
+QByteArray frameHeader(int opcode, quint64 length, bool fin = true)
 {
     QByteArray h;
-    h.append(char(0x80 | opcode));
+    h.append(char((fin ? 0x80 : 0x00) | opcode));
     if (length < 126) {
         h.append(char(length));
     } else if (length <= 0xFFFF) {
@@ -40,6 +40,10 @@ QByteArray repeatUpTo(const QByteArray &unit, qsizetype size)
     return out;
 }
 
+const QByteArray kRelayWelcome =
+    R"({"type":"welcome","channel":"system","payload":{"session":"s1",)"
+    R"("server":"hostile/1","capabilities":["ack","resume"],"heartbeatMs":30000}})";
+
 } // namespace
 
 HostileServer::HostileServer(Mode mode, QObject *parent)
@@ -47,6 +51,14 @@ HostileServer::HostileServer(Mode mode, QObject *parent)
     , m_mode(mode)
 {
     connect(&m_server, &QTcpServer::newConnection, this, &HostileServer::onNewConnection);
+    m_clock.start();
+    connect(&m_welcomeTimer, &QTimer::timeout, this, [this] {
+        for (Peer *peer : std::as_const(m_peers)) {
+            if (peer->upgraded && peer->socket)
+                sendWelcome(peer);
+        }
+    });
+    connect(&m_liveTimer, &QTimer::timeout, this, &HostileServer::publishLive);
 }
 
 HostileServer::~HostileServer()
@@ -62,7 +74,29 @@ HostileServer::~HostileServer()
 
 bool HostileServer::listen()
 {
+    if (m_mode == Mode::Relay && welcomeRepeatMs > 0)
+        m_welcomeTimer.start(welcomeRepeatMs);
+    if (m_mode == Mode::Relay && liveIntervalMs > 0)
+        m_liveTimer.start(liveIntervalMs);
     return m_server.listen(QHostAddress::LocalHost, 0);
+}
+
+bool HostileServer::isWebSocketMode() const
+{
+    switch (m_mode) {
+    case Mode::PingFlood:
+    case Mode::GarbageFrames:
+    case Mode::Relay:
+    case Mode::BinaryFrames:
+    case Mode::HugeFrame:
+    case Mode::EndlessMessage:
+    case Mode::AppPingFlood:
+    case Mode::AppPingStorm:
+    case Mode::StalledFrame:
+        return true;
+    default:
+        return false;
+    }
 }
 
 QUrl HostileServer::wsUrl() const
@@ -118,9 +152,13 @@ void HostileServer::onReadyRead(Peer *peer)
     QTcpSocket *socket = peer->socket;
     if (!socket)
         return;
-    if (peer->upgraded && m_mode == Mode::PingFlood)
+    if (peer->upgraded && (m_mode == Mode::PingFlood || m_mode == Mode::AppPingFlood))
         return; // never reads: what the client writes stays with the client
-    peer->in += socket->readAll();
+    const QByteArray bytes = socket->readAll();
+    m_bytesReceived += quint64(bytes.size());
+    if (peer->upgraded && m_mode == Mode::AppPingStorm)
+        return; // It reads everything and looks at nothing.
+    peer->in += bytes;
     if (peer->upgraded) {
         readFrames(peer);
         return;
@@ -152,9 +190,8 @@ void HostileServer::handleRequest(Peer *peer, const QByteArray &head)
         if (colon > 0)
             headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
     }
-    const bool wsMode =
-        m_mode == Mode::PingFlood || m_mode == Mode::GarbageFrames || m_mode == Mode::Relay;
-    if (path == "/ws" && wsMode && headers.value("upgrade").toLower().contains("websocket")) {
+    if (path == "/ws" && isWebSocketMode() &&
+        headers.value("upgrade").toLower().contains("websocket")) {
         upgrade(peer, headers.value("sec-websocket-key"));
         return;
     }
@@ -179,6 +216,32 @@ void HostileServer::handleRequest(Peer *peer, const QByteArray &head)
     if (path == "/api/stream" && m_mode == Mode::SseEvents) {
         peer->headerSent = true;
         write(peer, streamHead + sseBody);
+        return;
+    }
+    if (path == "/api/stream" && m_mode == Mode::SseEndlessEvent) {
+        peer->headerSent = true;
+        write(peer, streamHead);
+        startFlood(peer, repeatUpTo("data: " + QByteArray(1024, 'y') + "\n", 64 * 1024));
+        return;
+    }
+    if (path == "/api/stream" && m_mode == Mode::SseGarbage) {
+        peer->headerSent = true;
+        write(peer, streamHead);
+        startFlood(peer, repeatUpTo("id: incidents:1\ndata: this is not json {{{\n\n", 64 * 1024));
+        return;
+    }
+    if (path == "/api/stream" && m_mode == Mode::SseOversizedEvents) {
+        // Every event is new (its id grows), so a client can skip each once, and must.
+        peer->headerSent = true;
+        write(peer, streamHead);
+        peer->floodChunk =
+            "data: " + QByteArray(qsizetype(std::max<qint64>(sseEventBytes, 16)), 'z') + "\n\n";
+        peer->floodSeq = 0;
+        topUp(peer);
+        return;
+    }
+    if (path == "/api/poll" && m_mode == Mode::PollGarbage) {
+        answer(peer, "200 OK", "application/json", "this is not json {{{");
         return;
     }
     if (path == "/api/poll" && m_mode == Mode::PollEndless) {
@@ -220,9 +283,38 @@ void HostileServer::upgrade(Peer *peer, const QByteArray &key)
         break;
     }
     case Mode::Relay:
-        sendText(peer, R"({"type":"welcome","channel":"system","payload":{"session":"s1",)"
-                       R"("server":"hostile/1","capabilities":["ack","resume"],)"
-                       R"("heartbeatMs":30000}})");
+        sendWelcome(peer);
+        readFrames(peer);
+        break;
+    case Mode::BinaryFrames: {
+        const QByteArray data(100, '\x01');
+        startFlood(peer, repeatUpTo(frameHeader(0x2, quint64(data.size())) + data, 64 * 1024));
+        break;
+    }
+    case Mode::HugeFrame:
+        write(peer, frameHeader(0x1, quint64(1) << 62));
+        startFlood(peer, QByteArray(64 * 1024, 'x'));
+        break;
+    case Mode::EndlessMessage: {
+        // The first frame opens a text message; the continuation frames never finish it.
+        const QByteArray piece(64 * 1024 - 10, 'm');
+        write(peer, frameHeader(0x1, quint64(piece.size()), false) + piece);
+        startFlood(peer, frameHeader(0x0, quint64(piece.size()), false) + piece);
+        break;
+    }
+    case Mode::AppPingFlood:
+    case Mode::AppPingStorm: {
+        sendWelcome(peer);
+        if (m_mode == Mode::AppPingFlood)
+            peer->socket->setReadBufferSize(1024);
+        const QByteArray ping = R"({"type":"ping","channel":"system","payload":{"t":1}})";
+        startFlood(peer, repeatUpTo(frameHeader(0x1, quint64(ping.size())) + ping, 64 * 1024));
+        break;
+    }
+    case Mode::StalledFrame:
+        sendWelcome(peer);
+        // The first two bytes of a header: they announce more, which never comes.
+        write(peer, frameHeader(0x1, 1000).left(2));
         readFrames(peer);
         break;
     default:
@@ -242,7 +334,10 @@ void HostileServer::topUp(Peer *peer)
     if (!socket || peer->floodChunk.isEmpty() || socket->state() != QAbstractSocket::ConnectedState)
         return;
     while (socket->bytesToWrite() < kMaxQueued) {
-        if (!write(peer, peer->floodChunk))
+        const QByteArray id = m_mode == Mode::SseOversizedEvents
+                                  ? "id: incidents:" + QByteArray::number(++peer->floodSeq) + "\n"
+                                  : QByteArray();
+        if (!write(peer, id + peer->floodChunk))
             return;
     }
 }
@@ -323,7 +418,9 @@ void HostileServer::readFrames(Peer *peer)
             peer->socket->disconnectFromHost();
             return;
         case 0x9:
-            write(peer, frameHeader(0xA, quint64(payload.size())) + payload);
+            notePing(peer);
+            if (m_mode != Mode::StalledFrame)
+                write(peer, frameHeader(0xA, quint64(payload.size())) + payload);
             break;
         default:
             break;
@@ -335,14 +432,26 @@ void HostileServer::readFrames(Peer *peer)
 
 void HostileServer::onClientText(Peer *peer, const QByteArray &text)
 {
-    if (m_mode != Mode::Relay)
+    if (m_mode != Mode::Relay && m_mode != Mode::StalledFrame)
         return;
     const QJsonObject o = QJsonDocument::fromJson(text).object();
     const QString type = o.value("type").toString();
+    if (type == "ping")
+        notePing(peer);
+    if (m_mode != Mode::Relay)
+        return; // StalledFrame answers nothing.
     if (type == "ping") {
         sendText(peer, QJsonDocument(QJsonObject{{"type", "pong"},
                                                  {"channel", "system"},
                                                  {"payload", o.value("payload")}})
+                           .toJson(QJsonDocument::Compact));
+        return;
+    }
+    if (ackMessages && type != "subscribe" && type != "unsubscribe" && type != "pong" &&
+        o.contains("id")) {
+        sendText(peer, QJsonDocument(QJsonObject{{"type", "ack"},
+                                                 {"channel", "system"},
+                                                 {"payload", QJsonObject{{"id", o.value("id")}}}})
                            .toJson(QJsonDocument::Compact));
         return;
     }
@@ -352,6 +461,8 @@ void HostileServer::onClientText(Peer *peer, const QByteArray &text)
         const QJsonObject entry = value.toObject();
         m_subscribes.append(entry);
         const QString channel = entry.value("name").toString();
+        if (channel == liveChannel && !peer->liveChannels.contains(channel))
+            peer->liveChannels.append(channel);
         const QMap<qint64, qint64> history = m_history.value(channel);
         const qint64 head = history.isEmpty() ? 0 : history.lastKey();
         const QByteArray subscribed =
@@ -372,6 +483,35 @@ void HostileServer::onClientText(Peer *peer, const QByteArray &text)
         }
         if (replay)
             sendText(peer, subscribed);
+    }
+}
+
+void HostileServer::sendWelcome(Peer *peer)
+{
+    const int n = peer->welcomes++;
+    const QByteArray text = welcome ? welcome(n) : kRelayWelcome;
+    if (!text.isEmpty())
+        sendText(peer, text);
+}
+
+void HostileServer::notePing(Peer *peer)
+{
+    ++m_pings;
+    const qint64 now = m_clock.elapsed();
+    if (peer->lastPingMs >= 0)
+        m_maxPingGapMs = std::max(m_maxPingGapMs, now - peer->lastPingMs);
+    peer->lastPingMs = now;
+}
+
+void HostileServer::publishLive()
+{
+    QMap<qint64, qint64> &history = m_history[liveChannel];
+    const qint64 seq = history.isEmpty() ? 1 : history.lastKey() + 1;
+    history.insert(seq, 0);
+    const QByteArray text = envelopeText(liveChannel, seq, 0);
+    for (Peer *peer : std::as_const(m_peers)) {
+        if (peer->socket && peer->upgraded && peer->liveChannels.contains(liveChannel))
+            sendText(peer, text);
     }
 }
 
