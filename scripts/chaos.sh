@@ -4,12 +4,14 @@
 # line printed is the result as one JSON object; exit 0 only when nothing was lost or
 # duplicated and per-channel order held, 1 when something was, 2 when the run could not be made.
 #
-# Usage: scripts/chaos.sh [--short | --soak MINUTES] [--seed N] [--out DIR]
+# Usage: scripts/chaos.sh [--short | --soak MINUTES] [--hostile] [--seed N] [--out DIR]
 #                         [--build-dir DIR] [--no-build] [vigil-chaos options...]
 #   --short          the CI run: fixed seed (1), under 3 minutes
 #   --soak MINUTES   MINUTES of faults; also reports RSS and open files of every process
+#   --hostile        hostile peers beside the normal clients (with --short or --soak too);
+#                    the run fails if the relay's RSS passes --relay-rss-limit-mb (512)
 #   --seed N         the seed of the fault schedule and workload (a run is repeated with it)
-#   --out DIR        the run directory (default: BUILD/chaos/<mode>-<seed>-<time>)
+#   --out DIR        the run directory (default: BUILD/chaos/<mode>[-hostile]-<time>-<pid>)
 #   --build-dir DIR  the build to use (default: build); built first unless --no-build
 # Everything else goes to vigil-chaos (see `vigil-chaos --help`).
 set -euo pipefail
@@ -53,6 +55,7 @@ done
 build=build
 do_build=1
 mode=
+hostile=
 args=()
 out=
 while [[ $# -gt 0 ]]; do
@@ -62,7 +65,8 @@ while [[ $# -gt 0 ]]; do
     --out) out=$2; shift 2 ;;
     --short) mode=short; args+=("$1"); shift ;;
     --soak) mode=soak; args+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --hostile) hostile=-hostile; args+=("$1"); shift ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -70,10 +74,11 @@ done
 if [[ $do_build == 1 ]]; then
   export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
   [[ -f $build/CMakeCache.txt ]] || cmake --preset default -B "$build"
-  cmake --build "$build" -j2 --target vigil-chaos vigil-chaos-client vigil-relay vigil-cli
+  cmake --build "$build" -j2 --target vigil-chaos vigil-chaos-client vigil-chaos-hostile \
+    vigil-relay vigil-cli
 fi
 bin=$(cd "$build/bin" && pwd)
-for program in vigil-chaos vigil-chaos-client vigil-relay vigil-cli; do
+for program in vigil-chaos vigil-chaos-client vigil-chaos-hostile vigil-relay vigil-cli; do
   if [[ ! -x $bin/$program ]]; then
     echo "chaos.sh: $bin/$program is missing; build it or drop --no-build" >&2
     exit 2
@@ -81,7 +86,7 @@ for program in vigil-chaos vigil-chaos-client vigil-relay vigil-cli; do
 done
 
 if [[ -z $out ]]; then
-  out=$(cd "$build" && pwd)/chaos/${mode:-custom}-$(date +%Y%m%d-%H%M%S)-$$
+  out=$(cd "$build" && pwd)/chaos/${mode:-custom}$hostile-$(date +%Y%m%d-%H%M%S)-$$
 fi
 mkdir -p "$(dirname "$out")"
 # A tmpfs the run mounted for its full-disk fault must not outlive it, whatever happens. The

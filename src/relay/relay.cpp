@@ -273,13 +273,13 @@ void Relay::acceptClientMessage(const Principal &who, const Envelope &message, A
         if (result.duplicate) {
             // Published before through another node of a shared broker.
             ++m_duplicates;
-            rememberId(id);
+            rememberId(id, result.envelope.channel);
             qCDebug(lcRelay) << "duplicate" << id << "acked again, not fanned out";
         } else if (!result.ok()) {
             answer(errorEnvelope(result.code, result.why, id));
             return;
         } else {
-            rememberId(id);
+            rememberId(id, result.envelope.channel);
             demoFollow(who, result.envelope);
         }
         answer(ackEnvelope(id));
@@ -304,7 +304,7 @@ void Relay::applyAction(const Principal &who, const Envelope &action, const Answ
                       [this, who, action, answer, refuse](const Broker::Result &result) {
                           if (result.duplicate) {
                               ++m_duplicates;
-                              rememberId(action.id);
+                              rememberId(action.id, action.channel);
                               answer(ackEnvelope(action.id));
                               return;
                           }
@@ -312,7 +312,7 @@ void Relay::applyAction(const Principal &who, const Envelope &action, const Answ
                               refuse(result.code, result.why);
                               return;
                           }
-                          rememberId(action.id);
+                          rememberId(action.id, action.channel);
                           ++m_actionsApplied;
                           qCDebug(lcRelay).noquote()
                               << who.user << action.type << "applied as" << result.envelope.type;
@@ -346,7 +346,7 @@ void Relay::learnFromHistory()
                 break;
             for (const Envelope &e : page) {
                 if (!e.id.isEmpty())
-                    rememberId(e.id);
+                    rememberId(e.id, e.channel);
                 if (actions)
                     m_actions->observe(e);
             }
@@ -355,15 +355,25 @@ void Relay::learnFromHistory()
     }
 }
 
-bool Relay::rememberId(const QString &id)
+bool Relay::rememberId(const QString &id, const QString &channel)
 {
     if (m_seenIds.contains(id))
         return false;
     m_seenIds.insert(id);
-    m_seenOrder.push_back(id);
-    while (int(m_seenOrder.size()) > m_config.dedupWindow) {
-        m_seenIds.remove(m_seenOrder.front());
-        m_seenOrder.pop_front();
+    m_seenOrder[channel].push_back(id);
+    // Past the window the channel holding the most ids gives up its oldest, as the history
+    // does with its bytes: a flood on one channel pushes out its own ids, never the other
+    // channels' (whose senders may still send theirs again after a lost ack).
+    while (int(m_seenIds.size()) > m_config.dedupWindow) {
+        auto largest = m_seenOrder.begin();
+        for (auto it = m_seenOrder.begin(); it != m_seenOrder.end(); ++it) {
+            if (it->size() > largest->size())
+                largest = it;
+        }
+        m_seenIds.remove(largest->front());
+        largest->pop_front();
+        if (largest->empty())
+            m_seenOrder.erase(largest);
     }
     return true;
 }

@@ -210,7 +210,8 @@ private:
     [[nodiscard]] QJsonArray ownSessions() const;
     /// Shares ownSessions() through the shared broker (docs/scaling.md, "Presence").
     void sharePresence();
-    bool rememberId(const QString &id); ///< false when the id was already seen
+    /// Remembers the id of a message on `channel` for de-duplication; false when already seen.
+    bool rememberId(const QString &id, const QString &channel);
 
     RelayConfig m_config;
     TokenTable m_tokens;
@@ -220,8 +221,10 @@ private:
     std::unique_ptr<HttpFrontend> m_http;
     std::unique_ptr<DemoFeed> m_demo;
     std::unique_ptr<OperatorActions> m_actions;
+    /// Client message ids remembered for de-duplication (`dedupWindow` in all), and per
+    /// channel in the order they came: rememberId() evicts from the channel holding the most.
     QSet<QString> m_seenIds;
-    std::deque<QString> m_seenOrder;
+    QHash<QString, std::deque<QString>> m_seenOrder;
     QHash<QString, RateBucket> m_principalRates;
     std::unique_ptr<LogThrottle> m_log;
     QTimer m_presence; ///< with a shared broker: this node's sessions go to the others

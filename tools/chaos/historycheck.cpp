@@ -1,5 +1,7 @@
 #include "historycheck.h"
 
+#include "runfigures.h"
+
 #include <QFile>
 #include <QHash>
 #include <QJsonArray>
@@ -635,7 +637,9 @@ QJsonObject Check::result()
 
 QJsonObject HistoryCheck::run(const QString &runDir)
 {
-    return Check(runDir).result();
+    QJsonObject result = Check(runDir).result();
+    addRunFigures(runDir, &result);
+    return result;
 }
 
 } // namespace vigil::chaos

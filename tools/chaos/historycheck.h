@@ -21,7 +21,8 @@ namespace vigil::chaos {
 /// - figures: reconnects, how long a blackholed link took to be noticed, delivery latency of
 ///   messages that had to wait for a reconnect, RSS and open files over time.
 ///
-/// The result's `ok` is true only when nothing was lost or duplicated and order held.
+/// The result's `ok` is true only when nothing was lost or duplicated and order held, and the
+/// relay neither crashed nor went over the run's memory limit (runfigures.h).
 class HistoryCheck
 {
 public:

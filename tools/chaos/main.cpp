@@ -77,6 +77,14 @@ int main(int argc, char *argv[])
         {QStringLiteral("no-tmpfs"),
          QStringLiteral("Simulate the full disk with a file size limit even where a tmpfs "
                         "could be mounted.")},
+        {QStringLiteral("hostile"),
+         QStringLiteral("Hostile peers beside the normal clients: idle long polls by the "
+                        "thousand, slowloris, readers that never read, oversized and malformed "
+                        "frames, floods over the WebSocket and POST.")},
+        {QStringLiteral("relay-rss-limit-mb"),
+         QStringLiteral("Fail the run if the relay's RSS goes over MB (default 512 with "
+                        "--hostile, no limit otherwise)."),
+         QStringLiteral("MB")},
         {QStringLiteral("check"),
          QStringLiteral("Only check the run directory DIR again and print the result."),
          QStringLiteral("DIR")},
@@ -128,20 +136,32 @@ int main(int argc, char *argv[])
             return usage(QStringLiteral("--clients takes a number from 1 to 20"));
     }
     options.allowTmpfs = !parser.isSet(QStringLiteral("no-tmpfs"));
+    options.hostile = parser.isSet(QStringLiteral("hostile"));
+    if (options.hostile)
+        options.relayRssLimitMb = 512;
+    if (parser.isSet(QStringLiteral("relay-rss-limit-mb"))) {
+        options.relayRssLimitMb =
+            parser.value(QStringLiteral("relay-rss-limit-mb")).toLongLong(&ok);
+        if (!ok || options.relayRssLimitMb < 1 || options.relayRssLimitMb > 1024 * 1024)
+            return usage(QStringLiteral("--relay-rss-limit-mb takes a number of MB, 1 or more"));
+    }
     options.binDir = parser.isSet(QStringLiteral("bin-dir"))
                          ? parser.value(QStringLiteral("bin-dir"))
                          : QCoreApplication::applicationDirPath();
     options.outDir = parser.isSet(QStringLiteral("out"))
                          ? parser.value(QStringLiteral("out"))
-                         : QDir::tempPath() + QStringLiteral("/vigil-chaos/%1-%2-%3")
-                                                  .arg(options.mode)
-                                                  .arg(options.seed)
-                                                  .arg(QDateTime::currentMSecsSinceEpoch());
+                         : QDir::tempPath() +
+                               QStringLiteral("/vigil-chaos/%1-%2-%3")
+                                   .arg(options.mode +
+                                        (options.hostile ? QStringLiteral("-hostile") : QString()))
+                                   .arg(options.seed)
+                                   .arg(QDateTime::currentMSecsSinceEpoch());
     options.outDir = QDir(options.outDir).absolutePath();
     if (QDir(options.outDir).exists() && !QDir(options.outDir).isEmpty())
         return usage(QStringLiteral("the run directory %1 is not empty").arg(options.outDir));
-    std::fprintf(stderr, "vigil-chaos: %s run, seed %llu, %lld s of faults, run directory %s\n",
-                 qPrintable(options.mode), static_cast<unsigned long long>(options.seed),
+    std::fprintf(stderr, "vigil-chaos: %s%s run, seed %llu, %lld s of faults, run directory %s\n",
+                 qPrintable(options.mode), options.hostile ? " hostile" : "",
+                 static_cast<unsigned long long>(options.seed),
                  static_cast<long long>(options.chaosMs / 1000), qPrintable(options.outDir));
 
     QString error;

@@ -1,7 +1,9 @@
 #include "orchestrator.h"
 
+#include "hostileworkload.h"
 #include "pollreader.h"
 #include "publisher.h"
+#include "relaywatch.h"
 #include "witness.h"
 
 #include "protocol/envelope.h"
@@ -29,25 +31,6 @@ QJsonObject positionsJson(const QHash<QString, qint64> &positions)
     for (auto it = positions.begin(); it != positions.end(); ++it)
         json.insert(it.key(), it.value());
     return json;
-}
-
-/// VmRSS in KiB and the number of open descriptors of `pid`; -1 when it is gone.
-QPair<qint64, qint64> resourcesOf(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    qint64 rss = -1;
-    if (status.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &line : status.readAll().split('\n')) {
-            if (line.startsWith("VmRSS:"))
-                rss = line.mid(6).trimmed().split(' ').value(0).toLongLong();
-        }
-    }
-    const qint64 fds =
-        rss < 0 ? -1
-                : qint64(QDir(QStringLiteral("/proc/%1/fd").arg(pid))
-                             .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot)
-                             .size());
-    return {rss, fds};
 }
 
 } // namespace
@@ -136,6 +119,8 @@ bool Orchestrator::prepare(QString *error)
     }
     targets.relayKillGapMs = m_options.relayKillGapMs;
     m_plan = planFaults(m_options.seed, m_options.chaosMs, targets);
+    if (!prepareWatch(error))
+        return false;
 
     QJsonArray plan;
     for (const Fault &fault : std::as_const(m_plan))
@@ -149,13 +134,16 @@ bool Orchestrator::prepare(QString *error)
     QFile run(m_runDir + QStringLiteral("/run.json"));
     if (run.open(QIODevice::WriteOnly)) {
         run.write(
-            QJsonDocument(QJsonObject{{QStringLiteral("seed"), QString::number(m_options.seed)},
-                                      {QStringLiteral("mode"), m_options.mode},
-                                      {QStringLiteral("chaosMs"), m_options.chaosMs},
-                                      {QStringLiteral("diskFault"), m_diskMode},
-                                      {QStringLiteral("diskTarget"), m_diskTarget},
-                                      {QStringLiteral("participants"), participants},
-                                      {QStringLiteral("plan"), plan}})
+            QJsonDocument(
+                QJsonObject{{QStringLiteral("seed"), QString::number(m_options.seed)},
+                            {QStringLiteral("mode"), m_options.mode},
+                            {QStringLiteral("chaosMs"), m_options.chaosMs},
+                            {QStringLiteral("diskFault"), m_diskMode},
+                            {QStringLiteral("diskTarget"), m_diskTarget},
+                            {QStringLiteral("hostile"), m_options.hostile},
+                            {QStringLiteral("relayRssLimitKb"), m_options.relayRssLimitMb * 1024},
+                            {QStringLiteral("participants"), participants},
+                            {QStringLiteral("plan"), plan}})
                 .toJson());
     }
     return true;
@@ -216,6 +204,10 @@ void Orchestrator::startRelay()
                      QStringLiteral("1000"),
                      QStringLiteral("--heartbeat-ms"),
                      QStringLiteral("2000")};
+    // Room for the hostile peers' thousands of idle polls besides the normal clients: at the
+    // default (1024) they would fill every HTTP slot, and the relay would turn everyone away.
+    if (m_options.hostile)
+        args << QStringLiteral("--http-max-connections") << QStringLiteral("4096");
     m_relayListening = false;
     m_relay->setArguments(args);
     m_relay->start();
@@ -238,9 +230,12 @@ void Orchestrator::onRelayLine(const QByteArray &line)
     if (first) {
         startParticipants();
         warmup();
-    } else if (!m_positionsBeforeRestart.isEmpty()) {
-        checkRestart();
+        return;
     }
+    if (m_hostile)
+        m_hostile->relayRestarted();
+    if (!m_positionsBeforeRestart.isEmpty())
+        checkRestart();
 }
 
 void Orchestrator::checkRestart()
@@ -269,10 +264,15 @@ void Orchestrator::checkRestart()
     });
 }
 
-void Orchestrator::onRelayExit()
+void Orchestrator::onRelayExit(int exitCode, bool crashed)
 {
     m_relayListening = false;
-    event({{QStringLiteral("e"), QStringLiteral("relay-exit")}});
+    // Neither killed for a fault nor stopped at the end: the check fails the run on a crash.
+    const bool expected = m_phase == u"stopping" || m_relayDownForFault;
+    event({{QStringLiteral("e"), QStringLiteral("relay-exit")},
+           {QStringLiteral("code"), exitCode},
+           {QStringLiteral("crashed"), crashed},
+           {QStringLiteral("expected"), expected}});
     if (m_phase == u"stopping" || m_relayDownForFault)
         return;
     if (m_relayPort == 0) {
@@ -365,6 +365,7 @@ void Orchestrator::startChaos()
            {QStringLiteral("faults"), int(m_plan.size())}});
     sample();
     m_sampleTimer.start();
+    startWatch();
     m_participants.value(QStringLiteral("cli"))->start();
     for (const Fault &fault : std::as_const(m_plan)) {
         QTimer::singleShot(int(fault.atMs), this, [this, fault] {
@@ -512,7 +513,8 @@ void Orchestrator::barrier()
         const QJsonObject channels = json.value(QStringLiteral("channels")).toObject();
         for (auto it = channels.begin(); it != channels.end(); ++it) {
             const qint64 head = it.value().toObject().value(QStringLiteral("head")).toInteger();
-            if (head > 0)
+            // The clients' channels only: nobody of the run reads the hostile peers' channels.
+            if (head > 0 && knownChannels().contains(it.key()))
                 m_barrierHeads.insert(it.key(), head);
         }
         connect(&m_stepTimer, &QTimer::timeout, this, &Orchestrator::barrierStep);
@@ -581,7 +583,7 @@ void Orchestrator::finish()
     if (m_phase == u"stopping")
         return;
     m_phase = QStringLiteral("stopping");
-    m_sampleTimer.stop();
+    stopWatch();
     m_stepTimer.stop();
     if (m_publisher)
         m_publisher->stop();
@@ -595,26 +597,6 @@ void Orchestrator::finish()
     }
     m_disk.release();
     event({{QStringLiteral("e"), QStringLiteral("stopped")}});
-}
-
-void Orchestrator::sample()
-{
-    auto one = [this](const QString &name, qint64 pid) {
-        if (pid <= 0)
-            return;
-        const auto [rss, fds] = resourcesOf(pid);
-        if (rss < 0)
-            return;
-        m_resources.write({{QStringLiteral("name"), name},
-                           {QStringLiteral("pid"), pid},
-                           {QStringLiteral("rssKb"), rss},
-                           {QStringLiteral("fds"), fds}});
-    };
-    one(QStringLiteral("relay"), m_relay->pid());
-    for (const Participant *p : std::as_const(m_participants)) {
-        if (p->receives())
-            one(p->name(), p->pid());
-    }
 }
 
 } // namespace vigil::chaos

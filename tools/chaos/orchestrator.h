@@ -22,8 +22,10 @@
 
 namespace vigil::chaos {
 
+class HostileWorkload;
 class PollReader;
 class Publisher;
+class RelayWatch;
 class Witness;
 
 /// \brief What one chaos run does and how long.
@@ -41,12 +43,16 @@ struct RunOptions
     qint64 barrierMs = 20000;     ///< at most this for every receiver to catch up
     int sampleMs = 10000;         ///< RSS and open files of every process, this often
     bool allowTmpfs = true;
+    /// The hostile peers (vigil-chaos-hostile) run beside the normal clients.
+    bool hostile = false;
+    /// A relay whose RSS goes over this fails the run (0: no limit).
+    qint64 relayRssLimitMb = 0;
     /// Relay kills at least this far apart; the soak spaces them so that the relay's RSS and
     /// open files are followed over long lives.
     qint64 relayKillGapMs = 15000;
     /// Clients never killed (their lives last the whole run, for the same reason).
     QStringList neverKilled;
-    QString binDir; ///< vigil-relay, vigil-cli, vigil-chaos-client
+    QString binDir; ///< vigil-relay, vigil-cli, vigil-chaos-client, vigil-chaos-hostile
     QString outDir; ///< the run directory: journals, logs, the result
 };
 
@@ -56,9 +62,9 @@ struct RunOptions
 /// then a drain with every fault lifted and a barrier where every receiver catches up with the
 /// relay's heads. Every part journals into the run directory, where HistoryCheck reads it.
 ///
-/// Hostile workloads (a `--hostile` mode) are meant to come in as further participants and
-/// fault kinds: a participant is a process with a journal and a proxy, a fault is a row of the
-/// plan with a begin and an end.
+/// With `hostile`, the hostile peers (HostileWorkload) push at the relay from the start of the
+/// faults to the end of the run, and the relay's memory is held to `relayRssLimitMb`
+/// (RelayWatch, which samples the relay every second in every run).
 class Orchestrator : public QObject
 {
     Q_OBJECT
@@ -78,7 +84,7 @@ private:
     /// Starts the relay again after it went down, so that the check learns what it kept.
     void restartRelay();
     void onRelayLine(const QByteArray &line);
-    void onRelayExit();
+    void onRelayExit(int exitCode, bool crashed);
     void startParticipants();
     void warmup();
     void startChaos();
@@ -93,6 +99,10 @@ private:
     void fail(const QString &why);
 
     void restartParticipant(Participant *p);
+    // orchestratorwatch.cpp: the processes watched, the hostile workload
+    bool prepareWatch(QString *error);
+    void startWatch();
+    void stopWatch();
     void sample();
     void event(QJsonObject line);
     [[nodiscard]] QUrl relayHttp() const;
@@ -112,6 +122,8 @@ private:
     std::unique_ptr<Witness> m_witness;
     std::unique_ptr<Publisher> m_publisher;
     std::unique_ptr<PollReader> m_reader;
+    std::unique_ptr<RelayWatch> m_watch;
+    std::unique_ptr<HostileWorkload> m_hostile;
     QMap<QString, Participant *> m_participants; ///< children of this object
     QList<Fault> m_plan;
     DiskFault m_disk;

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+namespace vigil::chaos {
+
+/// Adds to the result of a chaos run's history check what the run recorded besides the
+/// journals of delivery, and the reason of a failed verdict:
+/// - `relayMaxRssKb`, the highest resident memory of the relay sampled every second, and
+///   `relay`: that again, its CPU share, how long it took to answer `GET /api/health`
+///   (`healthP50Ms`, `healthP99Ms`, `healthMaxMs`, `healthFailed`), and `crashes`: exits that
+///   were neither a fault's SIGKILL nor the stop at the end (watch.jsonl, events.jsonl);
+/// - `p50ReceiveMs`, `p99ReceiveMs`: from enqueue (or post) to the first receipt by each
+///   receiving client, over every message and receiver (the clients' journals);
+/// - `machineLoad`: the machine's mean 1-minute load average during the run;
+/// - `hostile`, in a `--hostile` run: what the hostile peers did, per kind and in all
+///   (hostile.jsonl), and the hostile process's CPU share;
+/// - `ok` turns false when the relay crashed or its RSS went over the run's limit
+///   (`relayRssLimitKb` in run.json), and `reason` says in words why a run failed.
+void addRunFigures(const QString &runDir, QJsonObject *result);
+
+} // namespace vigil::chaos
