@@ -256,9 +256,16 @@ void ChannelStream::onSubscribed(const QJsonObject &payload)
 {
     const QString channel = payload.value(QStringLiteral("channel")).toString();
     const bool recovered = payload.value(QStringLiteral("recovered")).toBool(true);
+    const qint64 head = jsonInteger(payload.value(QStringLiteral("head")), -1);
     m_subscribePending.remove(channel);
     m_subscribeOrder.removeOne(channel);
-    Q_EMIT subscribed(channel, jsonInteger(payload.value(QStringLiteral("head")), -1), recovered);
+    // Subscribed from now (no position yet, no history asked for): everything up to the head is
+    // before this subscription, and everything after it is this client's to receive. Without
+    // this, a link lost before the channel's first message subscribed again without `since`,
+    // and what was published in between was silently missed (found by a chaos soak).
+    if (head >= 0 && m_cursor.lastSeq(channel) < 0 && tracksChannel(channel))
+        advance(channel, head);
+    Q_EMIT subscribed(channel, head, recovered);
     if (!recovered && !m_reloadPending.contains(channel))
         Q_EMIT recoveryFailed(channel);
     // A long replay comes in pages: ask for the next one from where this one ended. A page that

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void splitJsonArray();
     void streamSubscribesAtWelcomeOrAfterWait();
     void streamAsksForGapsAndPagesOnWebSocketOnly();
+    void streamSubscribedFromNowResumesFromTheHead();
     void streamAnswersPingsAndPassesAcks();
 };
 
@@ -336,6 +337,56 @@ void TestLinkParts::streamSubscribesAtWelcomeOrAfterWait()
     sent.clear();
     stream.webSocketOpened();
     QCOMPARE(sent.size(), 1);
+}
+
+void TestLinkParts::streamSubscribedFromNowResumesFromTheHead()
+{
+    // vigil-cli tail subscribes from now (no history). A link lost before the channel's first
+    // message must still resume from the head it was told, or what is published while it is
+    // away is missed without a word (a chaos soak found one such message).
+    ConnectionConfig config;
+    config.channels = {QStringLiteral("agents")};
+    config.replayHistory = false;
+    config.welcomeWaitMs = 0;
+    LinkStats stats(10, 60000);
+    LogLimiter log;
+    ChannelStream stream(config, stats, log);
+    QList<Envelope> sent;
+    stream.setSender([&sent](const Envelope &e) {
+        sent.append(e);
+        return true;
+    });
+    const QString agents = QStringLiteral("agents");
+    const auto sinceAsked = [&sent] {
+        return sent.last()
+            .payload.toObject()
+            .value(QStringLiteral("channels"))
+            .toArray()
+            .at(0)
+            .toObject()
+            .value(QStringLiteral("since"));
+    };
+    stream.webSocketOpened();
+    QCOMPARE(sent.size(), 1);
+    QVERIFY(sinceAsked().isUndefined()); // from now
+    QSignalSpy advanced(&stream, &ChannelStream::positionAdvanced);
+    stream.take(control(QStringLiteral("subscribed"),
+                        {{QStringLiteral("channel"), agents}, {QStringLiteral("head"), 5838}}),
+                0);
+    QCOMPARE(stream.cursor().lastSeq(agents), 5838);
+    QCOMPARE(advanced.size(), 1);
+
+    stream.linkEnded();
+    sent.clear();
+    stream.webSocketOpened();
+    QCOMPARE(sent.size(), 1);
+    QCOMPARE(sinceAsked().toInteger(-1), 5838);
+    // A later answer never moves a position back, nor past what was received.
+    QVERIFY(stream.take(channelMessage(agents, 5839, QStringLiteral("m")), 0));
+    stream.take(control(QStringLiteral("subscribed"),
+                        {{QStringLiteral("channel"), agents}, {QStringLiteral("head"), 9000}}),
+                0);
+    QCOMPARE(stream.cursor().lastSeq(agents), 5839);
 }
 
 void TestLinkParts::streamAsksForGapsAndPagesOnWebSocketOnly()

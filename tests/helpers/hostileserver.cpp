@@ -464,7 +464,13 @@ void HostileServer::onClientText(Peer *peer, const QByteArray &text)
         if (channel == liveChannel && !peer->liveChannels.contains(channel))
             peer->liveChannels.append(channel);
         const QMap<qint64, qint64> history = m_history.value(channel);
-        const qint64 head = history.isEmpty() ? 0 : history.lastKey();
+        const bool replay = entry.contains("since");
+        const qint64 since = qint64(entry.value("since").toDouble(-1));
+        // Without `since`, the history goes out as if published right after the subscription,
+        // so the head a relay would name is the seq before all of it.
+        const qint64 head = history.isEmpty() ? 0
+                            : replay          ? history.lastKey()
+                                              : history.firstKey() - 1;
         const QByteArray subscribed =
             QJsonDocument(QJsonObject{{"type", "subscribed"},
                                       {"channel", "system"},
@@ -472,8 +478,6 @@ void HostileServer::onClientText(Peer *peer, const QByteArray &text)
                                                               {"head", head},
                                                               {"recovered", true}}}})
                 .toJson(QJsonDocument::Compact);
-        const bool replay = entry.contains("since");
-        const qint64 since = qint64(entry.value("since").toDouble(-1));
         if (!replay)
             sendText(peer, subscribed); // then everything, as if published right now
         for (auto it = history.begin(); it != history.end(); ++it) {

@@ -45,7 +45,8 @@ public:
         GarbageFrames,
         /// WebSocket: `welcome`, then answers `subscribe` like a relay from `addMessage()`'s
         /// history: with `since`, a replay of what is newer, then `subscribed`; without,
-        /// `subscribed` and then everything as live messages. Answers `ping` with `pong`.
+        /// `subscribed` (its head the seq before the history) and then everything as live
+        /// messages. Answers `ping` with `pong`.
         /// The welcome, its repetition and a live feed are set with `welcome`,
         /// `welcomeRepeatMs` and `liveIntervalMs`.
         Relay,
