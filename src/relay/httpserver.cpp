@@ -35,6 +35,9 @@ HttpServer::HttpServer(const HttpLimits &limits, HttpHandler *handler, QObject *
     , m_webSockets(QStringLiteral("vigil-relay"), QWebSocketServer::NonSecureMode)
 {
     m_clock.start();
+    // Qt's default backlog (50) drops connection attempts when many clients come back at once
+    // (a node restart behind a load balancer); the kernel caps it at net.core.somaxconn.
+    setListenBacklogSize(1024);
     connect(&m_webSockets, &QWebSocketServer::newConnection, this, [this] {
         while (m_webSockets.hasPendingConnections()) {
             if (QWebSocket *socket = m_webSockets.nextPendingConnection())
