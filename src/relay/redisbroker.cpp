@@ -133,6 +133,14 @@ RedisBroker::RedisBroker(const RelayConfig &config, RedisAddress address, Channe
             m_reading = false;
             onLinkDown();
         });
+    // Presence on a connection of its own: with thousands of sessions a round carries
+    // megabytes, and answers on one connection come in order, so on the publishing connection
+    // it held up the acks behind it (docs/scaling.md, "Measured load"). Its rounds may take up
+    // to their own expiry; losing it only makes the peers' sessions unknown for a while.
+    m_presenceLink = std::make_unique<RedisLink>(
+        "presence", m_address,
+        std::max(m_config.brokerTimeoutMs, 3 * std::max(m_config.presenceIntervalMs, 10)), [] {},
+        [this](const QString &) { m_peers.clear(); });
 }
 
 RedisBroker::~RedisBroker()
@@ -200,6 +208,7 @@ bool RedisBroker::open(QString *error)
     m_closed = false;
     m_writer->start();
     m_reader->start();
+    m_presenceLink->start();
     return true;
 }
 
@@ -210,6 +219,7 @@ void RedisBroker::close()
     m_closed = true;
     m_writer->stop();
     m_reader->stop();
+    m_presenceLink->stop();
     withdrawPresence();
     m_reading = false;
     m_readerSynced = false;
@@ -470,36 +480,35 @@ void RedisBroker::sharePresence(const QString &node, const QJsonArray &sessions,
 {
     if (m_closed || m_presenceBusy)
         return; // the last one is still under way: Redis is slow, do not pile up
-    if (!m_writer->isUp()) {
+    if (!m_presenceLink->isUp()) {
         m_peers.clear(); // what the others shared can no longer be told from what expired
         return;
     }
     const QByteArray nodeName = node.toUtf8();
     m_node = node;
-    m_presenceBusy =
-        m_writer->command({"EVAL", kPresenceScript, "2", kNodesKey, kPresencePrefix + nodeName,
-                           nodeName, QByteArray::number(std::max(ttlMs, 1)),
-                           QJsonDocument(sessions).toJson(QJsonDocument::Compact)},
-                          [this, node](redisReply *r) {
-                              m_presenceBusy = false;
-                              if (m_closed)
-                                  return;
-                              if (!r || r->type != REDIS_REPLY_ARRAY) {
-                                  if (r)
-                                      qCWarning(lcRelay).noquote()
-                                          << "redis: presence not shared:" << redisReplyString(r);
-                                  m_peers.clear();
-                                  return;
-                              }
-                              QStringList others;
-                              for (size_t i = 0; i < r->elements; ++i) {
-                                  const QString name =
-                                      QString::fromUtf8(redisReplyString(r->element[i]));
-                                  if (!name.isEmpty() && name != node)
-                                      others.append(name);
-                              }
-                              readPeers(others);
-                          });
+    m_presenceBusy = m_presenceLink->command(
+        {"EVAL", kPresenceScript, "2", kNodesKey, kPresencePrefix + nodeName, nodeName,
+         QByteArray::number(std::max(ttlMs, 1)),
+         QJsonDocument(sessions).toJson(QJsonDocument::Compact)},
+        [this, node](redisReply *r) {
+            m_presenceBusy = false;
+            if (m_closed)
+                return;
+            if (!r || r->type != REDIS_REPLY_ARRAY) {
+                if (r)
+                    qCWarning(lcRelay).noquote()
+                        << "redis: presence not shared:" << redisReplyString(r);
+                m_peers.clear();
+                return;
+            }
+            QStringList others;
+            for (size_t i = 0; i < r->elements; ++i) {
+                const QString name = QString::fromUtf8(redisReplyString(r->element[i]));
+                if (!name.isEmpty() && name != node)
+                    others.append(name);
+            }
+            readPeers(others);
+        });
 }
 
 void RedisBroker::withdrawPresence()
@@ -527,7 +536,7 @@ void RedisBroker::readPeers(const QStringList &nodes)
     QList<QByteArray> args{"MGET"};
     for (const QString &name : nodes)
         args.append(kPresencePrefix + name.toUtf8());
-    m_presenceBusy = m_writer->command(args, [this, nodes](redisReply *r) {
+    m_presenceBusy = m_presenceLink->command(args, [this, nodes](redisReply *r) {
         m_presenceBusy = false;
         if (m_closed)
             return;

@@ -77,9 +77,10 @@ private:
     QString m_epoch;
     std::unique_ptr<RedisLink> m_writer;
     std::unique_ptr<RedisLink> m_reader;
-    QByteArray m_channelsPosition;          ///< in the stream of channel names
-    QHash<QString, QByteArray> m_positions; ///< per channel: the last entry id reported
-    quint64 m_generation = 0;               ///< a read started before a resync is stale
+    std::unique_ptr<RedisLink> m_presenceLink; ///< sharing and reading the nodes' sessions
+    QByteArray m_channelsPosition;             ///< in the stream of channel names
+    QHash<QString, QByteArray> m_positions;    ///< per channel: the last entry id reported
+    quint64 m_generation = 0;                  ///< a read started before a resync is stale
     bool m_reading = false;
     bool m_readerSynced = false;
     bool m_available = false;
