@@ -155,6 +155,7 @@ void HttpFrontend::stop()
     for (const Poll &poll : std::as_const(m_polls))
         delete poll.timer;
     m_polls.clear();
+    m_pollsByChannel.clear();
     m_streams.clear();
     m_streams.setServer(nullptr);
     m_server.reset();
@@ -469,6 +470,8 @@ void HttpFrontend::servePoll(const Principal &who, const HttpRequest &request,
     poll.timer->setSingleShot(true);
     connect(poll.timer, &QTimer::timeout, this, [this, connection] { answerPoll(connection, {}); });
     poll.timer->start(waitMs);
+    for (const QString &channel : std::as_const(poll.channels))
+        m_pollsByChannel[channel].insert(connection);
     m_polls.insert(connection, poll);
 }
 
@@ -511,29 +514,45 @@ void HttpFrontend::forget(HttpConnection *connection)
 {
     m_streams.forget(connection);
     const auto poll = m_polls.find(connection);
-    if (poll != m_polls.end()) {
-        poll->timer->stop();
-        poll->timer->deleteLater();
-        m_polls.erase(poll);
-    }
+    if (poll != m_polls.end())
+        unpark(poll);
     m_posts.forget(connection);
+}
+
+void HttpFrontend::unpark(QHash<HttpConnection *, Poll>::iterator poll)
+{
+    for (const QString &channel : std::as_const(poll->channels)) {
+        const auto waiting = m_pollsByChannel.find(channel);
+        if (waiting == m_pollsByChannel.end())
+            continue;
+        waiting->remove(poll.key());
+        if (waiting->isEmpty())
+            m_pollsByChannel.erase(waiting);
+    }
+    poll->timer->stop();
+    poll->timer->deleteLater(); // we may be in its timeout
+    m_polls.erase(poll);
 }
 
 void HttpFrontend::onPublished(const Envelope &envelope)
 {
+    const auto waiting = m_pollsByChannel.constFind(envelope.channel);
+    if (waiting == m_pollsByChannel.cend())
+        return;
     QList<QPair<HttpConnection *, Envelope>> ready;
-    for (auto it = m_polls.cbegin(); it != m_polls.cend(); ++it) {
-        if (!it->channels.contains(envelope.channel))
+    for (HttpConnection *connection : *waiting) {
+        const auto it = m_polls.constFind(connection);
+        if (it == m_polls.cend())
             continue;
         Envelope reduced;
         switch (filterLogMessage(it->filter, envelope, &reduced)) {
         case LogFilterOutcome::Drop:
             break; // not for this poll: it waits on
         case LogFilterOutcome::Reduced:
-            ready.append({it.key(), reduced});
+            ready.append({connection, reduced});
             break;
         case LogFilterOutcome::Pass:
-            ready.append({it.key(), envelope});
+            ready.append({connection, envelope});
             break;
         }
     }
@@ -546,10 +565,7 @@ void HttpFrontend::answerPoll(HttpConnection *connection, const QList<Envelope> 
     const auto it = m_polls.find(connection);
     if (it == m_polls.end())
         return;
-    QTimer *timer = it->timer;
-    m_polls.erase(it);
-    timer->stop();
-    timer->deleteLater(); // we may be in its timeout
+    unpark(it);
     QJsonArray out;
     for (const Envelope &e : envelopes)
         out.append(e.toJson());

@@ -57,6 +57,8 @@ private:
         LogFilter filter;
     };
 
+    /// Takes a parked poll out of both tables and stops its timer.
+    void unpark(QHash<HttpConnection *, Poll>::iterator poll);
     [[nodiscard]] static Route routeFor(const QString &path);
     [[nodiscard]] bool hostAllowed(const HttpRequest &request) const;
     [[nodiscard]] bool isAdmin(const Principal &who) const;
@@ -83,6 +85,9 @@ private:
     // just point at them and drop an entry when its connection says closed().
     HttpEventStreams m_streams;
     QHash<HttpConnection *, Poll> m_polls; ///< parked long-polls
+    /// The parked polls of each channel: a message looks only at the polls that wait for its
+    /// channel, not at every parked poll (thousands of idle ones cost nothing per message).
+    QHash<QString, QSet<HttpConnection *>> m_pollsByChannel;
     HttpPostQueue m_posts;
 };
 
