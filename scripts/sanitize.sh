@@ -5,7 +5,7 @@
 #  2. ThreadSanitizer: the tsan preset (build-tsan), building and running only the tests whose
 #     code crosses threads (the preset lists them).
 # Exits non-zero when a build fails, a test fails or a sanitizer reports anything.
-# Run by hand for now (docs/reliability.md, "Sanitizers": not yet in .ci/run).
+# Run by CI (.ci/run) after scripts/test.sh; scripts/fuzz.sh then reuses build-asan.
 #
 # Usage: scripts/sanitize.sh [asan|tsan]   (default: both)
 set -euo pipefail

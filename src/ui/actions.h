@@ -65,6 +65,8 @@ public:
     [[nodiscard]] int revision() const { return m_revision; }
     [[nodiscard]] QString lastError() const { return m_lastError; }
 
+    /// The model's own submit() stays callable beside the one below.
+    using QAbstractListModel::submit;
     /// Queues an action; returns its id, or "" with lastError set.
     Q_INVOKABLE QString submit(const QString &type, const QVariantMap &payload);
     /// The newest unconfirmed action on `target` as {actionId, state, stateText, tone, reason},
