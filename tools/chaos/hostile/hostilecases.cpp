@@ -213,8 +213,9 @@ QList<HostileCase> hostileCases()
     header.lengthFactor = 2.0;
     for (TargetSpec &t : header.targets) {
         t.knownLimit = QStringLiteral(
-            "Qt 6.4: a header that never ends holds Qt's network thread, and dropping the link "
-            "blocks up to 5 s in QNetworkAccessManager's destructor");
+            "Qt 6.4: a header that never ends holds Qt's network thread (busy reading it a "
+            "byte at a time), and dropping the link blocks up to 5 s in "
+            "QNetworkAccessManager's destructor");
         t.knownStallMs = 6000;
     }
     // vigil-cli gives up at its deadline, before its connect timeout (15 s): all it can say is
