@@ -17,44 +17,9 @@ namespace vigil::chaos {
 
 namespace {
 
-QList<QJsonObject> readLines(const QString &path)
-{
-    QList<QJsonObject> lines;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return lines;
-    while (!file.atEnd()) {
-        const QByteArray line = file.readLine().trimmed();
-        const QJsonDocument doc = QJsonDocument::fromJson(line);
-        if (doc.isObject())
-            lines.append(doc.object());
-    }
-    return lines;
-}
-
-QString str(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toString();
-}
-
-qint64 num(const QJsonObject &o, const char *key, qint64 fallback = -1)
-{
-    const QJsonValue v = o.value(QLatin1String(key));
-    return v.isDouble() ? v.toInteger(fallback) : fallback;
-}
-
 bool isUp(const QString &state)
 {
     return state == u"connected" || state == u"fallback";
-}
-
-qint64 percentile(QList<qint64> values, double p)
-{
-    if (values.isEmpty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const auto rank = qsizetype(std::ceil(p * double(values.size()))) - 1;
-    return values.at(std::clamp<qsizetype>(rank, 0, values.size() - 1));
 }
 
 QJsonObject toJson(const QHash<QString, qint64> &counts)

@@ -12,8 +12,6 @@
 
 namespace vigil::chaos {
 
-namespace {
-
 QList<QJsonObject> readLines(const QString &path)
 {
     QList<QJsonObject> lines;
@@ -33,7 +31,7 @@ QString str(const QJsonObject &o, const char *key)
     return o.value(QLatin1String(key)).toString();
 }
 
-qint64 num(const QJsonObject &o, const char *key, qint64 fallback = -1)
+qint64 num(const QJsonObject &o, const char *key, qint64 fallback)
 {
     const QJsonValue v = o.value(QLatin1String(key));
     return v.isDouble() ? v.toInteger(fallback) : fallback;
@@ -47,6 +45,8 @@ qint64 percentile(QList<qint64> values, double p)
     const auto rank = qsizetype(std::ceil(p * double(values.size()))) - 1;
     return values.at(std::clamp<qsizetype>(rank, 0, values.size() - 1));
 }
+
+namespace {
 
 /// `into` plus `add`, numbers added and objects merged the same way, key by key.
 QJsonObject sum(QJsonObject into, const QJsonObject &add)

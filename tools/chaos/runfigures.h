@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 namespace vigil::chaos {
@@ -19,5 +20,15 @@ namespace vigil::chaos {
 /// - `ok` turns false when the relay crashed or its RSS went over the run's limit
 ///   (`relayRssLimitKb` in run.json), and `reason` says in words why a run failed.
 void addRunFigures(const QString &runDir, QJsonObject *result);
+
+// Reading the journals, shared by the history check and the run figures.
+/// Every JSON object line of the file at `path` (lines that are not one are left out).
+QList<QJsonObject> readLines(const QString &path);
+/// `key` of `o` as a string ("" when it is none).
+QString str(const QJsonObject &o, const char *key);
+/// `key` of `o` as a whole number, `fallback` when it is none.
+qint64 num(const QJsonObject &o, const char *key, qint64 fallback = -1);
+/// The `p` quantile (0..1) of `values` by the nearest rank; 0 for none.
+qint64 percentile(QList<qint64> values, double p);
 
 } // namespace vigil::chaos
