@@ -149,6 +149,16 @@ bool HttpFrontend::listen(const QHostAddress &host, quint16 port, const QString 
     return true;
 }
 
+void HttpFrontend::setAccepting(bool accepting)
+{
+    if (!m_server)
+        return;
+    if (accepting)
+        m_server->resumeAccepting();
+    else
+        m_server->pauseAccepting();
+}
+
 void HttpFrontend::stop()
 {
     m_posts.clear();

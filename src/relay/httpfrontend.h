@@ -37,6 +37,9 @@ public:
     bool listen(const QHostAddress &host, quint16 port, const QString &certFile,
                 const QString &keyFile, QString *error);
     void stop();
+    /// While paused, new connections wait in the kernel's backlog (up to 1,024) and are
+    /// neither accepted nor refused.
+    void setAccepting(bool accepting);
     [[nodiscard]] quint16 port() const { return m_port; }
     [[nodiscard]] int streamCount() const { return m_streams.count(); }
     [[nodiscard]] int pollCount() const { return int(m_polls.size()); }

@@ -106,16 +106,23 @@ bool Relay::start(QString *error)
     }
     if (!m_broker && !makeBroker(error))
         return false;
-    if (!m_broker->open(error))
-        return false;
-    learnFromHistory();
 
+    // Listen before the history loads, which takes seconds for a large store: a client that
+    // connects meanwhile (every client after a relay restart) waits in the kernel's backlog and
+    // is served once it is loaded, instead of being refused and backing off for longer.
     m_http = std::make_unique<HttpFrontend>(this);
     if (!m_http->listen(m_config.host, m_config.port, m_config.tlsCertFile, m_config.tlsKeyFile,
                         error)) {
         m_http.reset();
         return false;
     }
+    m_http->setAccepting(false);
+    if (!m_broker->open(error)) {
+        m_http.reset();
+        return false;
+    }
+    learnFromHistory();
+    m_http->setAccepting(true);
     m_startedAt = wallNow();
     m_webSockets->start();
     if (m_broker->shared()) {

@@ -30,6 +30,16 @@ QString SqliteFile::describe(const QSqlError &error)
     return text;
 }
 
+QString SqliteFile::failure(const QSqlError &error) const
+{
+    // SQLITE_BUSY (5) and SQLITE_LOCKED (6), also as extended codes such as 517.
+    bool ok = false;
+    const int code = error.nativeErrorCode().toInt(&ok) & 0xff;
+    if (ok && (code == 5 || code == 6))
+        m_busy = true;
+    return describe(error);
+}
+
 bool SqliteFile::isOpen() const
 {
     return QSqlDatabase::contains(m_connectionName) && database().isOpen();
@@ -56,7 +66,7 @@ bool SqliteFile::exec(const QString &sql, QString *error) const
     QSqlQuery q(database());
     if (!q.exec(sql)) {
         if (error)
-            *error = describe(q.lastError());
+            *error = failure(q.lastError());
         qCWarning(lcQueue).noquote()
             << "query failed on" << m_path << ":" << describe(q.lastError());
         return false;
@@ -71,6 +81,7 @@ bool SqliteFile::open(const QString &path, const QList<QStringList> &migrations,
     m_path = path;
     m_recoveryNotice.clear();
     m_tooNew = false;
+    m_busy = false;
 
     QString why;
     if (openFile(&why) && healthy(&why) && migrate(migrations, &why))
@@ -79,6 +90,14 @@ bool SqliteFile::open(const QString &path, const QList<QStringList> &migrations,
         // Healthy, just not ours to change: never move a newer Vigil's data aside.
         close();
         *error = QStringLiteral("cannot open %1: %2").arg(path, why);
+        return false;
+    }
+    if (m_busy) {
+        // Another process holds it (a second instance on the same data, a backup, a shell)
+        // for longer than the busy timeout: that is no damage, and it is left as it is.
+        close();
+        *error =
+            QStringLiteral("cannot open %1: another process holds it locked (%2)").arg(path, why);
         return false;
     }
 
@@ -135,7 +154,7 @@ bool SqliteFile::openFile(QString *error)
     db.setDatabaseName(m_path);
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     if (!db.open()) {
-        *error = describe(db.lastError());
+        *error = failure(db.lastError());
         return false;
     }
     return true;
@@ -146,7 +165,7 @@ bool SqliteFile::healthy(QString *why)
     {
         QSqlQuery q(database());
         if (!q.exec(QStringLiteral("PRAGMA quick_check"))) {
-            *why = describe(q.lastError());
+            *why = failure(q.lastError());
             return false;
         }
         if (!q.next() || q.value(0).toString() != u"ok") {
@@ -159,7 +178,7 @@ bool SqliteFile::healthy(QString *why)
     QSqlQuery wal(database());
     if (!wal.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !wal.next() ||
         wal.value(0).toString() != u"wal") {
-        *why = QStringLiteral("cannot switch to WAL mode: %1").arg(describe(wal.lastError()));
+        *why = QStringLiteral("cannot switch to WAL mode: %1").arg(failure(wal.lastError()));
         return false;
     }
     wal.finish();
@@ -173,7 +192,7 @@ bool SqliteFile::migrate(const QList<QStringList> &migrations, QString *error)
     {
         QSqlQuery q(db);
         if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next()) {
-            *error = describe(q.lastError());
+            *error = failure(q.lastError());
             return false;
         }
         version = q.value(0).toInt();
@@ -194,7 +213,7 @@ bool SqliteFile::migrate(const QList<QStringList> &migrations, QString *error)
     }
     for (int v = version; v < target; ++v) {
         if (!db.transaction()) {
-            *error = describe(db.lastError());
+            *error = failure(db.lastError());
             return false;
         }
         bool ok = true;
@@ -203,7 +222,7 @@ bool SqliteFile::migrate(const QList<QStringList> &migrations, QString *error)
         ok = ok && exec(QStringLiteral("PRAGMA user_version = %1").arg(v + 1), error);
         if (!ok || !db.commit()) {
             if (ok)
-                *error = describe(db.lastError());
+                *error = failure(db.lastError());
             db.rollback();
             return false;
         }

@@ -40,11 +40,14 @@ private:
     bool openFile(QString *error);
     bool healthy(QString *error);
     bool migrate(const QList<QStringList> &migrations, QString *error);
+    /// describe(), remembering whether the error says another connection holds a lock.
+    QString failure(const class QSqlError &error) const;
 
     QString m_connectionName;
     QString m_path;
     QString m_recoveryNotice;
     bool m_tooNew = false;
+    mutable bool m_busy = false; ///< a step of open() failed on another process's lock
 };
 
 } // namespace vigil

@@ -12,6 +12,8 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -163,6 +165,47 @@ QList<qint64> replaySeqs(const RelayProcess &relay, const QString &channel, bool
     return seqs;
 }
 
+/// Another process's hold on relay.sqlite (a second relay, a backup, an sqlite3 shell): an
+/// exclusive lock that keeps every other connection out, even readers, until release().
+class StoreLock
+{
+public:
+    explicit StoreLock(const QString &path)
+        : m_name(QUuid::createUuid().toString())
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", m_name);
+        db.setDatabaseName(path);
+        QSqlQuery q(db);
+        m_held = db.open() && q.exec("PRAGMA locking_mode=EXCLUSIVE") &&
+                 q.exec("BEGIN EXCLUSIVE") && q.exec("UPDATE state SET value = value");
+    }
+    ~StoreLock() { release(); }
+    [[nodiscard]] bool held() const { return m_held; }
+    void release()
+    {
+        if (!QSqlDatabase::contains(m_name))
+            return;
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_name, false);
+            db.rollback();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_name);
+        m_held = false;
+    }
+
+private:
+    QString m_name;
+    bool m_held = false;
+};
+
+/// A loopback port nobody listens on right now.
+quint16 freePort()
+{
+    QTcpServer probe;
+    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
+}
+
 int mode(const QString &path)
 {
     struct stat st = {};
@@ -188,6 +231,8 @@ private Q_SLOTS:
     void readOnlyStoreIsRefusedNotReplaced();
     void filesArePrivate();
     void invalidStoredCountersAreRepaired();
+    void lockedStoreIsRefusedNotReplaced();
+    void clientsWaitWhileTheStoreLoads();
 };
 
 void TestRelayStore::fullDiskIsLoudAndNoSeqIsReused_data()
@@ -539,6 +584,88 @@ void TestRelayStore::invalidStoredCountersAreRepaired()
     QVERIFY(alerts >= 1 && alerts <= kMaxSeq);
     bool recovered = false;
     QCOMPARE(replaySeqs(relay, "chat", &recovered).mid(0, 3), (QList<qint64>{1, 2, 3}));
+}
+
+// Seen in the code: a store that another process held locked for longer than the busy timeout
+// was taken for a damaged one, moved aside and replaced by an empty one.
+void TestRelayStore::lockedStoreIsRefusedNotReplaced()
+{
+    QTemporaryDir dir;
+    const QString data = dir.filePath("data");
+    const QString file = data + "/relay.sqlite";
+    QString epoch;
+    {
+        RelayProcess relay({"--data-dir", data});
+        QVERIFY(relay.isRunning());
+        epoch = relay.epoch();
+        QCOMPARE(publish(relay, "chat", 3), QStringList(3, "ack"));
+        QCOMPARE(relay.stop(), 0);
+    }
+    {
+        StoreLock lock(file);
+        QVERIFY(lock.held());
+        const vigil::test::RunResult run =
+            vigil::test::runRelayExpectingFailure({"--data-dir", data});
+        QVERIFY(run.finished);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("another process holds it locked"), run.err.constData());
+        QVERIFY2(!run.err.contains("damaged"), run.err.constData());
+        QCOMPARE(QDir(data).entryList({"relay.sqlite.corrupt-*"}, QDir::Files).size(), 0);
+    }
+    RelayProcess relay({"--data-dir", data});
+    QVERIFY(relay.isRunning());
+    QCOMPARE(relay.epoch(), epoch);
+    QCOMPARE(nextSeq(relay, "chat"), 4);
+}
+
+// Seen in the chaos runs: a relay restarting on a large store refused connections for as long
+// as its history loaded (up to 2 s), and every refusal made a client's backoff longer. It now
+// listens first; a client that comes meanwhile waits and is then served.
+void TestRelayStore::clientsWaitWhileTheStoreLoads()
+{
+    QTemporaryDir dir;
+    const QString data = dir.filePath("data");
+    const QString file = data + "/relay.sqlite";
+    QString epoch;
+    {
+        RelayProcess relay({"--data-dir", data});
+        QVERIFY(relay.isRunning());
+        epoch = relay.epoch();
+        QCOMPARE(publish(relay, "chat", 3), QStringList(3, "ack")); // an epoch is kept with history
+        QCOMPARE(relay.stop(), 0);
+    }
+    // The lock holds the relay in its loading for up to its 5 s busy timeout.
+    StoreLock lock(file);
+    QVERIFY(lock.held());
+    const quint16 port = freePort();
+    QVERIFY(port != 0);
+    vigil::test::ChildProcess relay;
+    relay.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    relay.start(VIGIL_RELAY_BIN, {"--data-dir", data, "--port", QString::number(port)});
+    QVERIFY(relay.waitForStarted(kWaitMs));
+    QTcpSocket client;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            client.abort();
+            client.connectToHost(QHostAddress::LocalHost, port);
+            return client.waitForConnected(100) || relay.state() == QProcess::NotRunning;
+        },
+        kWaitMs));
+    QCOMPARE(relay.state(), QProcess::Running);
+    client.write("GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    QVERIFY(client.waitForBytesWritten(kWaitMs));
+    lock.release();
+    QByteArray answer;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            client.waitForReadyRead(100);
+            answer += client.readAll();
+            return client.state() == QAbstractSocket::UnconnectedState;
+        },
+        kWaitMs));
+    answer += client.readAll();
+    QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+    QVERIFY2(answer.contains(epoch.toUtf8()), answer.constData()); // the store was not replaced
 }
 
 QTEST_GUILESS_MAIN(TestRelayStore)
