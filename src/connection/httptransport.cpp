@@ -1,5 +1,7 @@
 #include "httptransport.h"
 
+#include "networkreaper.h"
+
 #include "protocol/logging.h"
 
 #include <QCoreApplication>
@@ -75,6 +77,7 @@ HttpTransport::HttpTransport(Settings settings, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
     , m_endpoint(m_settings.token, m_settings.extraCaCertificates)
+    , m_network(new QNetworkAccessManager)
     , m_sse(m_settings.maxMessageBytes + kFramingSlackBytes, m_settings.maxBodyBytes)
     , m_pollInterval(m_settings.pollBaseMs)
 {
@@ -92,6 +95,9 @@ HttpTransport::HttpTransport(Settings settings, QObject *parent)
 HttpTransport::~HttpTransport()
 {
     stop();
+    for (QNetworkReply *reply : m_network->findChildren<QNetworkReply *>())
+        reply->disconnect(this);
+    NetworkReaper::retire(m_network);
 }
 
 QUrl HttpTransport::httpBaseFor(const QUrl &webSocketUrl)
@@ -186,7 +192,7 @@ void HttpTransport::openStream()
     r.setRawHeader("Accept", "text/event-stream");
     m_streamHeardFrom = false;
     m_sse.reset();
-    m_stream = m_network.get(r);
+    m_stream = m_network->get(r);
     // Read as it arrives: the network layer holds at most this much of the stream.
     m_stream->setReadBufferSize(kReplyReadBuffer);
     connect(m_stream, &QNetworkReply::readyRead, this, &HttpTransport::onStreamData);
@@ -318,7 +324,7 @@ void HttpTransport::poll()
     QNetworkRequest r = request(QStringLiteral("/api/poll"), query);
     r.setTransferTimeout(waitMs + m_settings.requestTimeoutMs);
     const qint64 started = m_clock.elapsed();
-    m_poll = m_network.get(r);
+    m_poll = m_network->get(r);
     auto body = collectBounded(m_poll, m_settings.maxBodyBytes);
     connect(m_poll, &QNetworkReply::finished, this,
             [this, reply = m_poll.data(), started, body] { onPollFinished(reply, started, body); });
@@ -382,7 +388,7 @@ void HttpTransport::post(const Envelope &envelope)
     QNetworkRequest r = request(QStringLiteral("/api/messages"));
     r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     r.setTransferTimeout(m_settings.requestTimeoutMs);
-    QNetworkReply *reply = m_network.post(r, envelope.serialize());
+    QNetworkReply *reply = m_network->post(r, envelope.serialize());
     auto body = collectBounded(reply, smallAnswerCap());
     connect(reply, &QNetworkReply::finished, this, [this, reply, body] {
         reply->deleteLater();
@@ -413,7 +419,7 @@ void HttpTransport::probeHealth(int timeoutMs)
     QNetworkRequest r = request(QStringLiteral("/api/health"));
     r.setTransferTimeout(timeoutMs);
     const qint64 started = m_clock.elapsed();
-    QNetworkReply *reply = m_network.get(r);
+    QNetworkReply *reply = m_network->get(r);
     auto body = collectBounded(reply, smallAnswerCap());
     connect(reply, &QNetworkReply::finished, this, [this, reply, started, body] {
         reply->deleteLater();

@@ -155,7 +155,7 @@ private:
 
     Settings m_settings;
     ServerEndpoint m_endpoint;
-    QNetworkAccessManager m_network;
+    QNetworkAccessManager *m_network; ///< owned; retired (NetworkReaper) at the end
     Mode m_mode = Mode::Sse;
     bool m_running = false;
     QStringList m_channels;

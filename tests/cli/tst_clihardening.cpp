@@ -159,7 +159,8 @@ void TestCliHardening::timeoutIsHonouredByEveryCommand_data()
     QTest::newRow("tail, ping flood") << QStringList{"tail", "--timeout-ms", "3000"}
                                       << HostileServer::Mode::PingFlood << 3000 << 3;
     // Qt's network thread reads a response header that never ends for as long as it comes and
-    // cannot be stopped; tearing down then waits for it. The watchdog still ends the process.
+    // cannot be stopped. Tearing down used to wait 5 s for it, until the watchdog ended the
+    // process; the manager is now destroyed off the main thread (NetworkReaper).
     QTest::newRow("tail, endless HTTP header")
         << QStringList{"tail", "--transport", "sse", "--timeout-ms", "3000"}
         << HostileServer::Mode::HttpEndlessHeader << 3000 << 3;
@@ -190,8 +191,7 @@ void TestCliHardening::timeoutIsHonouredByEveryCommand()
     QVERIFY2(run.elapsedMs < deadlineMs + kMarginMs, qPrintable(QString::number(run.elapsedMs)));
     QVERIFY2(run.peakRssKb < 200 * 1024, qPrintable(QString::number(run.peakRssKb)));
     QVERIFY2(run.err.size() < 64 * 1024, qPrintable(QString::number(run.err.size())));
-    if (mode == HostileServer::Mode::HttpEndlessHeader) // the watchdog had to end it
-        QVERIFY2(run.err.contains("still running 2000 ms after the deadline"), run.err.constData());
+    QVERIFY2(!run.err.contains("after the deadline"), run.err.constData()); // no watchdog needed
 }
 
 void TestCliHardening::tailSkipsAnOversizedMessageInsteadOfLooping()

@@ -205,18 +205,17 @@ QList<HostileCase> hostileCases()
          QStringLiteral("an HTTP answer whose header line never ends"), Mode::HttpEndlessHeader,
          QStringLiteral("sse"), {QStringLiteral("no answer within")});
     // Qt 6.4 reads such a header on its network thread for as long as it comes, one byte per
-    // read, and nothing stops that thread; dropping the link destroys the transport's
-    // QNetworkAccessManager, which waits up to 5 s for the thread on the caller's thread.
+    // read, and nothing stops that thread: each dropped link leaves one behind, busy, until the
+    // server stops. Its destruction no longer stalls the client (NetworkReaper), so the normal
+    // stall bound holds; the CPU of those threads is the known limit (recorded, not bounded).
     // docs/reliability-hostile-server.md has the figures. Long enough for the core's connect
     // timeout (5 s) to give up once.
     HostileCase &header = cases.last();
     header.lengthFactor = 2.0;
     for (TargetSpec &t : header.targets) {
         t.knownLimit = QStringLiteral(
-            "Qt 6.4: a header that never ends holds Qt's network thread (busy reading it a "
-            "byte at a time), and dropping the link blocks up to 5 s in "
-            "QNetworkAccessManager's destructor");
-        t.knownStallMs = 6000;
+            "Qt 6.4: a header that never ends holds Qt's network thread, busy reading it a byte "
+            "at a time, and every dropped link leaves one such thread behind");
     }
     // vigil-cli gives up at its deadline, before its connect timeout (15 s): all it can say is
     // that nothing came.

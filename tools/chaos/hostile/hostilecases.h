@@ -35,7 +35,8 @@ struct TargetSpec
     /// saw them (0: not checked): it keeps its own heartbeat whatever the server says.
     qint64 maxPingGapMs = 0;
     /// A limit of Qt 6.4 that this case runs into, in a sentence (empty: none). The result
-    /// says so; vigil-cli's watchdog may end it and it may stall up to `knownStallMs`.
+    /// says so and its CPU is not bounded; with `knownStallMs` above 0, vigil-cli's watchdog may
+    /// end it and it may stall up to that long.
     QString knownLimit;
     qint64 knownStallMs = 0;
 };

@@ -313,7 +313,7 @@ void HostileTarget::judge(int exitCode, bool crashed)
         stallMs = lateMs;
         if (byWatchdog) {
             r.insert(QStringLiteral("endedBy"), QStringLiteral("watchdog"));
-            if (m_spec.knownLimit.isEmpty())
+            if (m_spec.knownStallMs <= 0)
                 problems.append(QStringLiteral("its event loop missed the deadline: the watchdog "
                                                "ended it"));
         }
@@ -349,9 +349,7 @@ void HostileTarget::judge(int exitCode, bool crashed)
         stallMs = std::max(stallMs, m_maxGapMs);
     }
     r.insert(QStringLiteral("stallMs"), stallMs);
-    const qint64 stallBound = m_spec.knownLimit.isEmpty()
-                                  ? m_limits.maxStallMs
-                                  : std::max(m_limits.maxStallMs, m_spec.knownStallMs);
+    const qint64 stallBound = std::max(m_limits.maxStallMs, m_spec.knownStallMs);
     if (stallMs > stallBound)
         problems.append(QStringLiteral("stalled for %1 ms").arg(stallMs));
     if (!m_spec.knownLimit.isEmpty())
