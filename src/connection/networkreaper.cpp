@@ -19,6 +19,7 @@ struct Reaper
     }
     QThread thread;
     std::atomic<int> pending{0};
+    std::atomic<int> retired{0};
 };
 
 Reaper &reaper()
@@ -41,6 +42,7 @@ void retire(QNetworkAccessManager *manager)
     manager->disconnect();
     manager->setParent(nullptr);
     r.pending.fetch_add(1);
+    r.retired.fetch_add(1);
     QObject::connect(manager, &QObject::destroyed, [&r] { r.pending.fetch_sub(1); });
     manager->moveToThread(&r.thread);
     manager->deleteLater(); // posted to the reaper's thread, which now owns it
@@ -49,6 +51,11 @@ void retire(QNetworkAccessManager *manager)
 int pending()
 {
     return reaper().pending.load();
+}
+
+int retired()
+{
+    return reaper().retired.load();
 }
 
 } // namespace vigil::NetworkReaper

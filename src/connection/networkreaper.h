@@ -16,5 +16,7 @@ void retire(QNetworkAccessManager *manager);
 
 /// Managers handed to retire() and not yet destroyed.
 int pending();
+/// Managers handed to retire() since the start.
+int retired();
 
 } // namespace vigil::NetworkReaper

@@ -100,7 +100,7 @@ private Q_SLOTS:
     void pingStormIsAnsweredOnlyAFewTimes();
     void oversizedFrameIsSkippedNotLoopedOver();
     void oversizedSseEventIsSkipped();
-    void endlessHttpHeaderDoesNotHoldTheCaller();
+    void droppedTransportRetiresItsNetworkManager();
 };
 
 void TestHostile::sseLineEnds_data()
@@ -339,11 +339,12 @@ void TestHostile::oversizedSseEventIsSkipped()
 // the QNetworkAccessManager, and that manager's destructor waits up to 5 s for the thread. Seen
 // in the hostile-server runs: every dropped HTTP link stopped the core's event loop for 5 s. A
 // transport's manager is now destroyed on a thread of its own (NetworkReaper).
-void TestHostile::endlessHttpHeaderDoesNotHoldTheCaller()
+void TestHostile::droppedTransportRetiresItsNetworkManager()
 {
     auto server = std::make_unique<HostileServer>(HostileServer::Mode::HttpEndlessHeader);
     QVERIFY(server->listen());
-    const int before = vigil::NetworkReaper::pending();
+    const int pendingBefore = vigil::NetworkReaper::pending();
+    const int retiredBefore = vigil::NetworkReaper::retired();
     {
         ConnectionManager manager(hostileClient(*server, vigil::TransportPreference::Sse));
         manager.open();
@@ -351,14 +352,13 @@ void TestHostile::endlessHttpHeaderDoesNotHoldTheCaller()
         QTRY_VERIFY_WITH_TIMEOUT(server->bytesSent() > 4u * 1024 * 1024, 20000);
         manager.close();
     } // the transport goes with the next deferred deletion
-    // Handed over, not waited for: this thread goes on (the server, on it, still sends to the
-    // stuck reader) while the manager's destruction waits elsewhere.
-    QTRY_VERIFY_WITH_TIMEOUT(vigil::NetworkReaper::pending() > before, 20000);
-    const quint64 sent = server->bytesSent();
-    QTRY_VERIFY_WITH_TIMEOUT(server->bytesSent() > sent + 1024 * 1024, 20000);
+    // Handed over, not destroyed here. (Whether Qt's reader is still stuck by then depends on
+    // who is faster, this process's server or Qt's reads: the effect on the caller's loop is
+    // measured between processes, in the hostile-server harness, case http-endless-header.)
+    QTRY_VERIFY_WITH_TIMEOUT(vigil::NetworkReaper::retired() > retiredBefore, 20000);
     // Once the server stops, the reader ends and every retired manager is destroyed.
     server.reset();
-    QTRY_COMPARE_WITH_TIMEOUT(vigil::NetworkReaper::pending(), before, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(vigil::NetworkReaper::pending(), pendingBefore, 30000);
 }
 
 QTEST_GUILESS_MAIN(TestHostile)
