@@ -16,6 +16,10 @@ namespace {
 
 constexpr int kFlushIntervalMs = 200;
 constexpr int kDegradedFlushIntervalMs = 1000; ///< retries while the disk refuses
+/// How long a save waits for more messages once one waits for its acknowledgement: all that
+/// come meanwhile share one transaction (and one fsync). A save that takes longer than this
+/// lets the next batch grow by itself.
+constexpr int kCommitDelayMs = 5;
 
 // The data directory is created for the relay's user only: the history is what clients sent.
 bool makeDataDir(const QString &path, QString *error)
@@ -46,6 +50,8 @@ ChannelHistory::ChannelHistory(const RelayConfig &config)
 {
     m_clock.start();
     connect(&m_flushTimer, &QTimer::timeout, this, &ChannelHistory::flush);
+    m_commitTimer.setSingleShot(true);
+    connect(&m_commitTimer, &QTimer::timeout, this, &ChannelHistory::flush);
 }
 
 ChannelHistory::~ChannelHistory()
@@ -100,20 +106,48 @@ void ChannelHistory::close()
     if (!m_store)
         return;
     m_flushTimer.stop();
+    m_commitTimer.stop();
     m_store->close(m_config.historySize);
+    releaseSaved();
+    m_waitingForSave.clear();
     m_store.reset();
 }
 
 void ChannelHistory::flush()
 {
-    if (!m_store || !m_store->hasWork())
+    if (!m_store || !m_store->hasWork()) {
+        releaseSaved();
         return;
+    }
     const qint64 now = m_clock.elapsed();
     if (m_store->degraded() && m_lastForcedFlush >= 0 &&
         now - m_lastForcedFlush < kDegradedFlushIntervalMs)
         return;
     m_lastForcedFlush = now;
     m_store->flush(m_config.historySize);
+    releaseSaved();
+}
+
+void ChannelHistory::whenSaved(std::function<void()> saved)
+{
+    if (!m_store || m_store->pending() == 0) {
+        saved();
+        return;
+    }
+    m_waitingForSave.push_back(std::move(saved));
+    // While the disk refuses, the flush timer's retries (once a second) decide when.
+    if (!m_commitTimer.isActive() && !m_store->degraded())
+        m_commitTimer.start(kCommitDelayMs);
+}
+
+void ChannelHistory::releaseSaved()
+{
+    if (m_waitingForSave.empty() || (m_store && m_store->pending() > 0))
+        return;
+    // A call may publish again (and so wait again): run the ones of this save only.
+    const std::vector<std::function<void()>> ready = std::exchange(m_waitingForSave, {});
+    for (const std::function<void()> &saved : ready)
+        saved();
 }
 
 qint64 ChannelHistory::head(const QString &channel) const
@@ -141,8 +175,10 @@ std::optional<QByteArray> ChannelHistory::stamp(Envelope &envelope, QString *cod
     if (m_store && next > m_store->issueLimit(envelope.channel)) {
         // More waits to be saved than a crash gap covers: a burst outran the flush timer (save
         // now), or the disk refuses (then nothing more is stamped until it takes it again).
-        if (!m_store->degraded())
+        if (!m_store->degraded()) {
             m_store->flush(m_config.historySize);
+            releaseSaved();
+        }
         if (next > m_store->issueLimit(envelope.channel)) {
             *code = QStringLiteral("unavailable");
             *why = QStringLiteral("the relay cannot save its history at the moment; the "

@@ -10,8 +10,10 @@
 #include <QTimer>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace vigil {
 
@@ -49,6 +51,14 @@ public:
     /// and message, when it may not be kept: too many channels, seqs used up, the store cannot
     /// save, or too large as sent.
     std::optional<QByteArray> stamp(Envelope &envelope, QString *code, QString *why);
+    /// Calls `saved` once every message stamped so far is on disk: at once without a store or
+    /// when nothing waits, else after the next successful save (a few milliseconds; as long as
+    /// the disk refuses, no call). The relay acknowledges a message only then, so an
+    /// acknowledged message is in the history even after a crash. Calls still waiting when the
+    /// history closes unsaved are dropped: their senders never got an ack and send again.
+    void whenSaved(std::function<void()> saved);
+    /// Acknowledgements waiting for a save.
+    [[nodiscard]] int waitingForSave() const { return int(m_waitingForSave.size()); }
     /// Keeps a message another node stamped (a shared broker's), as the channel's newest: the
     /// broker checked the caps, so none is checked here.
     void keepStamped(const Envelope &envelope, qint64 bytes);
@@ -83,6 +93,8 @@ private:
     void keep(Channel &channel, const Envelope &e, qint64 bytes);
     void trim();
     void flush();
+    /// Runs the whenSaved() calls when nothing is left to save.
+    void releaseSaved();
 
     const RelayConfig &m_config;
     std::unique_ptr<RelayStore> m_store;
@@ -90,6 +102,8 @@ private:
     QHash<QString, Channel> m_channels;
     qint64 m_bytes = 0; ///< all channels
     QTimer m_flushTimer;
+    QTimer m_commitTimer; ///< a save soon after a message that waits for one (group commit)
+    std::vector<std::function<void()>> m_waitingForSave;
     QElapsedTimer m_clock;
     qint64 m_lastForcedFlush = -1;
 };

@@ -15,6 +15,9 @@
 #include <QJsonArray>
 #include <QSysInfo>
 
+#include <memory>
+#include <optional>
+
 namespace vigil {
 
 namespace {
@@ -242,10 +245,13 @@ Envelope Relay::acceptClientMessage(const Principal &who, const Envelope &messag
                              QStringLiteral("a relay with a shared broker answers later"),
                              message.id);
     }
-    std::optional<Envelope> answer;
-    acceptClientMessage(who, message, [&answer](const Envelope &a) { answer = a; });
-    Q_ASSERT(answer);
-    return answer ? *answer : errorEnvelope(QStringLiteral("unavailable"), {}, message.id);
+    // The answer may come later (a save, a broker): it must not outlive this frame by reference.
+    auto answer = std::make_shared<std::optional<Envelope>>();
+    acceptClientMessage(who, message, [answer](const Envelope &a) { *answer = a; });
+    return *answer ? **answer
+                   : errorEnvelope(QStringLiteral("unavailable"),
+                                   QStringLiteral("a relay with a store answers once it is saved"),
+                                   message.id);
 }
 
 void Relay::acceptClientMessage(const Principal &who, const Envelope &message, Answer answer)
@@ -265,7 +271,7 @@ void Relay::acceptClientMessage(const Principal &who, const Envelope &message, A
     if (m_seenIds.contains(message.id)) {
         ++m_duplicates;
         qCDebug(lcRelay) << "duplicate" << message.id << "acked again, not fanned out";
-        answer(ackEnvelope(message.id));
+        ackWhenSaved(answer, message.id); // the first copy may still wait for its save
         return;
     }
     if (OperatorActions::isAction(message.type)) {
@@ -289,8 +295,15 @@ void Relay::acceptClientMessage(const Principal &who, const Envelope &message, A
             rememberId(id, result.envelope.channel);
             demoFollow(who, result.envelope);
         }
-        answer(ackEnvelope(id));
+        ackWhenSaved(answer, id);
     });
+}
+
+void Relay::ackWhenSaved(const Answer &answer, const QString &id)
+{
+    // An ack tells the sender it may forget the message: with a store, only once the message
+    // is saved, so that a crash cannot take an acknowledged message out of the history.
+    m_history->whenSaved([answer, id] { answer(ackEnvelope(id)); });
 }
 
 void Relay::applyAction(const Principal &who, const Envelope &action, const Answer &answer)
@@ -312,7 +325,7 @@ void Relay::applyAction(const Principal &who, const Envelope &action, const Answ
                           if (result.duplicate) {
                               ++m_duplicates;
                               rememberId(action.id, action.channel);
-                              answer(ackEnvelope(action.id));
+                              ackWhenSaved(answer, action.id);
                               return;
                           }
                           if (!result.ok()) {
@@ -325,7 +338,7 @@ void Relay::applyAction(const Principal &who, const Envelope &action, const Answ
                               << who.user << action.type << "applied as" << result.envelope.type;
                           if (m_demo && result.envelope.channel == kIncidentsChannel)
                               m_demo->followIncident(result.envelope.payload.toObject());
-                          answer(ackEnvelope(action.id));
+                          ackWhenSaved(answer, action.id);
                       });
 }
 

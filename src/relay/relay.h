@@ -156,11 +156,13 @@ public:
     /// action (OperatorActions) is not published itself: the update confirming it is, or it is
     /// refused (`invalid_action`, `not_found`, `conflict`).
     ///
-    /// This form answers at once, which only a relay without a shared broker can do: with one
-    /// it answers `error unavailable`; use the form below.
+    /// This form answers at once, which only a relay without a shared broker and without a
+    /// store can do (memory-only history): otherwise it answers `error unavailable`; use the
+    /// form below.
     Envelope acceptClientMessage(const Principal &who, const Envelope &message);
-    /// The same, answering through `answer`: at once without a shared broker, once the broker
-    /// has stored the message with one (never after stop()).
+    /// The same, answering through `answer`: at once with a memory-only history, once the
+    /// message is saved with a store (`--data-dir`; see ChannelHistory::whenSaved()), once the
+    /// broker has stored it with a shared broker (never after stop()).
     void acceptClientMessage(const Principal &who, const Envelope &message,
                              std::function<void(const Envelope &)> answer);
     /// The per-principal rate limit (rateLimit per second, rateBurst at once) for entry points
@@ -189,6 +191,8 @@ Q_SIGNALS:
 
 private:
     using Answer = std::function<void(const Envelope &)>;
+    /// Answers `ack` for `id` once what was stamped so far is saved (at once without a store).
+    void ackWhenSaved(const Answer &answer, const QString &id);
     /// Chooses the broker `--broker` names (the relay's own history without one).
     bool makeBroker(QString *error);
     /// Stamps and publishes through a broker that answers at once; nullopt with an error

@@ -543,7 +543,10 @@ QJsonObject Check::result()
     const bool seedFits = seed.toULongLong() < (1ULL << 53);
 
     return {
-        {QStringLiteral("ok"), lost == 0 && duplicated == 0 && m_orderViolations == 0},
+        // An ack is a promise that the message is saved (the relay acks once it is): one the
+        // relay acked and then lost in a crash breaks it, like a loss.
+        {QStringLiteral("ok"),
+         lost == 0 && duplicated == 0 && m_orderViolations == 0 && m_ackedUnsaved == 0},
         {QStringLiteral("mode"), m_run.value(QStringLiteral("mode"))},
         {QStringLiteral("seed"),
          seedFits ? QJsonValue(qint64(seed.toULongLong())) : QJsonValue(seed)},
@@ -559,6 +562,7 @@ QJsonObject Check::result()
         {QStringLiteral("orderViolations"), m_orderViolations},
         {QStringLiteral("gaps"), m_gaps},
         {QStringLiteral("unsavedAtCrash"), m_unsavedAtCrash},
+        {QStringLiteral("ackedButUnsaved"), m_ackedUnsaved},
         {QStringLiteral("refannedAfterCrash"), qint64(m_refannedIds.size())},
         {QStringLiteral("received"), m_received},
         {QStringLiteral("redelivered"), m_redelivered},
@@ -589,7 +593,6 @@ QJsonObject Check::result()
               QJsonArray::fromStringList(m_refannedIds.mid(0, 20))},
              {QStringLiteral("seqConflicts"), m_seqConflicts},
              {QStringLiteral("seqConflictSamples"), QJsonArray::fromStringList(m_conflictSamples)},
-             {QStringLiteral("ackedButUnsaved"), m_ackedUnsaved},
              {QStringLiteral("enqueueFailures"), m_enqueueFailures},
              {QStringLiteral("drainTimedOut"), m_drainTimedOut},
              {QStringLiteral("barrierReached"), m_barrierReached},

@@ -93,6 +93,7 @@ private Q_SLOTS:
     void idNeverFannedOutIsLost();
     void idKeptTwiceIsDuplicated();
     void idFannedOutAgainAfterACrashIsNotADuplicate();
+    void ackedIdTheRelayLostInACrashFails();
     void seqAReceiverNeverGotIsLost();
     void seqTheRelayReportedAsAGapIsNotLost();
     void seqsOutOfOrderFail();
@@ -170,6 +171,30 @@ void TestHistoryCheck::idFannedOutAgainAfterACrashIsNotADuplicate()
     QVERIFY2(result.value("ok").toBool(), QJsonDocument(result).toJson().constData());
     QCOMPARE(field(result, "refannedAfterCrash"), 1);
     QCOMPARE(detail(result, "droppedAsDuplicate"), 1); // c1 de-duplicated chat:1005
+}
+
+void TestHistoryCheck::ackedIdTheRelayLostInACrashFails()
+{
+    // Fanned out as chat:5 and acknowledged, then the relay was killed having saved only up to
+    // 4: the sender had forgotten it, so it is missing from the history for good. The relay
+    // acknowledges only what it saved, so this is a broken promise, not the crash limit.
+    RunDir run;
+    run.client("c0", {{"e", "start"}, {"t", 1}});
+    run.client("c0", {{"e", "enq"}, {"id", "a"}, {"t", 50}});
+    run.client("c0", {{"e", "ack"}, {"id", "a"}, {"t", 60}});
+    run.witness("chat", 4, "x");
+    run.witness("chat", 5, "a");
+    run.event({{"e", "restartcheck"},
+               {"before", QJsonObject{{"chat", 5}}},
+               {"since", QJsonObject{{"chat", 0}}},
+               {"held", QJsonObject{{"chat", QJsonArray{4}}}},
+               {"t", 300}});
+    run.life("c1", "chat", 3, {{4, "x"}, {5, "a"}});
+    run.barrier("chat", 5);
+    const QJsonObject result = run.check();
+    QVERIFY2(!result.value("ok").toBool(), QJsonDocument(result).toJson().constData());
+    QCOMPARE(field(result, "ackedButUnsaved"), 1);
+    QCOMPARE(field(result, "lost"), 0); // fanned out once: the loss is the history's
 }
 
 void TestHistoryCheck::seqAReceiverNeverGotIsLost()
