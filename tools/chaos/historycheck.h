@@ -21,8 +21,10 @@ namespace vigil::chaos {
 /// - figures: reconnects, how long a blackholed link took to be noticed, delivery latency of
 ///   messages that had to wait for a reconnect, RSS and open files over time.
 ///
-/// The result's `ok` is true only when nothing was lost or duplicated and order held, and the
-/// relay neither crashed nor went over the run's memory limit (runfigures.h).
+/// The result's `ok` is true only when nothing was lost or duplicated, order held, nothing the
+/// relay acknowledged is missing from its history (`ackedButUnsaved`: the relay acks only what
+/// it saved), and the relay neither crashed nor went over the run's memory limit (runfigures.h).
+/// The checking is in historycheck.cpp, the reading of the journals in historyload.cpp.
 class HistoryCheck
 {
 public:
