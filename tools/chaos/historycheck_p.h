@@ -20,14 +20,6 @@ inline bool isUp(const QString &state)
     return state == u"connected" || state == u"fallback";
 }
 
-inline QJsonObject toJson(const QHash<QString, qint64> &counts)
-{
-    QJsonObject json;
-    for (auto it = counts.begin(); it != counts.end(); ++it)
-        json.insert(it.key(), it.value());
-    return json;
-}
-
 struct Rx
 {
     qint64 t = 0;

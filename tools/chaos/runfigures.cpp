@@ -26,6 +26,14 @@ QList<QJsonObject> readLines(const QString &path)
     return lines;
 }
 
+QJsonObject toJson(const QHash<QString, qint64> &values)
+{
+    QJsonObject json;
+    for (auto it = values.begin(); it != values.end(); ++it)
+        json.insert(it.key(), it.value());
+    return json;
+}
+
 QString str(const QJsonObject &o, const char *key)
 {
     return o.value(QLatin1String(key)).toString();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -28,6 +29,8 @@ QList<QJsonObject> readLines(const QString &path);
 QString str(const QJsonObject &o, const char *key);
 /// `key` of `o` as a whole number, `fallback` when it is none.
 qint64 num(const QJsonObject &o, const char *key, qint64 fallback = -1);
+/// `values` as a JSON object (counts per kind, seqs per channel).
+QJsonObject toJson(const QHash<QString, qint64> &values);
 /// The `p` quantile (0..1) of `values` by the nearest rank; 0 for none.
 qint64 percentile(QList<qint64> values, double p);
 
