@@ -73,6 +73,7 @@ private Q_SLOTS:
     void usesWalAndSchemaVersion();
     void migratesVersionOneFiles();
     void newerSchemaIsRefused();
+    void fileLockedByAnotherProcessIsRefusedNotReplaced();
     void negativeSchemaVersionIsMovedAside();
     void survivesKillNineAtAnyInstant();
     void unreadableRowsMoveToDeadLettersAndDoNotBlock();
@@ -565,6 +566,42 @@ void TestOutbox::newerSchemaIsRefused()
     QVERIFY2(error.contains("written by a newer Vigil (schema 99"), qPrintable(error));
     QVERIFY(QFile::exists(path));
     QCOMPARE(QDir(dir.path()).entryList({"o.sqlite.corrupt-*"}).size(), 0);
+}
+
+void TestOutbox::fileLockedByAnotherProcessIsRefusedNotReplaced()
+{
+    // Another process (a second vigil-cli on the same data, a backup, an sqlite3 shell) holds
+    // the file locked past the 5 s busy timeout: no damage, so it is refused and left alone,
+    // and what it holds is there once the lock is gone. (Before, it was moved aside.)
+    QTemporaryDir dir;
+    const QString path = dir.filePath("o.sqlite");
+    QString error;
+    {
+        Outbox outbox;
+        QVERIFY2(outbox.open(path, &error), qPrintable(error));
+        QVERIFY2(outbox.enqueue("p", message(), &error), qPrintable(error));
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "holder");
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec("PRAGMA locking_mode=EXCLUSIVE"));
+        QVERIFY(q.exec("BEGIN EXCLUSIVE"));
+        QVERIFY(q.exec("UPDATE messages SET priority = priority"));
+        Outbox outbox;
+        QVERIFY(!outbox.open(path, &error));
+        QVERIFY2(error.contains("another process holds it locked"), qPrintable(error));
+        QVERIFY(!error.contains("damaged"));
+        QCOMPARE(QDir(dir.path()).entryList({"o.sqlite.corrupt-*"}).size(), 0);
+        q.finish();
+        db.rollback();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase("holder");
+    Outbox outbox;
+    QVERIFY2(outbox.open(path, &error), qPrintable(error));
+    QCOMPARE(outbox.pending("p").size(), 1);
 }
 
 void TestOutbox::negativeSchemaVersionIsMovedAside()
