@@ -1,25 +1,67 @@
 #include "networkreaper.h"
 
+#include <QCoreApplication>
+#include <QEvent>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QThread>
 
 #include <atomic>
+#include <mutex>
+#include <vector>
 
 namespace vigil::NetworkReaper {
 
 namespace {
 
-struct Reaper
+std::atomic<int> g_pending{0};
+std::atomic<int> g_retired{0};
+
+/// Lives on its own thread and deletes the managers retire() hands it. The hand-over is a
+/// queue under a std::mutex, not a queued call carrying the pointer: ThreadSanitizer sees the
+/// former, while Qt's own queues are invisible to it (Debian's Qt is not instrumented).
+class Reaper : public QObject
 {
+public:
     Reaper()
     {
-        thread.setObjectName(QStringLiteral("vigil-network-reaper"));
-        thread.start();
+        m_thread.setObjectName(QStringLiteral("vigil-network-reaper"));
+        moveToThread(&m_thread);
+        m_thread.start(); // after every member is built: the thread sees them whole
     }
-    QThread thread;
-    std::atomic<int> pending{0};
-    std::atomic<int> retired{0};
+
+    /// On the managers' own thread.
+    void take(QNetworkAccessManager *manager)
+    {
+        manager->moveToThread(&m_thread);
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            m_queue.push_back(manager);
+        }
+        QCoreApplication::postEvent(this, new QEvent(QEvent::User));
+    }
+
+protected:
+    bool event(QEvent *e) override
+    {
+        if (e->type() != QEvent::User)
+            return QObject::event(e);
+        std::vector<QNetworkAccessManager *> batch;
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            batch.swap(m_queue);
+        }
+        for (QNetworkAccessManager *manager : batch) {
+            delete manager; // may wait up to 5 s for a network thread that is stuck
+            g_pending.fetch_sub(1);
+        }
+        return true;
+    }
+
+private:
+    QThread m_thread;
+    std::mutex m_mutex;
+    std::vector<QNetworkAccessManager *> m_queue;
 };
 
 Reaper &reaper()
@@ -36,26 +78,23 @@ void retire(QNetworkAccessManager *manager)
 {
     if (!manager)
         return;
-    Reaper &r = reaper();
     for (QNetworkReply *reply : manager->findChildren<QNetworkReply *>())
         reply->abort();
     manager->disconnect();
     manager->setParent(nullptr);
-    r.pending.fetch_add(1);
-    r.retired.fetch_add(1);
-    QObject::connect(manager, &QObject::destroyed, [&r] { r.pending.fetch_sub(1); });
-    manager->moveToThread(&r.thread);
-    manager->deleteLater(); // posted to the reaper's thread, which now owns it
+    g_pending.fetch_add(1);
+    g_retired.fetch_add(1);
+    reaper().take(manager);
 }
 
 int pending()
 {
-    return reaper().pending.load();
+    return g_pending.load();
 }
 
 int retired()
 {
-    return reaper().retired.load();
+    return g_retired.load();
 }
 
 } // namespace vigil::NetworkReaper
