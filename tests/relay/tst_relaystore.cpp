@@ -2,6 +2,7 @@
 // disk, kill -9, a damaged or read-only relay.sqlite, edited counters, file permissions. What
 // must hold: no seq is ever handed out twice within an epoch, what was saved stays saved, the
 // operator is told what was lost, and the relay's memory (VmRSS, logged) stays bounded.
+#include "helpers/sqlitelock.h"
 #include "helpers/testsupport.h"
 #include "relayprocess.h"
 
@@ -182,40 +183,6 @@ bool storeIsAsLeft(const QString &data, const QString &epoch)
     RelayProcess relay({"--data-dir", data});
     return relay.isRunning() && relay.epoch() == epoch && nextSeq(relay, "chat") == 4;
 }
-
-/// Another process's hold on relay.sqlite (a second relay, a backup, an sqlite3 shell): an
-/// exclusive lock that keeps every other connection out, even readers, until release().
-class StoreLock
-{
-public:
-    explicit StoreLock(const QString &path)
-        : m_name(QUuid::createUuid().toString())
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", m_name);
-        db.setDatabaseName(path);
-        QSqlQuery q(db);
-        m_held = db.open() && q.exec("PRAGMA locking_mode=EXCLUSIVE") &&
-                 q.exec("BEGIN EXCLUSIVE") && q.exec("UPDATE state SET value = value");
-    }
-    ~StoreLock() { release(); }
-    [[nodiscard]] bool held() const { return m_held; }
-    void release()
-    {
-        if (!QSqlDatabase::contains(m_name))
-            return;
-        {
-            QSqlDatabase db = QSqlDatabase::database(m_name, false);
-            db.rollback();
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(m_name);
-        m_held = false;
-    }
-
-private:
-    QString m_name;
-    bool m_held = false;
-};
 
 /// A loopback port nobody listens on right now.
 quint16 freePort()
@@ -638,7 +605,7 @@ void TestRelayStore::lockedStoreIsRefusedNotReplaced()
     const QString epoch = storeWithThreeChatMessages(data);
     QVERIFY(!epoch.isEmpty());
     {
-        StoreLock lock(file);
+        vigil::test::SqliteLock lock(file, "UPDATE state SET value = value");
         QVERIFY(lock.held());
         const vigil::test::RunResult run =
             vigil::test::runRelayExpectingFailure({"--data-dir", data});
@@ -662,7 +629,7 @@ void TestRelayStore::clientsWaitWhileTheStoreLoads()
     const QString epoch = storeWithThreeChatMessages(data); // an epoch is kept with history
     QVERIFY(!epoch.isEmpty());
     // The lock holds the relay in its loading for up to its 5 s busy timeout.
-    StoreLock lock(file);
+    vigil::test::SqliteLock lock(file, "UPDATE state SET value = value");
     QVERIFY(lock.held());
     const quint16 port = freePort();
     QVERIFY(port != 0);

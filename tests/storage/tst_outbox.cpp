@@ -1,5 +1,6 @@
 #include "helpers/outboxdamage.h"
 #include "helpers/outboxfixture.h"
+#include "helpers/sqlitelock.h"
 #include "storage/outbox.h"
 
 #include <QDir>
@@ -582,23 +583,14 @@ void TestOutbox::fileLockedByAnotherProcessIsRefusedNotReplaced()
         QVERIFY2(outbox.enqueue("p", message(), &error), qPrintable(error));
     }
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "holder");
-        db.setDatabaseName(path);
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY(q.exec("PRAGMA locking_mode=EXCLUSIVE"));
-        QVERIFY(q.exec("BEGIN EXCLUSIVE"));
-        QVERIFY(q.exec("UPDATE messages SET priority = priority"));
+        vigil::test::SqliteLock lock(path, "UPDATE messages SET priority = priority");
+        QVERIFY(lock.held());
         Outbox outbox;
         QVERIFY(!outbox.open(path, &error));
         QVERIFY2(error.contains("another process holds it locked"), qPrintable(error));
         QVERIFY(!error.contains("damaged"));
         QCOMPARE(QDir(dir.path()).entryList({"o.sqlite.corrupt-*"}).size(), 0);
-        q.finish();
-        db.rollback();
-        db.close();
     }
-    QSqlDatabase::removeDatabase("holder");
     Outbox outbox;
     QVERIFY2(outbox.open(path, &error), qPrintable(error));
     QCOMPARE(outbox.pending("p").size(), 1);
